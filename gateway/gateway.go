@@ -1,0 +1,241 @@
+// Package gateway defines the seam between the order service and the payment gateways:
+// the Gateway interface, the Action a shopper is sent to, the normalized Result, and the registry.
+package gateway
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"time"
+
+	"github.com/bawaba/checkout/money"
+)
+
+// Status is the normalized status of one attempt at a gateway
+// (see ../shared/spec/gateways-summary.md §1–2).
+type Status string
+
+// The normalized attempt statuses. Every connector maps its gateway's own vocabulary to these.
+const (
+	StatusPending    Status = "pending"    // created at the gateway, shopper not back yet
+	StatusAuthorized Status = "authorized" // funds held, not captured
+	StatusPaid       Status = "paid"       // captured: money taken
+	StatusFailed     Status = "failed"     // declined, refused, error
+	StatusCancelled  Status = "cancelled"  // the shopper cancelled at the gateway
+	StatusExpired    Status = "expired"    // the gateway or we gave up waiting
+	StatusUnknown    Status = "unknown"    // the gateway does not know yet: ask again later
+	StatusVoided     Status = "voided"     // an authorization or unsettled charge was voided
+	StatusRefunded   Status = "refunded"   // the whole amount went back
+)
+
+// Statuses lists every normalized status, in a stable order.
+var Statuses = []Status{
+	StatusPending, StatusAuthorized, StatusPaid, StatusFailed, StatusCancelled,
+	StatusExpired, StatusUnknown, StatusVoided, StatusRefunded,
+}
+
+// Valid reports whether s is one of the normalized statuses.
+func (s Status) Valid() bool {
+	return slices.Contains(Statuses, s)
+}
+
+// Methods a shopper can pick. A method is served by one gateway, chosen by configuration.
+const (
+	MethodKNET     = "knet"
+	MethodCard     = "card"
+	MethodUnionPay = "unionpay"
+	MethodAlipay   = "alipay"
+	MethodThaiQR   = "thaiqr"
+	MethodWeChat   = "wechat"
+	MethodClick    = "click"
+)
+
+// AllMethods lists every method in the order the checkout page shows them.
+var AllMethods = []string{MethodKNET, MethodCard, MethodUnionPay, MethodAlipay, MethodThaiQR, MethodWeChat, MethodClick}
+
+// KnownMethod reports whether m is one of AllMethods.
+func KnownMethod(m string) bool {
+	return slices.Contains(AllMethods, m)
+}
+
+// Customer is who pays, as the merchant described them. Every field may be empty.
+type Customer struct {
+	Name  string `json:"name,omitempty"`
+	Email string `json:"email,omitempty"`
+	Phone string `json:"phone,omitempty"`
+}
+
+// Attempt is what a connector sees of one try to pay an order at its gateway.
+type Attempt struct {
+	ID          string       // our attempt id, att_…; unique per try, safe to send as the gateway's order reference
+	OrderID     string       // our order id, ord_…
+	Reference   string       // the merchant's reference of the order
+	Method      string       // the method the shopper picked
+	Amount      money.Amount // what must be paid, in the order's currency
+	Description string
+	Customer    Customer
+	Locale      string    // "ar" or "en": the language of the gateway's page
+	ReturnURL   string    // absolute URL of /return/{gateway}/{attempt}: where the browser comes back
+	WebhookURL  string    // absolute URL of /webhooks/{gateway}: where the gateway notifies us
+	ExpiresAt   time.Time // the order's expiry: no payment page should outlive it
+	// PaymentID is the gateway's identifier of the payment (a Tap charge id, …), empty before Start.
+	PaymentID string
+	// State is the connector's own small memory for this attempt (an indicator to compare on
+	// return, a token, …), returned by Start and handed back on every later call.
+	State map[string]string
+}
+
+// ActionKind says how the shopper is sent on from our confirmation page.
+type ActionKind string
+
+// The kinds of Action.
+const (
+	ActionRedirect ActionKind = "redirect"  // a top-level GET navigation to URL
+	ActionPostForm ActionKind = "post_form" // an auto-submitting form POSTed to URL with Fields
+	ActionEmbed    ActionKind = "embed"     // a gateway script embedded in our own page (Embed)
+	ActionWait     ActionKind = "wait"      // nothing to do in the browser: wait on the pending page
+)
+
+// Field is one name/value pair of a form; order is kept.
+type Field struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// Embed describes a gateway's client-side script embedded in our own <form>, such as
+// the K-Pay button: the form POSTs to FormAction with what the script adds.
+type Embed struct {
+	ScriptURL  string  `json:"script_url"`
+	Attributes []Field `json:"attributes"` // data-* attributes of the <script> tag, in order
+	FormAction string  `json:"form_action"`
+	// ScriptOrigins and FrameOrigins are the origins the page's Content-Security-Policy must allow.
+	ScriptOrigins []string `json:"script_origins,omitempty"`
+	FrameOrigins  []string `json:"frame_origins,omitempty"`
+}
+
+// Action is where the shopper goes after confirming.
+type Action struct {
+	Kind   ActionKind `json:"kind"`
+	URL    string     `json:"url,omitempty"`
+	Fields []Field    `json:"fields,omitempty"`
+	Embed  *Embed     `json:"embed,omitempty"`
+}
+
+// Started is what Start reports: the action for the shopper, the gateway's payment id and the
+// connector's state to keep. Result is set when the gateway already answered with a final or
+// known status at creation (a non-3-D Secure card charge, an immediate refusal).
+type Started struct {
+	Action    Action
+	PaymentID string
+	State     map[string]string
+	Result    *Result
+}
+
+// Result is a verified status of an attempt as the gateway reported it.
+type Result struct {
+	Status Status
+	// The gateway's identifiers, as far as it has them.
+	PaymentID     string // the gateway's payment or charge id
+	TransactionID string // the processor's transaction id
+	AuthCode      string // the authorization code
+	Reference     string // the acquirer/bank reference (RRN)
+	TrackID       string // the tracking id
+	// Amount and currency as the gateway reported them; the zero Amount when it did not.
+	Amount money.Amount
+	// OurReference is the reference the gateway echoed back (the attempt id we sent); empty when none.
+	OurReference string
+	// Reason is a stable, language-free failure reason for the shopper page (see Reason*).
+	Reason string
+	// GatewayCode and GatewayMessage are the gateway's own words, for logs and the timeline.
+	GatewayCode    string
+	GatewayMessage string
+	// Raw is the gateway's payload that this result was read from (never containing our secrets).
+	Raw []byte
+	// At is when the gateway says it happened; zero when unknown.
+	At time.Time
+}
+
+// Failure reasons shown to shoppers in plain words (i18n keys "reason.<value>").
+const (
+	ReasonDeclined     = "declined"      // the bank or issuer said no
+	ReasonInsufficient = "insufficient"  // not enough funds
+	ReasonCardExpired  = "card_expired"  // the card's expiry is past or wrong
+	ReasonCancelled    = "cancelled"     // the shopper cancelled
+	ReasonTimeout      = "timeout"       // the gateway or bank took too long
+	ReasonRisk         = "risk"          // refused by the gateway's risk checks
+	ReasonGatewayError = "gateway_error" // the gateway could not process it
+	ReasonMismatch     = "mismatch"      // the gateway's amount, currency or reference did not match
+)
+
+// AttemptRef tells the order service which attempt a notification is about. Connectors fill
+// what the gateway gave them; the service looks the attempt up by the first non-empty field.
+type AttemptRef struct {
+	AttemptID string // our att_… id, when the gateway echoes it
+	PaymentID string // the gateway's payment id
+}
+
+// Notification is one verified server-to-server message about one attempt.
+type Notification struct {
+	Ref    AttemptRef
+	Result Result
+}
+
+// WebhookRequest is a gateway's server-to-server request, with the exact bytes received.
+type WebhookRequest struct {
+	Header http.Header
+	Query  url.Values
+	Body   []byte
+}
+
+// Gateway is one payment gateway connector.
+type Gateway interface {
+	// Name is the gateway's id: "tap", "kpay", "adyen", "knet", "click", "alqaseh".
+	Name() string
+	// Supports reports whether the gateway can take this method in this currency.
+	Supports(method, currency string) bool
+	// Start creates the payment at the gateway and says where the shopper goes.
+	Start(ctx context.Context, a Attempt) (Started, error)
+	// Return handles the browser coming back. The query is only a hint: the result must be
+	// verified server-side (inquiry API or signature) before it is returned.
+	Return(ctx context.Context, a Attempt, query url.Values) (Result, error)
+	// Webhook verifies a server-to-server notification (signature first) and reads it.
+	// A batch may carry several notifications.
+	Webhook(ctx context.Context, req WebhookRequest) ([]Notification, error)
+	// Inquire asks the gateway for the attempt's current status (the reconciler's call).
+	Inquire(ctx context.Context, a Attempt) (Result, error)
+}
+
+// Refunder is the optional capability to give money back, in whole or in part.
+type Refunder interface {
+	Refund(ctx context.Context, a Attempt, amount money.Amount) (Result, error)
+}
+
+// Voider is the optional capability to void an authorization or an unsettled charge.
+type Voider interface {
+	Void(ctx context.Context, a Attempt) (Result, error)
+}
+
+// Capturer is the optional capability to capture an authorization.
+type Capturer interface {
+	Capture(ctx context.Context, a Attempt, amount money.Amount) (Result, error)
+}
+
+// Closer is the optional capability to close the payment at the gateway when the order is
+// cancelled or expires, so that no stale payment page can still take money.
+type Closer interface {
+	Close(ctx context.Context, a Attempt) error
+}
+
+// Errors a connector returns so that callers can react without knowing the gateway.
+var (
+	// ErrSignature: a webhook's signature or MAC did not verify. Answer 401, change nothing.
+	ErrSignature = errors.New("gateway: signature does not verify")
+	// ErrBadRequest: a return or webhook carried unusable data. Change nothing.
+	ErrBadRequest = errors.New("gateway: malformed request")
+	// ErrUnavailable: the gateway could not be reached or answered 5xx. Try again later.
+	ErrUnavailable = errors.New("gateway: unavailable")
+	// ErrRejected: the gateway refused to create the payment (bad credentials, bad data).
+	ErrRejected = errors.New("gateway: request rejected")
+)

@@ -1,0 +1,79 @@
+package gateway
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+)
+
+// Registry maps gateway names to connectors and methods to the gateway that serves them.
+// It is built once at start-up and read-only afterwards.
+type Registry struct {
+	byName   map[string]Gateway
+	byMethod map[string]Gateway
+}
+
+// NewRegistry returns an empty registry.
+func NewRegistry() *Registry {
+	return &Registry{byName: map[string]Gateway{}, byMethod: map[string]Gateway{}}
+}
+
+// Register adds a connector and routes the given methods to it. A method routed twice is a
+// configuration error.
+func (r *Registry) Register(g Gateway, methods ...string) error {
+	if _, dup := r.byName[g.Name()]; dup {
+		return fmt.Errorf("gateway: %q registered twice", g.Name())
+	}
+	for _, m := range methods {
+		if !KnownMethod(m) {
+			return fmt.Errorf("gateway: unknown method %q for %s", m, g.Name())
+		}
+		if other, dup := r.byMethod[m]; dup {
+			return fmt.Errorf("gateway: method %q served by both %s and %s", m, other.Name(), g.Name())
+		}
+	}
+	r.byName[g.Name()] = g
+	for _, m := range methods {
+		r.byMethod[m] = g
+	}
+	return nil
+}
+
+// Gateway returns the connector with that name.
+func (r *Registry) Gateway(name string) (Gateway, bool) {
+	g, ok := r.byName[name]
+	return g, ok
+}
+
+// ForMethod returns the connector that serves the method.
+func (r *Registry) ForMethod(method string) (Gateway, bool) {
+	g, ok := r.byMethod[method]
+	return g, ok
+}
+
+// Available returns the methods, in AllMethods order, that a configured gateway can take in
+// the currency, restricted to allowed when allowed is not empty.
+func (r *Registry) Available(currency string, allowed []string) []string {
+	var out []string
+	for _, m := range AllMethods {
+		g, ok := r.byMethod[m]
+		if !ok || !g.Supports(m, currency) {
+			continue
+		}
+		if len(allowed) > 0 && !slices.Contains(allowed, m) {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// Names returns the registered gateway names, sorted.
+func (r *Registry) Names() []string {
+	out := make([]string, 0, len(r.byName))
+	for n := range r.byName {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
