@@ -1,0 +1,142 @@
+package order
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Outbox is what the dispatcher needs of the store.
+type Outbox interface {
+	// DueMessages returns undelivered messages whose next try is due at now.
+	DueMessages(ctx context.Context, now time.Time, limit int) ([]Pending, error)
+	// RecordDelivery stores one try and its outcome, and schedules the next (zero next: give up).
+	RecordDelivery(ctx context.Context, d Delivery) error
+}
+
+// Pending is an outbox message with its delivery bookkeeping.
+type Pending struct {
+	Message
+	Attempts int
+}
+
+// Delivery is one try to deliver a message.
+type Delivery struct {
+	MessageID   string
+	At          time.Time
+	StatusCode  int
+	Duration    time.Duration
+	Err         string
+	Delivered   bool
+	NextAttempt time.Time // zero with !Delivered: given up
+}
+
+// Dispatcher delivers merchant webhooks from the outbox, signed, with exponential backoff for
+// at least RetryFor after the event.
+type Dispatcher struct {
+	Outbox   Outbox
+	Secret   string // signs "t.body" with HMAC-SHA256
+	Client   *http.Client
+	Now      func() time.Time
+	Logger   *slog.Logger
+	RetryFor time.Duration // default 72h
+}
+
+// SignatureHeader is the header carrying a merchant webhook's signature.
+const SignatureHeader = "Bawaba-Signature"
+
+// Sign returns the Bawaba-Signature value for body at time t:
+// "t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>".
+func Sign(secret string, t time.Time, body []byte) string {
+	ts := strconv.FormatInt(t.Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(ts))
+	mac.Write([]byte("."))
+	mac.Write(body)
+	return "t=" + ts + ",v1=" + hex.EncodeToString(mac.Sum(nil))
+}
+
+// retryDelay is the wait after the n-th failed try: 10s, 20s, 40s … capped at one hour.
+func retryDelay(n int) time.Duration {
+	d := 10 * time.Second
+	for i := 1; i < n && d < time.Hour; i++ {
+		d *= 2
+	}
+	return min(d, time.Hour)
+}
+
+// RunOnce delivers every due message once and returns how many it tried.
+func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
+	now := d.now()
+	due, err := d.Outbox.DueMessages(ctx, now, 50)
+	if err != nil {
+		return 0, err
+	}
+	for _, m := range due {
+		d.deliver(ctx, m)
+	}
+	return len(due), nil
+}
+
+func (d *Dispatcher) now() time.Time {
+	if d.Now != nil {
+		return d.Now()
+	}
+	return time.Now()
+}
+
+func (d *Dispatcher) deliver(ctx context.Context, m Pending) {
+	log := d.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	client := d.Client
+	if client == nil {
+		client = &http.Client{Timeout: 10 * time.Second}
+	}
+	start := d.now()
+	rec := Delivery{MessageID: m.ID, At: start}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, m.URL, bytes.NewReader(m.Payload))
+	if err == nil {
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("User-Agent", "Bawaba-Webhooks/1")
+		req.Header.Set(SignatureHeader, Sign(d.Secret, start, m.Payload))
+		req.Header.Set("Bawaba-Event-Id", m.ID)
+		var resp *http.Response
+		resp, err = client.Do(req)
+		if err == nil {
+			io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+			resp.Body.Close()
+			rec.StatusCode = resp.StatusCode
+			if resp.StatusCode < 200 || resp.StatusCode > 299 {
+				err = fmt.Errorf("answered %d", resp.StatusCode)
+			}
+		}
+	}
+	rec.Duration = d.now().Sub(start)
+	if err == nil {
+		rec.Delivered = true
+	} else {
+		rec.Err = err.Error()
+		retryFor := d.RetryFor
+		if retryFor == 0 {
+			retryFor = 72 * time.Hour
+		}
+		next := start.Add(retryDelay(m.Attempts + 1))
+		if next.Sub(m.CreatedAt) <= retryFor {
+			rec.NextAttempt = next
+		}
+		log.Warn("webhook delivery failed", "event", m.ID, "type", m.Type, "order", m.OrderID, "try", m.Attempts+1, "err", err, "next", rec.NextAttempt)
+	}
+	if err := d.Outbox.RecordDelivery(ctx, rec); err != nil {
+		log.Error("record webhook delivery", "event", m.ID, "err", err)
+	}
+}

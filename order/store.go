@@ -1,0 +1,63 @@
+package order
+
+import (
+	"context"
+	"time"
+)
+
+// Store is what the service needs of persistence. store.SQLite implements it.
+type Store interface {
+	// Write runs fn in one write transaction; writes are serialized, so fn sees a stable
+	// snapshot and its changes commit together or not at all.
+	Write(ctx context.Context, fn func(Tx) error) error
+	// Order returns an order with its attempts, or ErrNotFound.
+	Order(ctx context.Context, id string) (Order, error)
+	// OrdersByReference returns the orders carrying a merchant reference, newest first.
+	OrdersByReference(ctx context.Context, reference string) ([]Order, error)
+	// AttemptByPaymentID finds an attempt by its gateway's payment id, or ErrNotFound.
+	AttemptByPaymentID(ctx context.Context, gatewayName, paymentID string) (Attempt, error)
+	// Attempt returns one attempt, or ErrNotFound.
+	Attempt(ctx context.Context, id string) (Attempt, error)
+	// DueAttempts returns attempts whose next check is due at now, oldest due first.
+	DueAttempts(ctx context.Context, now time.Time, limit int) ([]Attempt, error)
+	// DueExpiries returns ids of open or processing orders whose time is up at now.
+	DueExpiries(ctx context.Context, now time.Time, limit int) ([]string, error)
+	// Events returns an order's timeline, oldest first.
+	Events(ctx context.Context, orderID string) ([]Event, error)
+}
+
+// Tx is one write transaction.
+type Tx interface {
+	Order(id string) (Order, error) // with attempts
+	Attempt(id string) (Attempt, error)
+	ReferenceHeld(reference string) (bool, error)
+	InsertOrder(o *Order) error
+	UpdateOrder(o *Order) error
+	InsertAttempt(a *Attempt) error
+	UpdateAttempt(a *Attempt) error
+	AppendEvent(e Event) error
+	Idempotency(scope, key string) (IdempotencyRecord, bool, error)
+	PutIdempotency(r IdempotencyRecord) error
+	Enqueue(m Message) error
+}
+
+// IdempotencyRecord is a stored answer to a request made with an Idempotency-Key.
+type IdempotencyRecord struct {
+	Scope       string // who used the key (an API key id)
+	Key         string
+	RequestHash string // sha256 of the request body
+	Status      int
+	Body        []byte
+	OrderID     string
+	CreatedAt   time.Time
+}
+
+// Message is one merchant webhook waiting in the outbox.
+type Message struct {
+	ID        string // evt_…
+	OrderID   string
+	Type      string
+	URL       string
+	Payload   []byte
+	CreatedAt time.Time
+}
