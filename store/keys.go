@@ -1,0 +1,62 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"time"
+)
+
+// APIKeyPrefix starts every merchant API key, so a leaked key is easy to recognise.
+const APIKeyPrefix = "bwb_sk_"
+
+func hashKey(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:])
+}
+
+// CreateAPIKey makes a new API key and stores only its SHA-256. The key itself is returned
+// once and never stored.
+func (s *SQLite) CreateAPIKey(ctx context.Context, label string) (id, key string, err error) {
+	key = APIKeyPrefix + rand.Text()
+	id = "key_" + rand.Text()[:16]
+	_, err = s.w.ExecContext(ctx, "INSERT INTO api_keys (id, hash, label, created_at) VALUES (?,?,?,?)",
+		id, hashKey(key), label, time.Now().UnixMilli())
+	return id, key, err
+}
+
+// APIKeyID returns the id of an active API key, or "" when the key is unknown or revoked.
+// The lookup is by the key's hash, so timing reveals nothing about stored keys.
+func (s *SQLite) APIKeyID(ctx context.Context, key string) (string, error) {
+	var id string
+	err := s.r.QueryRowContext(ctx, "SELECT id FROM api_keys WHERE hash = ? AND revoked_at = 0", hashKey(key)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return id, err
+}
+
+// CountAPIKeys returns how many active API keys exist.
+func (s *SQLite) CountAPIKeys(ctx context.Context) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM api_keys WHERE revoked_at = 0").Scan(&n)
+	return n, err
+}
+
+// Secret returns the named secret, creating it with n random bytes on first use, so that
+// cookie and signing keys survive restarts. Concurrent first calls agree on one value.
+func (s *SQLite) Secret(ctx context.Context, name string, n int) ([]byte, error) {
+	fresh := make([]byte, n)
+	if _, err := rand.Read(fresh); err != nil {
+		return nil, err
+	}
+	if _, err := s.w.ExecContext(ctx, "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", name, fresh); err != nil {
+		return nil, err
+	}
+	var v []byte
+	err := s.w.QueryRowContext(ctx, "SELECT value FROM settings WHERE name = ?", name).Scan(&v)
+	return v, err
+}

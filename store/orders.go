@@ -1,0 +1,407 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/money"
+	"github.com/bawaba/checkout/order"
+)
+
+// queryer is what reads need: a *sql.DB or a *sql.Tx.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+var _ order.Store = (*SQLite)(nil)
+
+// Write runs fn in one IMMEDIATE transaction on the writer connection.
+func (s *SQLite) Write(ctx context.Context, fn func(order.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	if err := fn(&txn{ctx: ctx, q: tx}); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+type txn struct {
+	ctx context.Context
+	q   queryer
+}
+
+const orderCols = `id, reference, amount, currency, description, items, customer, locale, return_url,
+	cancel_url, webhook_url, methods, metadata, status, needs_review, expires_at, created_at, updated_at, paid_at`
+
+const attemptCols = `id, order_id, method, gateway, status, payment_id, transaction_id, auth_code,
+	bank_reference, track_id, reported_amount, reported_currency, failure_reason, gateway_code,
+	gateway_message, action, state, needs_review, checks, next_check_at, created_at, updated_at, finished_at`
+
+type itemRow struct {
+	Name       string `json:"name"`
+	Quantity   int64  `json:"quantity"`
+	UnitAmount string `json:"unit_amount"`
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanOrder(sc scanner) (order.Order, error) {
+	var o order.Order
+	var amount, currency, items, customer, methods, metadata, status string
+	var needsReview int
+	var expires, created, updated, paid int64
+	err := sc.Scan(&o.ID, &o.Reference, &amount, &currency, &o.Description, &items, &customer, &o.Locale,
+		&o.ReturnURL, &o.CancelURL, &o.WebhookURL, &methods, &metadata, &status, &needsReview,
+		&expires, &created, &updated, &paid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return o, order.ErrNotFound
+	}
+	if err != nil {
+		return o, err
+	}
+	if o.Amount, err = money.Parse(amount, currency); err != nil {
+		return o, fmt.Errorf("store: order %s amount: %w", o.ID, err)
+	}
+	var rows []itemRow
+	if err := json.Unmarshal([]byte(items), &rows); err != nil {
+		return o, fmt.Errorf("store: order %s items: %w", o.ID, err)
+	}
+	for _, r := range rows {
+		unit, err := money.Parse(r.UnitAmount, currency)
+		if err != nil {
+			return o, fmt.Errorf("store: order %s item: %w", o.ID, err)
+		}
+		o.Items = append(o.Items, order.Item{Name: r.Name, Quantity: r.Quantity, UnitAmount: unit})
+	}
+	if err := json.Unmarshal([]byte(customer), &o.Customer); err != nil {
+		return o, err
+	}
+	if err := json.Unmarshal([]byte(methods), &o.Methods); err != nil {
+		return o, err
+	}
+	if err := json.Unmarshal([]byte(metadata), &o.Metadata); err != nil {
+		return o, err
+	}
+	o.Status = order.Status(status)
+	o.NeedsReview = needsReview != 0
+	o.ExpiresAt, o.CreatedAt, o.UpdatedAt, o.PaidAt = fromMS(expires), fromMS(created), fromMS(updated), fromMS(paid)
+	return o, nil
+}
+
+func scanAttempt(sc scanner) (order.Attempt, error) {
+	var a order.Attempt
+	var status, repAmount, repCurrency, action, state string
+	var needsReview int
+	var next, created, updated, finished int64
+	err := sc.Scan(&a.ID, &a.OrderID, &a.Method, &a.Gateway, &status, &a.PaymentID, &a.TransactionID,
+		&a.AuthCode, &a.BankReference, &a.TrackID, &repAmount, &repCurrency, &a.FailureReason,
+		&a.GatewayCode, &a.GatewayMessage, &action, &state, &needsReview, &a.Checks, &next,
+		&created, &updated, &finished)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, order.ErrNotFound
+	}
+	if err != nil {
+		return a, err
+	}
+	a.Status = gateway.Status(status)
+	if repCurrency != "" {
+		d, err := decimal.NewFromString(repAmount)
+		if err != nil {
+			return a, fmt.Errorf("store: attempt %s reported amount: %w", a.ID, err)
+		}
+		if a.ReportedAmount, err = money.New(d, repCurrency); err != nil {
+			return a, fmt.Errorf("store: attempt %s reported amount: %w", a.ID, err)
+		}
+	}
+	if err := json.Unmarshal([]byte(action), &a.Action); err != nil {
+		return a, err
+	}
+	if err := json.Unmarshal([]byte(state), &a.State); err != nil {
+		return a, err
+	}
+	a.NeedsReview = needsReview != 0
+	a.NextCheckAt, a.CreatedAt, a.UpdatedAt, a.FinishedAt = fromMS(next), fromMS(created), fromMS(updated), fromMS(finished)
+	return a, nil
+}
+
+func loadOrder(ctx context.Context, q queryer, id string) (order.Order, error) {
+	o, err := scanOrder(q.QueryRowContext(ctx, "SELECT "+orderCols+" FROM orders WHERE id = ?", id))
+	if err != nil {
+		return o, err
+	}
+	o.Attempts, err = loadAttempts(ctx, q, "WHERE order_id = ? ORDER BY created_at, rowid", id)
+	return o, err
+}
+
+func loadAttempts(ctx context.Context, q queryer, where string, args ...any) ([]order.Attempt, error) {
+	rows, err := q.QueryContext(ctx, "SELECT "+attemptCols+" FROM attempts "+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []order.Attempt
+	for rows.Next() {
+		a, err := scanAttempt(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+func loadAttempt(ctx context.Context, q queryer, id string) (order.Attempt, error) {
+	return scanAttempt(q.QueryRowContext(ctx, "SELECT "+attemptCols+" FROM attempts WHERE id = ?", id))
+}
+
+// Order implements order.Store.
+func (s *SQLite) Order(ctx context.Context, id string) (order.Order, error) {
+	return loadOrder(ctx, s.r, id)
+}
+
+// Attempt implements order.Store.
+func (s *SQLite) Attempt(ctx context.Context, id string) (order.Attempt, error) {
+	return loadAttempt(ctx, s.r, id)
+}
+
+// OrdersByReference implements order.Store.
+func (s *SQLite) OrdersByReference(ctx context.Context, ref string) ([]order.Order, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT id FROM orders WHERE reference = ? ORDER BY created_at DESC, rowid DESC LIMIT 100", ref)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]order.Order, 0, len(ids))
+	for _, id := range ids {
+		o, err := loadOrder(ctx, s.r, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// AttemptByPaymentID implements order.Store.
+func (s *SQLite) AttemptByPaymentID(ctx context.Context, gatewayName, paymentID string) (order.Attempt, error) {
+	return scanAttempt(s.r.QueryRowContext(ctx, "SELECT "+attemptCols+" FROM attempts WHERE gateway = ? AND payment_id = ?", gatewayName, paymentID))
+}
+
+// DueAttempts implements order.Store.
+func (s *SQLite) DueAttempts(ctx context.Context, now time.Time, limit int) ([]order.Attempt, error) {
+	return loadAttempts(ctx, s.r, "WHERE next_check_at > 0 AND next_check_at <= ? ORDER BY next_check_at LIMIT ?", now.UnixMilli(), limit)
+}
+
+// DueExpiries implements order.Store.
+func (s *SQLite) DueExpiries(ctx context.Context, now time.Time, limit int) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT id FROM orders WHERE status IN ('open','processing') AND expires_at <= ? ORDER BY expires_at LIMIT ?", now.UnixMilli(), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// Events implements order.Store.
+func (s *SQLite) Events(ctx context.Context, orderID string) ([]order.Event, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT id, order_id, attempt_id, type, data, created_at FROM events WHERE order_id = ? ORDER BY id", orderID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []order.Event
+	for rows.Next() {
+		var e order.Event
+		var data string
+		var created int64
+		if err := rows.Scan(&e.ID, &e.OrderID, &e.AttemptID, &e.Type, &data, &created); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(data), &e.Data); err != nil {
+			return nil, err
+		}
+		e.CreatedAt = fromMS(created)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// --- transaction ---
+
+func (t *txn) Order(id string) (order.Order, error) { return loadOrder(t.ctx, t.q, id) }
+
+func (t *txn) Attempt(id string) (order.Attempt, error) { return loadAttempt(t.ctx, t.q, id) }
+
+func (t *txn) ReferenceHeld(ref string) (bool, error) {
+	var n int
+	err := t.q.QueryRowContext(t.ctx, `SELECT count(*) FROM orders WHERE reference = ?
+		AND status IN ('open','processing','paid','partially_refunded')`, ref).Scan(&n)
+	return n > 0, err
+}
+
+func jsonText(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("store: marshal: " + err.Error()) // only plain maps, slices and structs reach here
+	}
+	return string(b)
+}
+
+func (t *txn) InsertOrder(o *order.Order) error {
+	items := make([]itemRow, len(o.Items))
+	for i, it := range o.Items {
+		items[i] = itemRow{Name: it.Name, Quantity: it.Quantity, UnitAmount: it.UnitAmount.String()}
+	}
+	methods := o.Methods
+	if methods == nil {
+		methods = []string{}
+	}
+	_, err := t.q.ExecContext(t.ctx, "INSERT INTO orders ("+orderCols+`, amount_minor)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		o.ID, o.Reference, o.Amount.String(), o.Amount.Currency().Code, o.Description, jsonText(items),
+		jsonText(o.Customer), o.Locale, o.ReturnURL, o.CancelURL, o.WebhookURL, jsonText(methods),
+		jsonText(orEmpty(o.Metadata)), string(o.Status), b2i(o.NeedsReview), ms(o.ExpiresAt), ms(o.CreatedAt),
+		ms(o.UpdatedAt), ms(o.PaidAt), o.Amount.Minor())
+	if isUniqueViolation(err) {
+		return order.ErrReferenceTaken
+	}
+	return err
+}
+
+func (t *txn) UpdateOrder(o *order.Order) error {
+	res, err := t.q.ExecContext(t.ctx, `UPDATE orders SET status = ?, needs_review = ?, updated_at = ?, paid_at = ? WHERE id = ?`,
+		string(o.Status), b2i(o.NeedsReview), ms(o.UpdatedAt), ms(o.PaidAt), o.ID)
+	if isUniqueViolation(err) {
+		return order.ErrReferenceTaken
+	}
+	return mustAffect(res, err)
+}
+
+func (t *txn) InsertAttempt(a *order.Attempt) error {
+	repAmount, repCurrency, repMinor := reported(a.ReportedAmount)
+	_, err := t.q.ExecContext(t.ctx, "INSERT INTO attempts ("+attemptCols+`, reported_minor)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		a.ID, a.OrderID, a.Method, a.Gateway, string(a.Status), a.PaymentID, a.TransactionID, a.AuthCode,
+		a.BankReference, a.TrackID, repAmount, repCurrency, a.FailureReason, a.GatewayCode, a.GatewayMessage,
+		jsonText(a.Action), jsonText(orEmpty(a.State)), b2i(a.NeedsReview), a.Checks, ms(a.NextCheckAt),
+		ms(a.CreatedAt), ms(a.UpdatedAt), ms(a.FinishedAt), repMinor)
+	return err
+}
+
+func (t *txn) UpdateAttempt(a *order.Attempt) error {
+	repAmount, repCurrency, repMinor := reported(a.ReportedAmount)
+	res, err := t.q.ExecContext(t.ctx, `UPDATE attempts SET status = ?, payment_id = ?, transaction_id = ?,
+		auth_code = ?, bank_reference = ?, track_id = ?, reported_amount = ?, reported_currency = ?,
+		reported_minor = ?, failure_reason = ?, gateway_code = ?, gateway_message = ?, action = ?, state = ?,
+		needs_review = ?, checks = ?, next_check_at = ?, updated_at = ?, finished_at = ? WHERE id = ?`,
+		string(a.Status), a.PaymentID, a.TransactionID, a.AuthCode, a.BankReference, a.TrackID,
+		repAmount, repCurrency, repMinor, a.FailureReason, a.GatewayCode, a.GatewayMessage,
+		jsonText(a.Action), jsonText(orEmpty(a.State)), b2i(a.NeedsReview), a.Checks, ms(a.NextCheckAt),
+		ms(a.UpdatedAt), ms(a.FinishedAt), a.ID)
+	return mustAffect(res, err)
+}
+
+func (t *txn) AppendEvent(e order.Event) error {
+	_, err := t.q.ExecContext(t.ctx, "INSERT INTO events (order_id, attempt_id, type, data, created_at) VALUES (?,?,?,?,?)",
+		e.OrderID, e.AttemptID, e.Type, jsonText(orEmpty(e.Data)), ms(e.CreatedAt))
+	return err
+}
+
+func (t *txn) Idempotency(scope, key string) (order.IdempotencyRecord, bool, error) {
+	r := order.IdempotencyRecord{Scope: scope, Key: key}
+	var created int64
+	err := t.q.QueryRowContext(t.ctx, "SELECT request_hash, status, body, order_id, created_at FROM idempotency_keys WHERE scope = ? AND key = ?",
+		scope, key).Scan(&r.RequestHash, &r.Status, &r.Body, &r.OrderID, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, false, nil
+	}
+	r.CreatedAt = fromMS(created)
+	return r, err == nil, err
+}
+
+func (t *txn) PutIdempotency(r order.IdempotencyRecord) error {
+	_, err := t.q.ExecContext(t.ctx, "INSERT INTO idempotency_keys (scope, key, request_hash, status, body, order_id, created_at) VALUES (?,?,?,?,?,?,?)",
+		r.Scope, r.Key, r.RequestHash, r.Status, r.Body, r.OrderID, ms(r.CreatedAt))
+	return err
+}
+
+func (t *txn) Enqueue(m order.Message) error {
+	_, err := t.q.ExecContext(t.ctx, "INSERT INTO outbox (id, order_id, type, url, payload, created_at, next_attempt_at) VALUES (?,?,?,?,?,?,?)",
+		m.ID, m.OrderID, m.Type, m.URL, m.Payload, ms(m.CreatedAt), ms(m.CreatedAt))
+	return err
+}
+
+func reported(a money.Amount) (string, string, int64) {
+	if a.Currency().Code == "" {
+		return "", "", 0
+	}
+	return a.String(), a.Currency().Code, a.Minor()
+}
+
+func orEmpty[M ~map[string]string](m M) M {
+	if m == nil {
+		return M{}
+	}
+	return m
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func mustAffect(res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return order.ErrNotFound
+	}
+	return nil
+}
+
+func isUniqueViolation(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}

@@ -1,0 +1,86 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/bawaba/checkout/order"
+)
+
+var _ order.Outbox = (*SQLite)(nil)
+
+// DueMessages implements order.Outbox.
+func (s *SQLite) DueMessages(ctx context.Context, now time.Time, limit int) ([]order.Pending, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, order_id, type, url, payload, created_at, attempts FROM outbox
+		WHERE delivered_at = 0 AND failed_at = 0 AND next_attempt_at <= ? ORDER BY next_attempt_at, created_at LIMIT ?`,
+		now.UnixMilli(), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []order.Pending
+	for rows.Next() {
+		var p order.Pending
+		var created int64
+		if err := rows.Scan(&p.ID, &p.OrderID, &p.Type, &p.URL, &p.Payload, &created, &p.Attempts); err != nil {
+			return nil, err
+		}
+		p.CreatedAt = fromMS(created)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// RecordDelivery implements order.Outbox.
+func (s *SQLite) RecordDelivery(ctx context.Context, d order.Delivery) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "INSERT INTO deliveries (event_id, attempted_at, status_code, duration_ms, error) VALUES (?,?,?,?,?)",
+		d.MessageID, ms(d.At), d.StatusCode, d.Duration.Milliseconds(), d.Err); err != nil {
+		return err
+	}
+	var delivered, failed int64
+	switch {
+	case d.Delivered:
+		delivered = ms(d.At)
+	case d.NextAttempt.IsZero():
+		failed = ms(d.At)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, delivered_at = ?,
+		failed_at = ?, last_status = ?, last_error = ? WHERE id = ?`,
+		ms(d.NextAttempt), delivered, failed, d.StatusCode, d.Err, d.MessageID); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// OutboxEntry is a message's delivery state, for tests and the admin page.
+type OutboxEntry struct {
+	ID, OrderID, Type string
+	Attempts          int
+	Delivered         bool
+	LastStatus        int
+}
+
+// OutboxFor lists the webhook messages of an order, oldest first.
+func (s *SQLite) OutboxFor(ctx context.Context, orderID string) ([]OutboxEntry, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT id, order_id, type, attempts, delivered_at, last_status FROM outbox WHERE order_id = ? ORDER BY created_at, rowid", orderID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []OutboxEntry
+	for rows.Next() {
+		var e OutboxEntry
+		var delivered int64
+		if err := rows.Scan(&e.ID, &e.OrderID, &e.Type, &e.Attempts, &delivered, &e.LastStatus); err != nil {
+			return nil, err
+		}
+		e.Delivered = delivered > 0
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
