@@ -1,0 +1,202 @@
+package tap
+
+import (
+	"bytes"
+	"encoding/json"
+	"math/big"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/money"
+)
+
+// charge is what we read of Tap's charge object (spec §3–4).
+type charge struct {
+	ID          string      `json:"id"`
+	LiveMode    *bool       `json:"live_mode"`
+	Status      string      `json:"status"`
+	Amount      json.Number `json:"amount"`
+	Currency    string      `json:"currency"`
+	Transaction struct {
+		URL             string     `json:"url"`
+		AuthorizationID flexString `json:"authorization_id"`
+		Created         flexString `json:"created"`
+	} `json:"transaction"`
+	Reference struct {
+		Track       flexString `json:"track"`
+		Payment     flexString `json:"payment"`
+		Gateway     flexString `json:"gateway"`
+		Acquirer    flexString `json:"acquirer"`
+		Transaction flexString `json:"transaction"`
+		Order       flexString `json:"order"`
+	} `json:"reference"`
+	Response struct {
+		Code    flexString `json:"code"`
+		Message string     `json:"message"`
+	} `json:"response"`
+	Gateway struct {
+		Response struct {
+			Code    flexString `json:"code"`
+			Message string     `json:"message"`
+		} `json:"response"`
+	} `json:"gateway"`
+}
+
+// flexString reads a JSON string, or a JSON number kept verbatim (transaction.created is a
+// string in Tap's samples but epoch milliseconds elsewhere are numbers); null reads as "".
+type flexString string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (f *flexString) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0 || string(b) == "null":
+		*f = ""
+		return nil
+	case b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*f = flexString(s)
+		return nil
+	default:
+		var n json.Number
+		d := json.NewDecoder(bytes.NewReader(b))
+		d.UseNumber()
+		if err := d.Decode(&n); err != nil {
+			return err
+		}
+		*f = flexString(n.String())
+		return nil
+	}
+}
+
+// decodeCharge reads a charge object, keeping numbers exact.
+func decodeCharge(raw []byte) (*charge, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || raw[0] != '{' {
+		return nil, errNotCharge
+	}
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	var c charge
+	if err := d.Decode(&c); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// result maps a charge read from Tap (raw are its bytes) to a normalized Result.
+func (g *Gateway) result(raw []byte, c *charge) gateway.Result {
+	st, reason := mapStatus(c.Status, string(c.Response.Code), c.Response.Message)
+	r := gateway.Result{
+		Status:        st,
+		Reason:        reason,
+		PaymentID:     c.ID,
+		TransactionID: string(c.Reference.Payment),
+		AuthCode:      string(c.Transaction.AuthorizationID),
+		Reference:     string(c.Reference.Acquirer),
+		TrackID:       string(c.Reference.Track),
+		OurReference:  string(c.Reference.Transaction),
+		GatewayCode:   string(c.Response.Code),
+		Raw:           append([]byte(nil), raw...),
+	}
+	if r.Reference == "" {
+		r.Reference = string(c.Reference.Gateway)
+	}
+	if amt, ok := chargeAmount(c.Amount.String(), c.Currency); ok {
+		r.Amount = amt
+	}
+	msgs := []string{}
+	if m := strings.TrimSpace(c.Response.Message); m != "" {
+		msgs = append(msgs, m)
+	}
+	if m := strings.TrimSpace(c.Gateway.Response.Message); m != "" {
+		msgs = append(msgs, m)
+	}
+	r.GatewayMessage = strings.Join(msgs, " / ")
+	if ms, err := strconv.ParseInt(string(c.Transaction.Created), 10, 64); err == nil && ms > 0 {
+		r.At = time.UnixMilli(ms).UTC()
+	}
+	return r
+}
+
+// mapStatus maps Tap's charge status (spec §5, gateways-summary.md §2) and response code to
+// the normalized status and, for failures, a reason.
+func mapStatus(status, code, message string) (gateway.Status, string) {
+	switch strings.ToUpper(strings.TrimSpace(status)) {
+	case "CAPTURED":
+		return gateway.StatusPaid, ""
+	case "AUTHORIZED":
+		return gateway.StatusAuthorized, ""
+	case "INITIATED", "IN_PROGRESS":
+		return gateway.StatusPending, ""
+	case "ABANDONED", "EXPIRED":
+		return gateway.StatusExpired, ""
+	case "CANCELLED", "CANCELED":
+		return gateway.StatusCancelled, gateway.ReasonCancelled
+	case "RESTRICTED":
+		return gateway.StatusFailed, gateway.ReasonRisk
+	case "DECLINED", "FAILED":
+		return gateway.StatusFailed, failureReason(code, message)
+	case "VOID":
+		return gateway.StatusVoided, ""
+	default: // TIMEDOUT, UNKNOWN, DEFERRED, anything new: ask again later, never paid.
+		return gateway.StatusUnknown, ""
+	}
+}
+
+// failureReason reads Tap's response code (developers.tap.company/reference/charge-response-codes,
+// cited in spec §1/§5) for a DECLINED or FAILED charge. KNET's "NOT CAPTURED" is a plain decline.
+func failureReason(code, message string) string {
+	switch strings.TrimSpace(code) {
+	case "505": // Declined, Insufficient Funds
+		return gateway.ReasonInsufficient
+	case "406", "407": // Failed, Invalid Expiry / Expired Card
+		return gateway.ReasonCardExpired
+	case "508": // Declined, Card Issuer - No Reply
+		return gateway.ReasonTimeout
+	case "514": // Declined, Card Issuer - Risk Check
+		return gateway.ReasonRisk
+	case "402", "511", "513": // Invalid Parameter, Card Issuer - Error, Card Acquirer - Error
+		return gateway.ReasonGatewayError
+	}
+	if strings.Contains(strings.ToLower(message), "insufficient") {
+		return gateway.ReasonInsufficient
+	}
+	return gateway.ReasonDeclined
+}
+
+// numberPattern is a JSON number with a bounded exponent.
+var numberPattern = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]{1,3})?$`)
+
+// chargeAmount converts the JSON literal of an amount (e.g. "0.5") to an exact money.Amount in
+// currency. It fails when the literal is not a number, the currency is unknown, or the value
+// does not fit the currency's decimals.
+func chargeAmount(lit, currency string) (money.Amount, bool) {
+	if len(lit) > 64 || !numberPattern.MatchString(lit) {
+		return money.Amount{}, false
+	}
+	cur, ok := money.LookupCurrency(currency)
+	if !ok {
+		return money.Amount{}, false
+	}
+	r, ok := new(big.Rat).SetString(lit)
+	if !ok {
+		return money.Amount{}, false
+	}
+	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(cur.Scale)), nil)
+	r.Mul(r, new(big.Rat).SetInt(scale))
+	if !r.IsInt() || !r.Num().IsInt64() {
+		return money.Amount{}, false
+	}
+	amt, err := money.FromMinor(r.Num().Int64(), cur.Code)
+	if err != nil {
+		return money.Amount{}, false
+	}
+	return amt, true
+}

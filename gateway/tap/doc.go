@@ -1,0 +1,60 @@
+// Package tap is the connector for KNET payments through Tap Payments' Charges API v2
+// (source "src_kw.knet", currency KWD only). It implements gateway.Gateway under the name "tap".
+//
+// It follows the research spec shared/spec/tap.md:
+//   - §1 endpoints and authentication: POST {BaseURL}/v2/charges to create a charge,
+//     GET {BaseURL}/v2/charges/{id} as the authoritative status check, Bearer secret key,
+//     charge ids validated with ^(chg|auth)_[A-Za-z0-9]{1,64}$ before they go into a URL,
+//     Tap's error body {"errors":[{code,description}]}.
+//   - §2–3 the create-charge request and response (redirect the shopper to transaction.url).
+//   - §4–5 the charge object and its status strings / response codes, mapped to the normalized
+//     statuses of gateways-summary.md §2.
+//   - §6 the webhook "hashstring" header (HMAC-SHA256 of the canonical x_id…x_created string,
+//     keyed with the secret API key), verified in constant time and then never trusted alone:
+//     the charge is always re-fetched with GET.
+//   - §7 the browser return: tap_id must be the attempt's charge id; the query is only a
+//     trigger (tap_status is ignored) and the charge is re-fetched.
+//
+// Decisions taken where the spec is a [GUESS] or ambiguous:
+//
+//   - References. The attempt id (att_…) is the per-try reference: it is sent both as
+//     reference.transaction and reference.order, and reference.transaction is read back as
+//     Result.OurReference (the order service compares it with the attempt). The merchant's
+//     reference and our order id go to metadata.udf1 and metadata.udf2 (echoed, informative).
+//   - Customer. Tap requires a customer: Attempt.Customer.Name is split on white space into
+//     first_name (first word) and last_name (the rest); an empty name is sent as first_name
+//     "Customer". Phone: formatting characters are dropped; a number written +965…/00965…
+//     is split into country_code "965" and the rest; a bare number starting with 965 is split
+//     only when it has 11 digits (965 + an 8-digit Kuwaiti number), because an 8-digit local
+//     Kuwaiti number may itself start with 965; anything else is sent as country_code "965"
+//     with all its digits (KNET customers are Kuwaiti; we keep no country-code table). An
+//     empty phone is not sent.
+//   - Amounts. The request amount is a JSON number literal written with exactly the
+//     currency's decimals (6.000), from money.Amount.String(), never through float64. The
+//     charge's amount (a JSON number such as 0.5) is read exactly with json.Number and
+//     math/big into a money.Amount; when it cannot be represented (unknown currency, more
+//     decimals than the currency has, absurd size) Result.Amount stays the zero Amount, which
+//     the order service treats as a mismatch for a paid result.
+//   - Amount in the webhook hash (§6). The amount is first formatted to the currency's
+//     decimals (KWD 0.500); as the spec's documented fallback the raw JSON literal (0.5) is
+//     also accepted. Either way the charge is re-fetched before anything is believed.
+//     The header is lower-cased before the constant-time comparison; the "hash" header, whose
+//     formula is unknown, is ignored.
+//   - Status strings. CAPTURED→paid, AUTHORIZED→authorized, INITIATED and IN_PROGRESS→pending,
+//     ABANDONED and EXPIRED (code 304, string [GUESS])→expired, CANCELLED (and the spelling
+//     CANCELED)→cancelled, DECLINED/FAILED/RESTRICTED→failed, VOID→voided; TIMEDOUT, UNKNOWN,
+//     DEFERRED (code 303, string [GUESS]) and anything unlisted→unknown: the reconciler asks
+//     again, and it is never paid. Failure reasons come from response.code (Tap's
+//     charge-response-codes table cited in §1/§5): 505 insufficient funds, 406/407 expiry,
+//     508 issuer no reply (timeout), 514 and every RESTRICTED charge risk, 402/511/513
+//     gateway error, everything else (including KNET's generic "NOT CAPTURED") declined.
+//   - live_mode. A charge whose live_mode differs from Config.Live is refused with an error
+//     wrapping gateway.ErrBadRequest, so that a test charge can never pay a live order nor
+//     the reverse. A charge without live_mode is accepted (the charge was read with our own
+//     key, which selects the mode).
+//   - Idempotency-Key. The attempt id is sent as Idempotency-Key on charge creation; Tap does
+//     not document honouring it, so it is best-effort only (every attempt is a fresh id).
+//   - Errors. Tap's 4xx answers wrap gateway.ErrRejected with Tap's code and description;
+//     network errors, 408, 429 and 5xx, and answers we cannot read, wrap
+//     gateway.ErrUnavailable. The secret key is never logged and never put in an error.
+package tap
