@@ -1,0 +1,127 @@
+package tap
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Config configures a Simulator.
+type Config struct {
+	BasePath   string           // path prefix it is mounted under, e.g. "/sandbox/tap"; requests arrive with the full path
+	PublicURL  string           // absolute URL of BasePath as browsers reach it; used for transaction.url
+	SecretKey  string           // the only accepted Bearer key; also the webhook signing key
+	HTTPClient *http.Client     // for webhook POSTs; nil => a client with a 10s timeout that does not follow redirects
+	Now        func() time.Time // nil => time.Now
+	// WebhookFirst delivers the webhook's first attempt before redirecting the
+	// browser; by default the browser is redirected first and the webhook is
+	// delivered in the background.
+	WebhookFirst bool
+	// RetryBase is the first webhook retry delay (0 => 2s). It doubles on each
+	// retry, capped at 5 minutes; retries stop at a 2xx or 24h after the first try.
+	RetryBase time.Duration
+	Logger    *slog.Logger // nil => slog.Default()
+}
+
+const (
+	defaultRetryBase = 2 * time.Second
+	maxRetryDelay    = 5 * time.Minute
+	retryWindow      = 24 * time.Hour
+)
+
+// Simulator is the offline Tap Charges API v2 for KNET, an http.Handler.
+type Simulator struct {
+	base      string
+	publicURL string
+	secret    string
+	client    *http.Client
+	now       func() time.Time
+	hookFirst bool
+	retryBase time.Duration
+	log       *slog.Logger
+	mux       *http.ServeMux
+
+	ctx    context.Context // cancelled by Close: stops webhook deliveries
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu      sync.Mutex
+	closed  bool
+	charges map[string]*charge // by id
+	tokens  map[string]*charge // by hosted-page token
+	idem    map[string]*charge // by Idempotency-Key
+}
+
+// New returns a Simulator for cfg. Call Close when done.
+func New(cfg Config) *Simulator {
+	s := &Simulator{
+		base:      strings.TrimSuffix(cfg.BasePath, "/"),
+		publicURL: strings.TrimSuffix(cfg.PublicURL, "/"),
+		secret:    cfg.SecretKey,
+		client:    cfg.HTTPClient,
+		now:       cfg.Now,
+		hookFirst: cfg.WebhookFirst,
+		retryBase: cfg.RetryBase,
+		log:       cfg.Logger,
+		charges:   map[string]*charge{},
+		tokens:    map[string]*charge{},
+		idem:      map[string]*charge{},
+	}
+	if s.client == nil {
+		s.client = &http.Client{
+			Timeout:       10 * time.Second,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.retryBase <= 0 {
+		s.retryBase = defaultRetryBase
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+
+	s.mux = http.NewServeMux()
+	s.mux.HandleFunc("POST "+s.base+"/v2/charges", s.createCharge)
+	s.mux.HandleFunc("GET "+s.base+"/v2/charges/{id}", s.retrieveCharge)
+	s.mux.HandleFunc("GET "+s.base+"/knet/pay", s.showPage)
+	s.mux.HandleFunc("POST "+s.base+"/knet/pay", s.submitPage)
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
+		writeError(w, http.StatusNotFound, tapError{"1000", "Resource not found"})
+	})
+	return s
+}
+
+// ServeHTTP serves the Charges API and the hosted KNET page under BasePath.
+func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mux.ServeHTTP(w, r)
+}
+
+// Close stops background webhook deliveries and waits for them to end.
+func (s *Simulator) Close() {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	s.cancel()
+	s.wg.Wait()
+}
+
+// spawn runs fn in a goroutine that Close waits for; after Close it does nothing.
+func (s *Simulator) spawn(fn func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		fn()
+	}()
+}
