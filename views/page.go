@@ -1,0 +1,72 @@
+// Package views holds the templ components of the shopper pages: the layout with lang/dir,
+// the method selection, confirmation, result, error and sandbox demo pages.
+package views
+
+import "github.com/bawaba/checkout/i18n"
+
+// Page is what every page's layout needs.
+type Page struct {
+	Lang      i18n.Lang
+	Title     string
+	Merchant  string
+	Logo      string // URL of the merchant's logo; empty: the name alone
+	SwitchURL string // this page in the other language
+	Sandbox   bool
+	CSS       string // fingerprinted asset paths
+	JS        string
+	// Refresh, when positive, reloads the page after that many seconds without JavaScript.
+	Refresh int
+	// RefreshURL, when set with Refresh, is loaded instead of this page.
+	RefreshURL string
+}
+
+// T translates in the page's language.
+func (p Page) T(key string, args ...string) string { return p.Lang.T(key, args...) }
+
+// Summary is the order as the shopper sees it.
+type Summary struct {
+	OrderID     string
+	Reference   string
+	Description string
+	Items       []Line
+	Total       string // formatted in the page's language
+	TimeLeft    string // "28 minutes left"; empty when not shown
+}
+
+// Line is one item line.
+type Line struct {
+	Name     string
+	Quantity string
+	Total    string
+}
+
+// Method is one choice of the method radio group.
+type Method struct {
+	ID    string
+	Label string
+	Logo  string // asset path
+}
+
+// Row is one label/value line of a receipt.
+type Row struct {
+	Label string
+	Value string
+	Mono  bool // numbers and ids: shown left-to-right in a monospace-friendly style
+}
+
+// Result is what the result page shows.
+type Result struct {
+	Status     string // paid | failed | cancelled | pending | expired | refunded
+	Headline   string
+	Message    string
+	Receipt    []Row
+	PrimaryURL string // the main action: back to the shop, try again…
+	PrimaryTxt string
+	// SecondaryURL is a second, quieter way on (back to the shop from a failure).
+	SecondaryURL string
+	SecondaryTxt string
+	// AutoReturn, when positive, sends the shopper to PrimaryURL after that many seconds.
+	AutoReturn int
+	PollURL    string // pending: JSON status endpoint for polite polling
+	Printable  bool
+}
