@@ -1,0 +1,131 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+)
+
+// Config is every setting of the server, filled from the environment and then from flags
+// (a flag wins over its variable). README.md documents each one.
+type Config struct {
+	Addr         string // CHECKOUT_ADDR
+	DB           string // CHECKOUT_DB
+	BaseURL      string // CHECKOUT_BASE_URL
+	Mode         string // CHECKOUT_MODE: sandbox | live
+	MerchantName string // CHECKOUT_MERCHANT_NAME
+	MerchantLogo string // CHECKOUT_MERCHANT_LOGO: URL of a logo, optional
+	WebhookURL   string // CHECKOUT_WEBHOOK_URL: default merchant webhook target
+	LogLevel     string // CHECKOUT_LOG_LEVEL: debug | info | warn | error
+	KNETGateway  string // CHECKOUT_KNET_GATEWAY: which gateway serves KNET (tap)
+	TapSecretKey string // CHECKOUT_TAP_SECRET_KEY (live): sk_live_…
+	TapBaseURL   string // CHECKOUT_TAP_BASE_URL: default https://api.tap.company
+	// Tick is how often the reconciler and the webhook dispatcher wake up.
+	Tick time.Duration // CHECKOUT_TICK
+}
+
+// sandboxTapKey is the Tap secret key of the sandbox: the simulator accepts only it. It is a
+// test credential of the offline simulator, not a real Tap key.
+const sandboxTapKey = "sk_test_EXAMPLEKEY0000000000"
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+// loadConfig reads the environment, then parses args as flags over it.
+func loadConfig(fs *flag.FlagSet, args []string) (Config, error) {
+	c := Config{}
+	fs.StringVar(&c.Addr, "addr", env("CHECKOUT_ADDR", ":8080"), "listen address (CHECKOUT_ADDR)")
+	fs.StringVar(&c.DB, "db", env("CHECKOUT_DB", "./data/checkout.db"), "SQLite database file (CHECKOUT_DB)")
+	fs.StringVar(&c.BaseURL, "base-url", env("CHECKOUT_BASE_URL", "http://localhost:8080"), "public URL of this server (CHECKOUT_BASE_URL)")
+	fs.StringVar(&c.Mode, "mode", env("CHECKOUT_MODE", "sandbox"), "sandbox or live (CHECKOUT_MODE)")
+	fs.StringVar(&c.MerchantName, "merchant-name", env("CHECKOUT_MERCHANT_NAME", "Bawaba Demo Shop"), "shop name shown to shoppers (CHECKOUT_MERCHANT_NAME)")
+	fs.StringVar(&c.MerchantLogo, "merchant-logo", env("CHECKOUT_MERCHANT_LOGO", ""), "URL of the shop's logo (CHECKOUT_MERCHANT_LOGO)")
+	fs.StringVar(&c.WebhookURL, "webhook-url", env("CHECKOUT_WEBHOOK_URL", ""), "default merchant webhook URL (CHECKOUT_WEBHOOK_URL)")
+	fs.StringVar(&c.LogLevel, "log-level", env("CHECKOUT_LOG_LEVEL", "info"), "debug, info, warn or error (CHECKOUT_LOG_LEVEL)")
+	fs.StringVar(&c.KNETGateway, "knet-gateway", env("CHECKOUT_KNET_GATEWAY", "tap"), "gateway serving KNET: tap (CHECKOUT_KNET_GATEWAY)")
+	fs.StringVar(&c.TapSecretKey, "tap-secret-key", env("CHECKOUT_TAP_SECRET_KEY", ""), "Tap secret key, live mode (CHECKOUT_TAP_SECRET_KEY)")
+	fs.StringVar(&c.TapBaseURL, "tap-base-url", env("CHECKOUT_TAP_BASE_URL", "https://api.tap.company"), "Tap API base URL, live mode (CHECKOUT_TAP_BASE_URL)")
+	tick := env("CHECKOUT_TICK", "5s")
+	fs.Func("tick", "how often the reconciler and webhook dispatcher run (CHECKOUT_TICK, default 5s)", func(s string) error {
+		tick = s
+		return nil
+	})
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	d, err := time.ParseDuration(tick)
+	if err != nil || d < 100*time.Millisecond {
+		return c, fmt.Errorf("config: tick %q: use a duration of at least 100ms, such as 5s", tick)
+	}
+	c.Tick = d
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	return c, c.validate()
+}
+
+func (c *Config) validate() error {
+	var errs []error
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
+		errs = append(errs, fmt.Errorf("config: base URL %q must be an absolute http(s) URL without a path", c.BaseURL))
+	}
+	switch c.Mode {
+	case "sandbox":
+	case "live":
+		if c.KNETGateway == "tap" && c.TapSecretKey == "" {
+			errs = append(errs, errors.New("config: live mode with KNET via Tap needs CHECKOUT_TAP_SECRET_KEY"))
+		}
+		if u != nil && u.Scheme != "https" {
+			errs = append(errs, errors.New("config: live mode needs an https base URL"))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("config: mode %q: use sandbox or live", c.Mode))
+	}
+	if c.KNETGateway != "tap" {
+		errs = append(errs, fmt.Errorf("config: knet gateway %q: only tap is available", c.KNETGateway))
+	}
+	if _, err := parseLevel(c.LogLevel); err != nil {
+		errs = append(errs, err)
+	}
+	if c.WebhookURL != "" {
+		if w, err := url.Parse(c.WebhookURL); err != nil || (w.Scheme != "http" && w.Scheme != "https") || w.Host == "" {
+			errs = append(errs, fmt.Errorf("config: webhook URL %q must be an absolute http(s) URL", c.WebhookURL))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (c *Config) sandbox() bool { return c.Mode == "sandbox" }
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return l, fmt.Errorf("config: log level %q: use debug, info, warn or error", s)
+	}
+	return l, nil
+}
+
+// LogValue prints the configuration with secrets masked (slog.LogValuer).
+func (c Config) LogValue() slog.Value {
+	mask := func(s string) string {
+		if s == "" {
+			return ""
+		}
+		return "****"
+	}
+	return slog.GroupValue(
+		slog.String("addr", c.Addr), slog.String("db", c.DB), slog.String("base_url", c.BaseURL),
+		slog.String("mode", c.Mode), slog.String("merchant_name", c.MerchantName),
+		slog.String("webhook_url", c.WebhookURL), slog.String("knet_gateway", c.KNETGateway),
+		slog.String("tap_secret_key", mask(c.TapSecretKey)), slog.String("tap_base_url", c.TapBaseURL),
+		slog.Duration("tick", c.Tick),
+	)
+}

@@ -1,0 +1,110 @@
+// Command checkout is Bawaba: a self-hosted, bilingual hosted checkout in one binary.
+//
+//	checkout [serve] [flags]   run the server (the default)
+//	checkout version           print the version
+//	checkout migrate           apply database migrations and exit
+//	checkout backup FILE       write an online backup of the database to FILE
+//	checkout webhook-secret    print the secret that signs merchant webhooks
+package main
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // receipts show Gulf and Thai local times even in a scratch image
+
+	"github.com/bawaba/checkout/store"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "checkout:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	fs := flag.NewFlagSet("checkout "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	switch cmd {
+	case "version":
+		fmt.Fprintln(stdout, "bawaba checkout", version)
+		return nil
+	case "serve", "migrate", "backup", "webhook-secret":
+	default:
+		return fmt.Errorf("unknown command %q: use serve, version, migrate, backup FILE or webhook-secret", cmd)
+	}
+	cfg, err := loadConfig(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	level, _ := parseLevel(cfg.LogLevel)
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	slog.SetDefault(log)
+
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	db, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	switch cmd {
+	case "migrate":
+		v, err := db.SchemaVersion(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "database %s is at schema version %d\n", cfg.DB, v)
+		return nil
+	case "backup":
+		if fs.NArg() != 1 {
+			return errors.New("usage: checkout backup FILE")
+		}
+		if err := db.Backup(ctx, fs.Arg(0)); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "backup written to %s\n", fs.Arg(0))
+		return nil
+	case "webhook-secret":
+		secret, err := webhookSecret(ctx, db)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, secret)
+		return nil
+	}
+	return serve(ctx, cfg, db, log, stdout)
+}
+
+// webhookSecret returns the secret that signs merchant webhooks: CHECKOUT_WEBHOOK_SECRET when
+// set, else one generated on first use and kept in the database.
+func webhookSecret(ctx context.Context, db *store.SQLite) (string, error) {
+	if s := os.Getenv("CHECKOUT_WEBHOOK_SECRET"); s != "" {
+		return s, nil
+	}
+	b, err := db.Secret(ctx, "webhook_secret", 32)
+	if err != nil {
+		return "", err
+	}
+	return "whsec_" + hex.EncodeToString(b), nil
+}

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/gateway/tap"
+	"github.com/bawaba/checkout/handlers"
+	"github.com/bawaba/checkout/order"
+	taptest "github.com/bawaba/checkout/sandbox/tap"
+	"github.com/bawaba/checkout/store"
+)
+
+func serve(ctx context.Context, cfg Config, db *store.SQLite, log *slog.Logger, stdout io.Writer) error {
+	log.Debug("configuration", "config", cfg)
+	registry := gateway.NewRegistry()
+	simulators := map[string]http.Handler{}
+
+	tapCfg := tap.Config{BaseURL: cfg.TapBaseURL, SecretKey: cfg.TapSecretKey, Live: true}
+	if cfg.sandbox() {
+		sim := taptest.New(taptest.Config{
+			BasePath: "/sandbox/tap", PublicURL: cfg.BaseURL + "/sandbox/tap", SecretKey: sandboxTapKey, Logger: log,
+		})
+		defer sim.Close()
+		simulators["/sandbox/tap"] = sim
+		tapCfg = tap.Config{BaseURL: cfg.BaseURL + "/sandbox/tap", SecretKey: sandboxTapKey}
+	}
+	if err := registry.Register(tap.New(tapCfg), gateway.MethodKNET); err != nil {
+		return err
+	}
+
+	svc := order.NewService(db, registry, order.Config{BaseURL: cfg.BaseURL, DefaultWebhookURL: cfg.WebhookURL, Logger: log})
+
+	secret, err := webhookSecret(ctx, db)
+	if err != nil {
+		return err
+	}
+	shopper, err := handlers.NewShopper(ctx, handlers.ShopperConfig{
+		MerchantName: cfg.MerchantName, MerchantLogo: cfg.MerchantLogo, BaseURL: cfg.BaseURL,
+		ReturnSecret: secret, Sandbox: cfg.sandbox(), Secrets: db,
+	})
+	if err != nil {
+		return err
+	}
+	app := handlers.New(handlers.Deps{
+		Orders: svc, Keys: db, DB: db, Logger: log, Version: version, Sandbox: cfg.sandbox(),
+		Simulators: simulators, Shopper: shopper,
+	})
+
+	if cfg.sandbox() {
+		if err := printDemoKey(ctx, db, cfg, stdout); err != nil {
+			return err
+		}
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
+	}
+	log.Info("Bawaba listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "mode", cfg.Mode, "version", version)
+	fmt.Fprintf(stdout, "Bawaba (%s mode) is listening on %s — open %s/\n", cfg.Mode, ln.Addr(), cfg.BaseURL)
+
+	workers, stopWorkers := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		runWorkers(workers, cfg.Tick, svc, &order.Dispatcher{Outbox: db, Secret: secret, Logger: log}, log)
+	}()
+
+	errc := make(chan error, 1)
+	go func() { errc <- app.Listener(ln) }()
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		log.Info("shutting down")
+		err = app.ShutdownWithTimeout(10 * time.Second)
+	}
+	stopWorkers()
+	<-done
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// runWorkers expires orders, reconciles attempts and delivers merchant webhooks every tick.
+func runWorkers(ctx context.Context, tick time.Duration, svc *order.Service, disp *order.Dispatcher, log *slog.Logger) {
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if _, err := svc.ExpireDue(ctx); err != nil && ctx.Err() == nil {
+			log.Error("expire orders", "err", err)
+		}
+		if _, err := svc.ReconcileDue(ctx); err != nil && ctx.Err() == nil {
+			log.Error("reconcile attempts", "err", err)
+		}
+		if _, err := disp.RunOnce(ctx); err != nil && ctx.Err() == nil {
+			log.Error("deliver webhooks", "err", err)
+		}
+	}
+}
+
+// printDemoKey creates the sandbox's demo API key on the first start and prints it in a
+// ready-to-paste curl line. The key is stored hashed, so it is shown only this once.
+func printDemoKey(ctx context.Context, db *store.SQLite, cfg Config, w io.Writer) error {
+	n, err := db.CountAPIKeys(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	_, key, err := db.CreateAPIKey(ctx, "sandbox demo key")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, `
+Sandbox demo API key (shown once; it is stored hashed): %s
+Create a test order:
+
+  curl -s %s/api/v1/orders -H "Authorization: Bearer %s" -H "Content-Type: application/json" \
+    -d '{"amount":"6.000","currency":"KWD","reference":"demo-1","return_url":"%s/"}'
+
+`, key, cfg.BaseURL, key, cfg.BaseURL)
+	return nil
+}

@@ -1,0 +1,30 @@
+package handlers
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// apiAuth requires "Authorization: Bearer <api key>" and keeps the key's id in Locals("key").
+func apiAuth(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		scheme, key, ok := strings.Cut(c.Get(fiber.HeaderAuthorization), " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(key) == "" {
+			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="bawaba"`)
+			return problem(c, fiber.StatusUnauthorized, ProblemUnauthorized, "Unauthorized",
+				`send your API key as "Authorization: Bearer <key>"`)
+		}
+		id, err := d.Keys.APIKeyID(c.UserContext(), strings.TrimSpace(key))
+		if err != nil {
+			return err
+		}
+		if id == "" {
+			d.Logger.Warn("api: unknown or revoked key", "ip", c.IP(), "path", c.Path())
+			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="bawaba", error="invalid_token"`)
+			return problem(c, fiber.StatusUnauthorized, ProblemUnauthorized, "Unauthorized", "the API key is not valid")
+		}
+		c.Locals("key", id)
+		return c.Next()
+	}
+}

@@ -1,0 +1,58 @@
+package handlers
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+	"net/url"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/order"
+)
+
+// gatewayReturn is /return/{gateway}/{attempt}: the browser back from the gateway. Its query
+// (or form) is only a hint: the service verifies with the gateway before anything changes.
+func gatewayReturn(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		q, _ := url.ParseQuery(string(c.Request().URI().QueryString()))
+		if c.Method() == fiber.MethodPost {
+			form, _ := url.ParseQuery(string(c.Body()))
+			for k, v := range form {
+				q[k] = append(q[k], v...)
+			}
+		}
+		o, err := d.Orders.Return(c.UserContext(), c.Params("gateway"), c.Params("attempt"), q)
+		if err != nil {
+			return shopperOrderError(c, err)
+		}
+		return d.Shopper.redirect(c, resultPath(o.ID))
+	}
+}
+
+// gatewayWebhook is POST /webhooks/{gateway}: a gateway's server telling us something. The
+// connector verifies it (signature first, then the gateway's API) before the service applies it.
+func gatewayWebhook(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		h := http.Header{}
+		c.Request().Header.VisitAll(func(k, v []byte) { h.Add(string(k), string(v)) })
+		q, _ := url.ParseQuery(string(c.Request().URI().QueryString()))
+		req := gateway.WebhookRequest{Header: h, Query: q, Body: bytes.Clone(c.Body())}
+		err := d.Orders.Webhook(c.UserContext(), c.Params("gateway"), req)
+		switch {
+		case err == nil:
+			return c.Status(fiber.StatusOK).SendString("ok")
+		case errors.Is(err, gateway.ErrSignature):
+			d.Logger.Warn("webhook signature rejected", "gateway", c.Params("gateway"), "ip", c.IP())
+			return c.Status(fiber.StatusUnauthorized).SendString("signature does not verify")
+		case errors.Is(err, gateway.ErrBadRequest):
+			d.Logger.Warn("webhook rejected", "gateway", c.Params("gateway"), "err", err)
+			return c.Status(fiber.StatusBadRequest).SendString("malformed")
+		case errors.Is(err, order.ErrNotFound):
+			return c.Status(fiber.StatusNotFound).SendString("unknown gateway")
+		}
+		d.Logger.Error("webhook failed", "gateway", c.Params("gateway"), "err", err)
+		return c.Status(fiber.StatusServiceUnavailable).SendString("try again")
+	}
+}

@@ -1,0 +1,77 @@
+package handlers
+
+import (
+	"errors"
+	"slices"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/order"
+	"github.com/bawaba/checkout/views"
+)
+
+// confirmShow is GET /pay/{id}/confirm?method=…: "You are paying KD 6.000 to … with KNET".
+func confirmShow(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		s := d.Shopper
+		o, err := d.Orders.Get(c.UserContext(), c.Params("id"))
+		if err != nil {
+			return shopperOrderError(c, err)
+		}
+		if !o.Status.Payable() || o.Expired(d.Orders.Now()) {
+			return s.redirect(c, resultPath(o.ID))
+		}
+		l := s.lang(c, o.Locale)
+		method := c.Query("method")
+		if !slices.Contains(d.Orders.Methods(&o), method) {
+			return s.redirect(c, "/pay/"+o.ID+"?error=method")
+		}
+		m := methodOption(l, method)
+		sum := summarize(l, &o, d.Orders.Now())
+		sentence := l.T("confirm.sentence", "amount", sum.Total, "merchant", s.cfg.MerchantName, "method", m.Label)
+		return s.render(c, fiber.StatusOK, views.ConfirmPage(s.page(c, l, "confirm.title"), sum, m, sentence,
+			s.csrfToken(c), "/pay/"+o.ID+"/confirm", "/pay/"+o.ID+"?method="+method))
+	}
+}
+
+// confirmPay is POST /pay/{id}/confirm: start (or reuse) the attempt and send the shopper on.
+func confirmPay(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		s := d.Shopper
+		id := c.Params("id")
+		o, err := d.Orders.Get(c.UserContext(), id)
+		if err != nil {
+			return shopperOrderError(c, err)
+		}
+		if !s.checkCSRF(c) {
+			d.Logger.Warn("csrf check failed", "order", id, "ip", c.IP())
+			return fiber.ErrForbidden
+		}
+		l := s.lang(c, o.Locale)
+		att, act, err := d.Orders.StartAttempt(c.UserContext(), id, c.FormValue("method"), order.StartOptions{Locale: string(l)})
+		switch {
+		case errors.Is(err, order.ErrMethodUnavailable):
+			return s.redirect(c, "/pay/"+id+"?error=method")
+		case err != nil:
+			// Not payable, expired, busy, or the gateway failed (recorded on the attempt):
+			// the result page says which, and offers the way on.
+			if att.ID == "" && !errors.Is(err, order.ErrNotPayable) && !errors.Is(err, order.ErrOrderExpired) && !errors.Is(err, order.ErrAttemptBusy) {
+				return err
+			}
+			return s.redirect(c, resultPath(id))
+		}
+		d.Logger.Info("attempt started", "order", id, "attempt", att.ID, "gateway", att.Gateway, "action", act.Kind)
+		switch act.Kind {
+		case gateway.ActionRedirect:
+			return s.redirect(c, act.URL)
+		case gateway.ActionPostForm:
+			fields := make([][2]string, len(act.Fields))
+			for i, f := range act.Fields {
+				fields[i] = [2]string{f.Name, f.Value}
+			}
+			return s.render(c, fiber.StatusOK, views.PostFormPage(s.page(c, l, "go.title"), act.URL, fields))
+		}
+		return s.redirect(c, resultPath(id))
+	}
+}

@@ -1,0 +1,183 @@
+package handlers
+
+import (
+	"context"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/i18n"
+	"github.com/bawaba/checkout/order"
+	"github.com/bawaba/checkout/views"
+)
+
+// autoReturnSeconds is how long the paid page waits before taking the shopper back to the shop.
+const autoReturnSeconds = 8
+
+// recheckAfter keeps the pending page from asking the gateway more often than this.
+const recheckAfter = 3 * time.Second
+
+// shopperStatus is the status a shopper sees (the data-status hook): paid, failed, cancelled,
+// pending, expired, refunded; "choose" when the order waits for a method.
+func shopperStatus(o *order.Order, now time.Time) (string, *order.Attempt) {
+	last, hasLast := o.LastAttempt()
+	switch o.Status {
+	case order.StatusPaid, order.StatusPartiallyRefunded:
+		a, _ := o.PaidAttempt()
+		return "paid", &a
+	case order.StatusRefunded:
+		return "refunded", nil
+	case order.StatusCancelled:
+		return "cancelled", nil
+	case order.StatusExpired:
+		return "expired", nil
+	}
+	if o.Expired(now) {
+		return "expired", nil
+	}
+	if o.Status == order.StatusProcessing {
+		return "pending", &last
+	}
+	if !hasLast {
+		return "choose", nil
+	}
+	switch last.Status {
+	case gateway.StatusCancelled:
+		return "cancelled", &last
+	case gateway.StatusFailed, gateway.StatusExpired, gateway.StatusVoided:
+		return "failed", &last
+	}
+	return "pending", &last
+}
+
+// resultShow is /pay/{id}/result: what happened, verified, and the way on.
+func resultShow(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		s := d.Shopper
+		o, err := d.Orders.Get(c.UserContext(), c.Params("id"))
+		if err != nil {
+			return shopperOrderError(c, err)
+		}
+		now := d.Orders.Now()
+		status, att := shopperStatus(&o, now)
+		if status == "pending" && att != nil && !att.Final() && now.Sub(att.UpdatedAt) >= recheckAfter {
+			// Ask the gateway now rather than wait for the reconciler; bounded, so a slow
+			// gateway only delays this page, never breaks it.
+			ctx, cancel := context.WithTimeout(c.UserContext(), 8*time.Second)
+			if fresh, err := d.Orders.Check(ctx, att.ID); err == nil {
+				o = fresh
+				if o.Attempts == nil {
+					o, _ = d.Orders.Get(c.UserContext(), o.ID)
+				}
+				status, att = shopperStatus(&o, now)
+			}
+			cancel()
+		}
+		if status == "choose" {
+			return s.redirect(c, "/pay/"+o.ID)
+		}
+		l := s.lang(c, o.Locale)
+		p := s.page(c, l, "result."+status+".title")
+		r := s.resultView(l, &o, status, att, now)
+		if status == "pending" {
+			p.Refresh = 3
+		}
+		if r.AutoReturn > 0 {
+			p.Refresh, p.RefreshURL = r.AutoReturn, r.PrimaryURL
+		}
+		return s.render(c, fiber.StatusOK, views.ResultPage(p, summarize(l, &o, now), r))
+	}
+}
+
+func (s *ShopperDeps) resultView(l i18n.Lang, o *order.Order, status string, att *order.Attempt, now time.Time) views.Result {
+	r := views.Result{Status: status, Headline: l.T("result." + status + ".title"), Message: l.T("result." + status + ".message")}
+	back := o.CancelURL
+	if back == "" {
+		back = o.ReturnURL
+	}
+	switch status {
+	case "paid":
+		r.Receipt = receipt(l, o, att)
+		r.Printable = true
+		r.PrimaryURL, r.PrimaryTxt = s.returnLink(o.ReturnURL, o.ID, "paid"), l.T("result.back_to_shop")
+		r.AutoReturn = autoReturnSeconds
+	case "refunded":
+		r.PrimaryURL, r.PrimaryTxt = s.returnLink(o.ReturnURL, o.ID, "refunded"), l.T("result.back_to_shop")
+	case "failed":
+		if att != nil && att.FailureReason != "" {
+			r.Message = l.T("reason." + att.FailureReason)
+		}
+		r.PrimaryURL, r.PrimaryTxt = "/pay/"+o.ID, l.T("result.try_another")
+		r.SecondaryURL, r.SecondaryTxt = s.returnLink(back, o.ID, "failed"), l.T("result.back_to_shop")
+	case "cancelled":
+		if o.Status == order.StatusCancelled {
+			r.Message = l.T("result.cancelled.by_merchant")
+			r.PrimaryURL, r.PrimaryTxt = s.returnLink(back, o.ID, "cancelled"), l.T("result.back_to_shop")
+			break
+		}
+		r.PrimaryURL, r.PrimaryTxt = "/pay/"+o.ID, l.T("result.choose_again")
+		r.SecondaryURL, r.SecondaryTxt = s.returnLink(back, o.ID, "cancelled"), l.T("result.back_to_shop")
+	case "pending":
+		r.PollURL = "/pay/" + o.ID + "/status"
+	case "expired":
+		r.PrimaryURL, r.PrimaryTxt = s.returnLink(back, o.ID, "expired"), l.T("result.back_to_shop")
+	}
+	return r
+}
+
+// receiptZone is the time zone receipts use for a currency's home market.
+func receiptZone(currency string) *time.Location {
+	zone := map[string]string{
+		"KWD": "Asia/Kuwait", "SAR": "Asia/Riyadh", "BHD": "Asia/Bahrain", "QAR": "Asia/Qatar",
+		"AED": "Asia/Dubai", "OMR": "Asia/Muscat", "IQD": "Asia/Baghdad", "JOD": "Asia/Amman",
+		"EGP": "Africa/Cairo", "THB": "Asia/Bangkok",
+	}[currency]
+	if loc, err := time.LoadLocation(zone); zone != "" && err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+func receipt(l i18n.Lang, o *order.Order, a *order.Attempt) []views.Row {
+	paidAt := o.PaidAt.In(receiptZone(o.Amount.Currency().Code))
+	rows := []views.Row{
+		{Label: l.T("receipt.amount"), Value: formatAmount(l, o.Amount)},
+		{Label: l.T("receipt.method"), Value: l.T("method." + a.Method)},
+		{Label: l.T("receipt.date"), Value: paidAt.Format("2006-01-02 15:04") + " (UTC" + paidAt.Format("-07:00") + ")", Mono: true},
+		{Label: l.T("receipt.order"), Value: o.ID, Mono: true},
+	}
+	add := func(key, v string) {
+		if v != "" {
+			rows = append(rows, views.Row{Label: l.T(key), Value: v, Mono: true})
+		}
+	}
+	add("receipt.reference", o.Reference)
+	add("receipt.payment_id", a.PaymentID)
+	add("receipt.transaction_id", a.TransactionID)
+	add("receipt.track_id", a.TrackID)
+	add("receipt.auth_code", a.AuthCode)
+	add("receipt.bank_reference", a.BankReference)
+	return rows
+}
+
+// statusJSON is the pending page's polling endpoint: {"status": "..."} and nothing more.
+func statusJSON(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		o, err := d.Orders.Get(c.UserContext(), c.Params("id"))
+		if err != nil {
+			return shopperOrderError(c, err)
+		}
+		now := d.Orders.Now()
+		status, att := shopperStatus(&o, now)
+		if status == "pending" && att != nil && !att.Final() && now.Sub(att.UpdatedAt) >= recheckAfter {
+			ctx, cancel := context.WithTimeout(c.UserContext(), 8*time.Second)
+			if fresh, err := d.Orders.Check(ctx, att.ID); err == nil {
+				status, _ = shopperStatus(&fresh, now)
+			}
+			cancel()
+		}
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return c.JSON(fiber.Map{"status": status})
+	}
+}

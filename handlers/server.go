@@ -1,0 +1,139 @@
+// Package handlers holds the thin fiber handlers: the merchant API, the shopper pages, the
+// gateway returns and webhooks. Each parses its input, calls the order service and renders.
+package handlers
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+
+	"github.com/bawaba/checkout/order"
+)
+
+// KeyStore is what the API needs to authenticate merchants.
+type KeyStore interface {
+	APIKeyID(ctx context.Context, key string) (string, error)
+}
+
+// Pinger reports whether the database answers.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Deps are the handlers' collaborators.
+type Deps struct {
+	Orders  *order.Service
+	Keys    KeyStore
+	DB      Pinger
+	Logger  *slog.Logger
+	Version string
+	Sandbox bool
+	// Simulators are mounted in sandbox mode: path prefix ("/sandbox/tap") → handler.
+	Simulators map[string]http.Handler
+	// Shopper holds what the shopper pages need; nil leaves them out.
+	Shopper *ShopperDeps
+}
+
+// maxAPIBody is the largest merchant API request body accepted.
+const maxAPIBody = 64 << 10
+
+// New builds the fiber app with every route.
+func New(d Deps) *fiber.App {
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	app := fiber.New(fiber.Config{
+		AppName:               "bawaba",
+		Immutable:             true,
+		DisableStartupMessage: true,
+		BodyLimit:             1 << 20,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		ErrorHandler:          errorHandler(d),
+	})
+	app.Use(securityHeaders)
+
+	app.Get("/healthz", health(d))
+
+	api := app.Group("/api/v1", apiAuth(d))
+	api.Post("/orders", createOrder(d))
+	api.Get("/orders", listOrders(d))
+	api.Get("/orders/:id", getOrder(d))
+	api.Post("/orders/:id/cancel", cancelOrder(d))
+	api.Use(func(c *fiber.Ctx) error {
+		return problem(c, fiber.StatusNotFound, ProblemNotFound, "Not found", "no such API route: "+c.Method()+" "+c.Path())
+	})
+
+	if d.Shopper != nil {
+		mountShopper(app, d)
+	}
+	for prefix, h := range d.Simulators {
+		app.All(prefix+"/*", adaptor.HTTPHandler(h))
+	}
+	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	return app
+}
+
+// securityHeaders sets the headers every response carries.
+func securityHeaders(c *fiber.Ctx) error {
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("Referrer-Policy", "no-referrer")
+	c.Set("X-Frame-Options", "DENY")
+	return c.Next()
+}
+
+// errorHandler answers errors nobody handled: problem+json under /api, a friendly page for
+// shoppers; never a stack trace.
+func errorHandler(d Deps) fiber.ErrorHandler {
+	return func(c *fiber.Ctx, err error) error {
+		status := fiber.StatusInternalServerError
+		var fe *fiber.Error
+		if errors.As(err, &fe) {
+			status = fe.Code
+		}
+		if status >= 500 {
+			d.Logger.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+		}
+		if strings.HasPrefix(c.Path(), "/api/") || strings.HasPrefix(c.Path(), "/webhooks/") || c.Path() == "/healthz" {
+			switch status {
+			case fiber.StatusRequestEntityTooLarge:
+				return problem(c, status, ProblemTooLarge, "Request body too large", "the body must be at most 64 KiB")
+			case fiber.StatusNotFound:
+				return problem(c, status, ProblemNotFound, "Not found", "")
+			case fiber.StatusMethodNotAllowed:
+				return problem(c, status, ProblemMethod, "Method not allowed", "")
+			}
+			if status >= 500 {
+				return problem(c, status, ProblemInternal, "Internal error", "something went wrong on our side; it was logged")
+			}
+			return problem(c, status, ProblemMalformed, http.StatusText(status), "")
+		}
+		if d.Shopper != nil {
+			return d.Shopper.errorPage(c, status)
+		}
+		return c.Status(status).SendString(http.StatusText(status))
+	}
+}
+
+func health(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+		defer cancel()
+		body := fiber.Map{"status": "ok", "version": d.Version, "sandbox": d.Sandbox, "database": "ok"}
+		status := fiber.StatusOK
+		if err := d.DB.Ping(ctx); err != nil {
+			d.Logger.Error("health: database", "err", err)
+			body["status"], body["database"] = "unavailable", "unavailable"
+			status = fiber.StatusServiceUnavailable
+		}
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return c.Status(status).JSON(body)
+	}
+}

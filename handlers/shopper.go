@@ -1,0 +1,230 @@
+package handlers
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/gorilla/sessions"
+
+	"github.com/bawaba/checkout/assets"
+	"github.com/bawaba/checkout/i18n"
+	"github.com/bawaba/checkout/views"
+)
+
+// SecretStore keeps keys that must survive restarts.
+type SecretStore interface {
+	Secret(ctx context.Context, name string, n int) ([]byte, error)
+}
+
+// ShopperConfig is what the shopper pages need to know.
+type ShopperConfig struct {
+	MerchantName string
+	MerchantLogo string
+	BaseURL      string
+	// ReturnSecret signs the shopper's way back to the shop (order_id, status, signature).
+	ReturnSecret string
+	Sandbox      bool
+	Secrets      SecretStore
+}
+
+// ShopperDeps holds the shopper pages' configuration and session store.
+type ShopperDeps struct {
+	cfg      ShopperConfig
+	sessions *sessions.CookieStore
+}
+
+const sessionName = "bawaba"
+
+// NewShopper prepares the shopper pages. The cookie keys are generated once and kept in the
+// database, so a restart logs no one out.
+func NewShopper(ctx context.Context, cfg ShopperConfig) (*ShopperDeps, error) {
+	hashKey, err := cfg.Secrets.Secret(ctx, "session_hash_key", 64)
+	if err != nil {
+		return nil, err
+	}
+	blockKey, err := cfg.Secrets.Secret(ctx, "session_block_key", 32)
+	if err != nil {
+		return nil, err
+	}
+	cs := sessions.NewCookieStore(hashKey, blockKey)
+	cs.Options = &sessions.Options{
+		Path: "/", MaxAge: 7 * 24 * 3600, HttpOnly: true,
+		Secure: strings.HasPrefix(cfg.BaseURL, "https://"), SameSite: http.SameSiteLaxMode,
+	}
+	return &ShopperDeps{cfg: cfg, sessions: cs}, nil
+}
+
+// session loads the shopper's session through a net/http bridge; a missing or tampered cookie
+// gives a fresh session.
+func (s *ShopperDeps) session(c *fiber.Ctx) *sessions.Session {
+	if sess, ok := c.Locals("session").(*sessions.Session); ok {
+		return sess
+	}
+	r, err := adaptor.ConvertRequest(c, false)
+	var sess *sessions.Session
+	if err == nil {
+		sess, err = s.sessions.Get(r, sessionName)
+	}
+	if err != nil || sess == nil {
+		sess = sessions.NewSession(s.sessions, sessionName)
+		sess.Options = s.sessions.Options
+		sess.IsNew = true
+	}
+	c.Locals("session", sess)
+	return sess
+}
+
+// headerWriter collects the headers gorilla writes (Set-Cookie) for copying into fiber.
+type headerWriter struct{ h http.Header }
+
+func (w *headerWriter) Header() http.Header         { return w.h }
+func (w *headerWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (w *headerWriter) WriteHeader(int)             {}
+
+// saveSession writes the session cookie; call it before writing the body.
+func (s *ShopperDeps) saveSession(c *fiber.Ctx) error {
+	sess, ok := c.Locals("session").(*sessions.Session)
+	if !ok {
+		return nil
+	}
+	hw := &headerWriter{h: http.Header{}}
+	r, err := adaptor.ConvertRequest(c, false)
+	if err != nil {
+		return err
+	}
+	if err := sess.Save(r, hw); err != nil {
+		return err
+	}
+	for _, v := range hw.h.Values("Set-Cookie") {
+		c.Response().Header.Add(fiber.HeaderSetCookie, v)
+	}
+	return nil
+}
+
+// lang chooses the page language: ?lang= (kept in the session) > session > order locale > browser.
+func (s *ShopperDeps) lang(c *fiber.Ctx, orderLocale string) i18n.Lang {
+	sess := s.session(c)
+	q := c.Query("lang")
+	if q == "" {
+		q = c.FormValue("lang")
+	}
+	if l, ok := i18n.Parse(q); ok {
+		if sess.Values["lang"] != string(l) {
+			sess.Values["lang"] = string(l)
+		}
+	}
+	saved, _ := sess.Values["lang"].(string)
+	return i18n.Choose(q, saved, orderLocale, c.Get(fiber.HeaderAcceptLanguage))
+}
+
+// csrfToken returns the session's CSRF token, creating it on first use.
+func (s *ShopperDeps) csrfToken(c *fiber.Ctx) string {
+	sess := s.session(c)
+	if t, ok := sess.Values["csrf"].(string); ok && t != "" {
+		return t
+	}
+	t := rand.Text()
+	sess.Values["csrf"] = t
+	return t
+}
+
+// checkCSRF compares the form's token with the session's in constant time.
+func (s *ShopperDeps) checkCSRF(c *fiber.Ctx) bool {
+	want, _ := s.session(c).Values["csrf"].(string)
+	got := c.FormValue("csrf")
+	return want != "" && subtle.ConstantTimeCompare([]byte(want), []byte(got)) == 1
+}
+
+// page builds the layout data for a page in lang.
+func (s *ShopperDeps) page(c *fiber.Ctx, l i18n.Lang, titleKey string) views.Page {
+	return views.Page{
+		Lang: l, Title: l.T(titleKey), Merchant: s.cfg.MerchantName, Logo: s.cfg.MerchantLogo,
+		SwitchURL: switchURL(c, l.Other()), Sandbox: s.cfg.Sandbox,
+		CSS: assets.Path("app.css"), JS: assets.Path("app.js"),
+	}
+}
+
+// switchURL is the current page in the other language (same path and query, lang replaced).
+func switchURL(c *fiber.Ctx, to i18n.Lang) string {
+	q, _ := url.ParseQuery(string(c.Request().URI().QueryString()))
+	q.Set("lang", string(to))
+	path := c.Path()
+	if c.Method() != fiber.MethodGet {
+		return ""
+	}
+	return path + "?" + q.Encode()
+}
+
+// render writes a page: no-store (payment pages must never come back from cache) and the CSP.
+func (s *ShopperDeps) render(c *fiber.Ctx, status int, comp templ.Component) error {
+	if err := s.saveSession(c); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'self'; img-src 'self' data: https:; script-src 'self'; style-src 'self'; "+
+		"form-action 'self' https:; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Status(status)
+	return comp.Render(c.UserContext(), c.Response().BodyWriter())
+}
+
+// redirect sends the browser on with 303 after saving the session.
+func (s *ShopperDeps) redirect(c *fiber.Ctx, to string) error {
+	if err := s.saveSession(c); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Redirect(to, fiber.StatusSeeOther)
+}
+
+// errorPage is the friendly bilingual page for an HTTP error status.
+func (s *ShopperDeps) errorPage(c *fiber.Ctx, status int) error {
+	l := s.lang(c, "")
+	key := "error.generic"
+	switch status {
+	case fiber.StatusNotFound:
+		key = "error.not_found"
+	case fiber.StatusGone:
+		key = "error.gone"
+	case fiber.StatusForbidden:
+		key = "error.forbidden"
+	case fiber.StatusBadRequest, fiber.StatusUnprocessableEntity:
+		key = "error.bad_request"
+	case fiber.StatusRequestEntityTooLarge:
+		key = "error.bad_request"
+	}
+	p := s.page(c, l, key+".title")
+	return s.render(c, status, views.ErrorPage(p, status, l.T(key+".title"), l.T(key+".message"), "", ""))
+}
+
+// returnLink is the shop's URL with order_id, status and a signature the shop can verify:
+// signature = hex(HMAC-SHA256(webhook secret, "<order_id>.<status>")).
+func (s *ShopperDeps) returnLink(base, orderID, status string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return ""
+	}
+	q := u.Query()
+	q.Set("order_id", orderID)
+	q.Set("status", status)
+	q.Set("signature", ReturnSignature(s.cfg.ReturnSecret, orderID, status))
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// ReturnSignature signs the shopper's return to the shop.
+func ReturnSignature(secret, orderID, status string) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(orderID + "." + status))
+	return hex.EncodeToString(m.Sum(nil))
+}
