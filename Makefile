@@ -1,0 +1,21 @@
+# Common tasks. The test command is scripts/test.sh (installs chromium, the Playwright driver and
+# axe-core when missing, then runs unit + e2e tests); extra go test args: make test ARGS='-run TestX ./e2e/'
+.PHONY: run test generate lint build
+
+ARGS ?=
+
+run:
+	go run ./cmd/checkout $(ARGS)
+
+test:
+	bash scripts/test.sh $(ARGS)
+
+generate:
+	go tool templ generate
+
+lint:
+	go vet ./...
+	go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+
+build:
+	CGO_ENABLED=0 go build -trimpath -o bin/checkout ./cmd/checkout
