@@ -21,6 +21,7 @@ import (
 type server struct {
 	BaseURL string // http://127.0.0.1:PORT
 	APIKey  string // the sandbox demo key the server printed on its first start ("" if none)
+	DBPath  string // its SQLite file
 
 	out *syncBuffer
 }
@@ -56,7 +57,7 @@ func startServer(t *testing.T, extraEnv ...string) *server {
 
 func tryStartServer(t *testing.T, dbPath string, extraEnv []string) (*server, error) {
 	port, err := freePort()
-	s := &server{out: &syncBuffer{}}
+	s := &server{out: &syncBuffer{}, DBPath: dbPath}
 	if err != nil {
 		return s, err
 	}

@@ -83,10 +83,11 @@ func resultShow(d Deps) fiber.Handler {
 		if status == "pending" {
 			p.Refresh = 3
 		}
-		if r.AutoReturn > 0 {
-			p.Refresh, p.RefreshURL = r.AutoReturn, r.PrimaryURL
+		code := fiber.StatusOK
+		if status == "expired" {
+			code = fiber.StatusGone // the payment link is gone for good; the page says why
 		}
-		return s.render(c, fiber.StatusOK, views.ResultPage(p, summarize(l, &o, now), r))
+		return s.render(c, code, views.ResultPage(p, summarize(l, &o, now), r))
 	}
 }
 

@@ -14,10 +14,9 @@ type Page struct {
 	Sandbox   bool
 	CSS       string // fingerprinted asset paths
 	JS        string
-	// Refresh, when positive, reloads the page after that many seconds without JavaScript.
+	// Refresh, when positive, reloads the page after that many seconds when JavaScript is off
+	// (with JavaScript, app.js polls instead).
 	Refresh int
-	// RefreshURL, when set with Refresh, is loaded instead of this page.
-	RefreshURL string
 }
 
 // T translates in the page's language.
@@ -65,7 +64,8 @@ type Result struct {
 	// SecondaryURL is a second, quieter way on (back to the shop from a failure).
 	SecondaryURL string
 	SecondaryTxt string
-	// AutoReturn, when positive, sends the shopper to PrimaryURL after that many seconds.
+	// AutoReturn, when positive, sends the shopper to PrimaryURL after that many seconds, with
+	// a visible countdown and a button to stay (JavaScript; without it the link is there).
 	AutoReturn int
 	PollURL    string // pending: JSON status endpoint for polite polling
 	Printable  bool

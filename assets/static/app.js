@@ -17,15 +17,18 @@
     b.hidden = false;
     b.addEventListener("click", function () { window.print(); });
   });
-  // The paid page's countdown: the meta refresh returns to the shop; this shows the seconds.
+  // The paid page returns to the shop by itself after a visible countdown; "Stay" stops it
+  // (WCAG 2.2.1). Without JavaScript the shopper follows the link.
   var cd = document.querySelector("[data-countdown]");
-  if (cd) {
+  if (cd && cd.dataset.href) {
     var left = parseInt(cd.dataset.countdown, 10), secs = cd.querySelector(".secs");
+    cd.hidden = false;
     var t = setInterval(function () {
       left -= 1;
-      if (left <= 0) { clearInterval(t); return; }
+      if (left <= 0) { clearInterval(t); window.location.assign(cd.dataset.href); return; }
       secs.textContent = String(left);
     }, 1000);
+    cd.querySelector("[data-stay]").addEventListener("click", function () { clearInterval(t); cd.hidden = true; });
   }
   // The pending page polls its status politely (3s, growing to 15s) and reloads on a change.
   var st = document.querySelector("[data-testid=order-status][data-poll]");
