@@ -70,6 +70,7 @@ type Customer struct {
 // Attempt is what a connector sees of one try to pay an order at its gateway.
 type Attempt struct {
 	ID          string       // our attempt id, att_…; unique per try, safe to send as the gateway's order reference
+	Seq         int64        // a unique positive integer per attempt, for gateways whose order ids are numbers
 	OrderID     string       // our order id, ord_…
 	Reference   string       // the merchant's reference of the order
 	Method      string       // the method the shopper picked
@@ -205,6 +206,21 @@ type Gateway interface {
 	Webhook(ctx context.Context, req WebhookRequest) ([]Notification, error)
 	// Inquire asks the gateway for the attempt's current status (the reconciler's call).
 	Inquire(ctx context.Context, a Attempt) (Result, error)
+}
+
+// Reply is the HTTP answer to a gateway's notification.
+type Reply struct {
+	Status      int
+	ContentType string
+	Body        []byte
+}
+
+// Acknowledger is the optional capability to shape the answer to a notification, for gateways
+// that expect a particular one (Adyen's "[accepted]", KNET's "REDIRECT=<url>"). err is what
+// handling the notification returned (nil when it was applied); resultURL gives the shopper's
+// result page for an attempt id. Without it the answer is 200 "ok", or an error status.
+type Acknowledger interface {
+	Acknowledge(notes []Notification, err error, resultURL func(attemptID string) string) Reply
 }
 
 // Refunder is the optional capability to give money back, in whole or in part.

@@ -6,20 +6,21 @@ import (
 	"sort"
 )
 
-// Registry maps gateway names to connectors and methods to the gateway that serves them.
-// It is built once at start-up and read-only afterwards.
+// Registry maps gateway names to connectors and methods to the gateways that serve them. A
+// method may be served by several gateways in different currencies (cards: K-Pay in THB, Al
+// Qaseh in IQD); the first registered that supports the currency wins. It is built once at
+// start-up and read-only afterwards.
 type Registry struct {
 	byName   map[string]Gateway
-	byMethod map[string]Gateway
+	byMethod map[string][]Gateway
 }
 
 // NewRegistry returns an empty registry.
 func NewRegistry() *Registry {
-	return &Registry{byName: map[string]Gateway{}, byMethod: map[string]Gateway{}}
+	return &Registry{byName: map[string]Gateway{}, byMethod: map[string][]Gateway{}}
 }
 
-// Register adds a connector and routes the given methods to it. A method routed twice is a
-// configuration error.
+// Register adds a connector and routes the given methods to it.
 func (r *Registry) Register(g Gateway, methods ...string) error {
 	if _, dup := r.byName[g.Name()]; dup {
 		return fmt.Errorf("gateway: %q registered twice", g.Name())
@@ -28,13 +29,12 @@ func (r *Registry) Register(g Gateway, methods ...string) error {
 		if !KnownMethod(m) {
 			return fmt.Errorf("gateway: unknown method %q for %s", m, g.Name())
 		}
-		if other, dup := r.byMethod[m]; dup {
-			return fmt.Errorf("gateway: method %q served by both %s and %s", m, other.Name(), g.Name())
-		}
 	}
 	r.byName[g.Name()] = g
 	for _, m := range methods {
-		r.byMethod[m] = g
+		if !slices.Contains(r.byMethod[m], g) {
+			r.byMethod[m] = append(r.byMethod[m], g)
+		}
 	}
 	return nil
 }
@@ -45,10 +45,14 @@ func (r *Registry) Gateway(name string) (Gateway, bool) {
 	return g, ok
 }
 
-// ForMethod returns the connector that serves the method.
-func (r *Registry) ForMethod(method string) (Gateway, bool) {
-	g, ok := r.byMethod[method]
-	return g, ok
+// ForMethod returns the connector that serves the method in the currency.
+func (r *Registry) ForMethod(method, currency string) (Gateway, bool) {
+	for _, g := range r.byMethod[method] {
+		if g.Supports(method, currency) {
+			return g, true
+		}
+	}
+	return nil, false
 }
 
 // Available returns the methods, in AllMethods order, that a configured gateway can take in
@@ -56,8 +60,7 @@ func (r *Registry) ForMethod(method string) (Gateway, bool) {
 func (r *Registry) Available(currency string, allowed []string) []string {
 	var out []string
 	for _, m := range AllMethods {
-		g, ok := r.byMethod[m]
-		if !ok || !g.Supports(m, currency) {
+		if _, ok := r.ForMethod(m, currency); !ok {
 			continue
 		}
 		if len(allowed) > 0 && !slices.Contains(allowed, m) {

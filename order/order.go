@@ -70,6 +70,20 @@ type Order struct {
 	UpdatedAt   time.Time
 	PaidAt      time.Time // zero until paid
 	Attempts    []Attempt // oldest first; filled by reads that load them
+	Refunds     []Refund  // oldest first; filled by reads that load them
+}
+
+// Refunded returns what was given back by succeeded refunds.
+func (o *Order) Refunded() money.Amount {
+	sum, _ := money.Zero(o.Amount.Currency().Code)
+	for _, r := range o.Refunds {
+		if r.Status == RefundSucceeded {
+			if next, err := sum.Add(r.Amount); err == nil {
+				sum = next
+			}
+		}
+	}
+	return sum
 }
 
 // Expired reports whether the order's time is up at now.
@@ -96,6 +110,7 @@ func (o *Order) LastAttempt() (Attempt, bool) {
 // Attempt is one try to pay an order at one gateway.
 type Attempt struct {
 	ID      string
+	Seq     int64 // a unique positive integer per attempt, for gateways that want numeric ids
 	OrderID string
 	Method  string
 	Gateway string

@@ -253,6 +253,7 @@ func (s *Service) enqueue(tx Tx, o *Order, typ string, now time.Time) error {
 func (s *Service) gatewayAttempt(o *Order, a *Attempt) gateway.Attempt {
 	return gateway.Attempt{
 		ID:          a.ID,
+		Seq:         a.Seq,
 		OrderID:     o.ID,
 		Reference:   o.Reference,
 		Method:      a.Method,
@@ -284,14 +285,18 @@ type StartOptions struct {
 // and returns where the shopper goes. While an attempt with the same method is still pending
 // it is returned instead (a double click on Pay makes one attempt).
 func (s *Service) StartAttempt(ctx context.Context, id, method string, opt StartOptions) (Attempt, gateway.Action, error) {
-	g, ok := s.gw.ForMethod(method)
+	current, err := s.st.Order(ctx, id)
+	if err != nil {
+		return Attempt{}, gateway.Action{}, err
+	}
+	g, ok := s.gw.ForMethod(method, current.Amount.Currency().Code)
 	if !ok {
 		return Attempt{}, gateway.Action{}, ErrMethodUnavailable
 	}
 	var o Order
 	var a Attempt
 	reused := false
-	err := s.st.Write(ctx, func(tx Tx) error {
+	err = s.st.Write(ctx, func(tx Tx) error {
 		var err error
 		if o, err = tx.Order(id); err != nil {
 			return err
@@ -435,27 +440,41 @@ func (s *Service) Return(ctx context.Context, gatewayName, attemptID string, q u
 }
 
 // Webhook handles a gateway's server-to-server notification. Each verified notification is
-// applied; an unverifiable request changes nothing and returns the connector's error.
-func (s *Service) Webhook(ctx context.Context, gatewayName string, req gateway.WebhookRequest) error {
+// applied; an unverifiable request changes nothing and returns the connector's error. The reply
+// is the gateway's own (gateway.Acknowledger) or 200 "ok".
+func (s *Service) Webhook(ctx context.Context, gatewayName string, req gateway.WebhookRequest) (gateway.Reply, error) {
 	g, ok := s.gw.Gateway(gatewayName)
 	if !ok {
-		return ErrNotFound
+		return gateway.Reply{}, ErrNotFound
 	}
 	notes, err := g.Webhook(ctx, req)
+	orders := map[string]string{} // attempt id → order id, for result URLs
+	if err == nil {
+		for i, n := range notes {
+			a, ferr := s.findAttempt(ctx, gatewayName, n.Ref)
+			if ferr != nil {
+				s.log.Warn("webhook for unknown attempt", "gateway", gatewayName, "attempt", n.Ref.AttemptID, "payment", n.Ref.PaymentID)
+				continue
+			}
+			notes[i].Ref.AttemptID = a.ID
+			orders[a.ID] = a.OrderID
+			if _, err = s.apply(ctx, a.ID, n.Result, "webhook"); err != nil {
+				break
+			}
+		}
+	}
+	if ack, ok := g.(gateway.Acknowledger); ok {
+		return ack.Acknowledge(notes, err, func(attemptID string) string {
+			if id, ok := orders[attemptID]; ok {
+				return s.cfg.BaseURL + "/pay/" + id + "/result"
+			}
+			return s.cfg.BaseURL + "/"
+		}), err
+	}
 	if err != nil {
-		return err
+		return gateway.Reply{}, err
 	}
-	for _, n := range notes {
-		a, err := s.findAttempt(ctx, gatewayName, n.Ref)
-		if err != nil {
-			s.log.Warn("webhook for unknown attempt", "gateway", gatewayName, "attempt", n.Ref.AttemptID, "payment", n.Ref.PaymentID)
-			continue
-		}
-		if _, err := s.apply(ctx, a.ID, n.Result, "webhook"); err != nil {
-			return err
-		}
-	}
-	return nil
+	return gateway.Reply{Status: 200, ContentType: "text/plain; charset=utf-8", Body: []byte("ok")}, nil
 }
 
 func (s *Service) findAttempt(ctx context.Context, gatewayName string, ref gateway.AttemptRef) (Attempt, error) {
@@ -543,6 +562,14 @@ func (s *Service) apply(ctx context.Context, attemptID string, res gateway.Resul
 			// e.g. a failure reported after a success: paid never regresses. Keep a trace.
 			s.log.Info("transition refused", "order", o.ID, "attempt", a.ID, "from", a.Status, "to", to, "source", source)
 			out = o
+			if mismatch != "" { // keep the review flags set above
+				if err := tx.UpdateAttempt(a); err != nil {
+					return err
+				}
+				if err := tx.UpdateOrder(&o); err != nil {
+					return err
+				}
+			}
 			return tx.AppendEvent(Event{OrderID: o.ID, AttemptID: a.ID, Type: EventAttemptRefused, CreatedAt: now,
 				Data: map[string]string{"source": source, "from": string(a.Status), "to": string(to)}})
 		}

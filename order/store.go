@@ -22,6 +22,8 @@ type Store interface {
 	DueAttempts(ctx context.Context, now time.Time, limit int) ([]Attempt, error)
 	// DueExpiries returns ids of open or processing orders whose time is up at now.
 	DueExpiries(ctx context.Context, now time.Time, limit int) ([]string, error)
+	// Refunds returns an order's refunds, oldest first.
+	Refunds(ctx context.Context, orderID string) ([]Refund, error)
 	// Events returns an order's timeline, oldest first.
 	Events(ctx context.Context, orderID string) ([]Event, error)
 }
@@ -39,6 +41,9 @@ type Tx interface {
 	Idempotency(scope, key string) (IdempotencyRecord, bool, error)
 	PutIdempotency(r IdempotencyRecord) error
 	Enqueue(m Message) error
+	Refunds(orderID string) ([]Refund, error)
+	InsertRefund(r *Refund) error
+	UpdateRefund(r *Refund) error
 }
 
 // IdempotencyRecord is a stored answer to a request made with an Idempotency-Key.

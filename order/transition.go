@@ -64,6 +64,7 @@ const (
 	EventExpired          = "order.expired"
 	EventPaid             = "order.paid"
 	EventRefunded         = "order.refunded"
+	EventRefundFailed     = "refund.failed"
 	EventReopened         = "order.reopened"
 	EventAttemptStarted   = "attempt.started"
 	EventAttemptStatus    = "attempt.status"
@@ -141,10 +142,15 @@ func PlanAttempt(o *Order, a *Attempt, to gateway.Status) (Plan, error) {
 			p.Notify = append(p.Notify, NotifyPaymentFailed)
 		}
 	case gateway.StatusVoided, gateway.StatusRefunded:
-		if a.Status == gateway.StatusPaid && (o.Status == StatusPaid || o.Status == StatusPartiallyRefunded) {
+		switch {
+		case a.Status == gateway.StatusPaid && (o.Status == StatusPaid || o.Status == StatusPartiallyRefunded):
 			p.OrderTo = StatusRefunded
 			p.Events = append(p.Events, EventRefunded)
 			p.Notify = append(p.Notify, NotifyRefunded)
+		case o.Status == StatusProcessing && !otherAttemptInFlight(o, a.ID):
+			// A voided authorization: nothing was taken, the shopper may pay again.
+			p.OrderTo = StatusOpen
+			p.Events = append(p.Events, EventReopened)
 		}
 	}
 	if p.OrderTo != o.Status && !CanMoveOrder(o.Status, p.OrderTo) {

@@ -31,6 +31,22 @@ type View struct {
 	UpdatedAt   string            `json:"updated_at"`
 	PaidAt      string            `json:"paid_at,omitempty"`
 	Attempts    []AttemptView     `json:"attempts"`
+	// RefundedAmount is what succeeded refunds gave back; Refunds lists every refund.
+	RefundedAmount string       `json:"refunded_amount"`
+	Refunds        []RefundView `json:"refunds"`
+}
+
+// RefundView is the JSON representation of a refund.
+type RefundView struct {
+	ID        string       `json:"id"`
+	Object    string       `json:"object"`
+	Amount    string       `json:"amount"`
+	Currency  string       `json:"currency"`
+	Status    RefundStatus `json:"status"`
+	Kind      string       `json:"kind"`
+	Reason    string       `json:"reason,omitempty"`
+	Failure   string       `json:"failure,omitempty"`
+	CreatedAt string       `json:"created_at"`
 }
 
 // ItemView is the JSON representation of an order line.
@@ -94,6 +110,12 @@ func (s *Service) View(o *Order) View {
 		ExpiresAt:   timeText(o.ExpiresAt), CreatedAt: timeText(o.CreatedAt), UpdatedAt: timeText(o.UpdatedAt),
 		PaidAt:   timeText(o.PaidAt),
 		Attempts: []AttemptView{},
+		Refunds:  []RefundView{}, RefundedAmount: o.Refunded().String(),
+	}
+	for _, r := range o.Refunds {
+		v.Refunds = append(v.Refunds, RefundView{ID: r.ID, Object: "refund", Amount: r.Amount.String(),
+			Currency: r.Amount.Currency().Code, Status: r.Status, Kind: r.Kind, Reason: r.Reason,
+			Failure: r.Failure, CreatedAt: timeText(r.CreatedAt)})
 	}
 	if v.Methods == nil {
 		v.Methods = []string{}

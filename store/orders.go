@@ -49,9 +49,13 @@ type txn struct {
 const orderCols = `id, reference, amount, currency, description, items, customer, locale, return_url,
 	cancel_url, webhook_url, methods, metadata, status, needs_review, expires_at, created_at, updated_at, paid_at`
 
-const attemptCols = `id, order_id, method, gateway, status, payment_id, transaction_id, auth_code,
+const attemptCols = `id, seq, order_id, method, gateway, status, payment_id, transaction_id, auth_code,
 	bank_reference, track_id, reported_amount, reported_currency, failure_reason, gateway_code,
 	gateway_message, action, state, needs_review, checks, next_check_at, created_at, updated_at, finished_at`
+
+const attemptInsertCols = `id, seq, order_id, method, gateway, status, payment_id, transaction_id, auth_code,
+	bank_reference, track_id, reported_amount, reported_currency, failure_reason, gateway_code,
+	gateway_message, action, state, needs_review, checks, next_check_at, created_at, updated_at, finished_at, reported_minor`
 
 type itemRow struct {
 	Name       string `json:"name"`
@@ -109,7 +113,7 @@ func scanAttempt(sc scanner) (order.Attempt, error) {
 	var status, repAmount, repCurrency, action, state string
 	var needsReview int
 	var next, created, updated, finished int64
-	err := sc.Scan(&a.ID, &a.OrderID, &a.Method, &a.Gateway, &status, &a.PaymentID, &a.TransactionID,
+	err := sc.Scan(&a.ID, &a.Seq, &a.OrderID, &a.Method, &a.Gateway, &status, &a.PaymentID, &a.TransactionID,
 		&a.AuthCode, &a.BankReference, &a.TrackID, &repAmount, &repCurrency, &a.FailureReason,
 		&a.GatewayCode, &a.GatewayMessage, &action, &state, &needsReview, &a.Checks, &next,
 		&created, &updated, &finished)
@@ -145,7 +149,10 @@ func loadOrder(ctx context.Context, q queryer, id string) (order.Order, error) {
 	if err != nil {
 		return o, err
 	}
-	o.Attempts, err = loadAttempts(ctx, q, "WHERE order_id = ? ORDER BY created_at, rowid", id)
+	if o.Attempts, err = loadAttempts(ctx, q, "WHERE order_id = ? ORDER BY seq", id); err != nil {
+		return o, err
+	}
+	o.Refunds, err = loadRefunds(ctx, q, id)
 	return o, err
 }
 
@@ -315,9 +322,14 @@ func (t *txn) UpdateOrder(o *order.Order) error {
 
 func (t *txn) InsertAttempt(a *order.Attempt) error {
 	repAmount, repCurrency, repMinor := reported(a.ReportedAmount)
-	_, err := t.q.ExecContext(t.ctx, "INSERT INTO attempts ("+attemptCols+`, reported_minor)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-		a.ID, a.OrderID, a.Method, a.Gateway, string(a.Status), a.PaymentID, a.TransactionID, a.AuthCode,
+	// Writes are serialized on one connection, so max(seq)+1 is unique (and UNIQUE enforces it).
+	err := t.q.QueryRowContext(t.ctx, "SELECT coalesce(max(seq), 0) + 1 FROM attempts").Scan(&a.Seq)
+	if err != nil {
+		return err
+	}
+	_, err = t.q.ExecContext(t.ctx, "INSERT INTO attempts ("+attemptInsertCols+`)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		a.ID, a.Seq, a.OrderID, a.Method, a.Gateway, string(a.Status), a.PaymentID, a.TransactionID, a.AuthCode,
 		a.BankReference, a.TrackID, repAmount, repCurrency, a.FailureReason, a.GatewayCode, a.GatewayMessage,
 		jsonText(a.Action), jsonText(orEmpty(a.State)), b2i(a.NeedsReview), a.Checks, ms(a.NextCheckAt),
 		ms(a.CreatedAt), ms(a.UpdatedAt), ms(a.FinishedAt), repMinor)

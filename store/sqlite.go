@@ -151,12 +151,13 @@ func (s *SQLite) SchemaVersion(ctx context.Context) (int, error) {
 }
 
 // Backup writes a consistent copy of the live database to path (VACUUM INTO), which must
-// not exist yet.
+// not exist yet. It runs on the writer connection: the readers are query_only, and SQLite
+// refuses VACUUM INTO there ("attempt to write a readonly database").
 func (s *SQLite) Backup(ctx context.Context, path string) error {
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("store: backup: %s already exists", path)
 	}
-	if _, err := s.r.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+	if _, err := s.w.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
 		return fmt.Errorf("store: backup: %w", err)
 	}
 	return nil

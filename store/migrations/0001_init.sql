@@ -24,14 +24,18 @@ CREATE TABLE orders (
     updated_at   INTEGER NOT NULL,
     paid_at      INTEGER NOT NULL DEFAULT 0
 );
--- One purchase, one payable order: a reference is held while its order is open, processing or paid.
+-- One purchase, one payable order: at most one open or processing order per reference. (A paid
+-- order also holds its reference: the order service checks that inside its serialized write. It
+-- is not in this index because a late payment for an expired order must always be recorded, even
+-- when a new order has taken the reference since.)
 CREATE UNIQUE INDEX orders_reference_held ON orders (reference)
-    WHERE reference <> '' AND status IN ('open','processing','paid','partially_refunded');
+    WHERE reference <> '' AND status IN ('open','processing');
 CREATE INDEX orders_reference ON orders (reference, created_at);
 CREATE INDEX orders_due_expiry ON orders (expires_at) WHERE status IN ('open','processing');
 
 CREATE TABLE attempts (
     id                TEXT PRIMARY KEY,
+    seq               INTEGER NOT NULL UNIQUE, -- a stable integer id for gateways that want numbers
     order_id          TEXT NOT NULL REFERENCES orders (id),
     method            TEXT NOT NULL,
     gateway           TEXT NOT NULL,

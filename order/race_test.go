@@ -1,0 +1,179 @@
+package order_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/order"
+)
+
+// together runs fn(i) for i in [0, n) in n goroutines released at the same moment, and waits.
+func together(n int, fn func(i int)) {
+	var ready, done sync.WaitGroup
+	start := make(chan struct{})
+	ready.Add(n)
+	done.Add(n)
+	for i := range n {
+		go func() {
+			defer done.Done()
+			ready.Done()
+			<-start
+			fn(i)
+		}()
+	}
+	ready.Wait()
+	close(start)
+	done.Wait()
+}
+
+// A return, a webhook and the reconciler may report the same success at once: exactly one wins.
+func TestConcurrentApplyPaidTransitionsOnce(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	o, a := e.startPending(t)
+	res := paidResult(a, "6.000", "KWD")
+
+	const n = 100
+	errs := make([]error, n)
+	together(n, func(i int) {
+		_, errs[i] = e.svc.Apply(ctx, a.ID, res, fmt.Sprintf("racer-%d", i))
+	})
+
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("Apply #%d: %v", i, err)
+		}
+	}
+	toPaid := 0
+	for _, ev := range e.events(t, o.ID, order.EventAttemptStatus) {
+		if ev.Data["to"] == string(gateway.StatusPaid) {
+			toPaid++
+		}
+	}
+	if toPaid != 1 {
+		t.Errorf("%d attempt.status events to paid, want exactly 1", toPaid)
+	}
+	if n := len(e.events(t, o.ID, order.EventPaid)); n != 1 {
+		t.Errorf("%d order.paid events, want exactly 1", n)
+	}
+	if got := count(e.outboxTypes(t, o.ID), order.NotifyPaid); got != 1 {
+		t.Errorf("%d order.paid outbox rows, want exactly 1", got)
+	}
+	if st := e.order(t, o.ID); st.Status != order.StatusPaid || st.NeedsReview {
+		t.Errorf("order = %s needs_review %v, want paid and not flagged", st.Status, st.NeedsReview)
+	}
+}
+
+// A shop retrying one request with one Idempotency-Key gets one order and one answer.
+func TestConcurrentCreateWithOneIdempotencyKey(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	in := validOrder()
+	in.Reference = "INV-IDEM"
+	idem := order.Idempotency{Scope: "key_1", Key: "one-key", RequestHash: "same-body",
+		Render: func(o order.Order) (int, []byte, error) { return 201, []byte(`{"id":"` + o.ID + `"}`), nil }}
+
+	const n = 200
+	bodies := make([][]byte, n)
+	ids := make([]string, n)
+	errs := make([]error, n)
+	together(n, func(i int) {
+		c, err := e.svc.Create(ctx, in, &idem)
+		bodies[i], ids[i], errs[i] = c.Body, c.Order.ID, err
+	})
+
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatalf("Create #%d: %v", i, errs[i])
+		}
+		if !bytes.Equal(bodies[i], bodies[0]) || ids[i] != ids[0] {
+			t.Errorf("Create #%d answered %s (order %s), #0 answered %s (order %s)", i, bodies[i], ids[i], bodies[0], ids[0])
+		}
+	}
+	orders, err := e.svc.ByReference(ctx, in.Reference)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(orders) != 1 {
+		t.Errorf("%d orders created, want exactly 1", len(orders))
+	}
+}
+
+// Two checkouts for one purchase: exactly one open order holds the reference.
+func TestConcurrentCreateWithOneReference(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	in := validOrder()
+	in.Reference = "INV-RACE"
+
+	const n = 200
+	errs := make([]error, n)
+	together(n, func(i int) {
+		idem := &order.Idempotency{Scope: "key_1", Key: fmt.Sprintf("key-%d", i), RequestHash: "h",
+			Render: func(o order.Order) (int, []byte, error) { return 201, []byte(o.ID), nil }}
+		_, errs[i] = e.svc.Create(ctx, in, idem)
+	})
+
+	ok, taken := 0, 0
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			ok++
+		case errors.Is(err, order.ErrReferenceTaken):
+			taken++
+		default:
+			t.Errorf("Create #%d: %v", i, err)
+		}
+	}
+	if ok != 1 || taken != n-1 {
+		t.Errorf("%d created and %d ErrReferenceTaken, want 1 and %d", ok, taken, n-1)
+	}
+	orders, err := e.svc.ByReference(ctx, in.Reference)
+	if err != nil {
+		t.Fatal(err)
+	}
+	open := 0
+	for _, o := range orders {
+		if o.Status == order.StatusOpen {
+			open++
+		}
+	}
+	if len(orders) != 1 || open != 1 {
+		t.Errorf("%d orders (%d open) with the reference, want exactly 1 open", len(orders), open)
+	}
+}
+
+// A double click on Pay, many times over: one attempt, one call to the gateway, one action.
+func TestConcurrentStartAttemptMakesOneAttempt(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	o := e.create(t, validOrder())
+
+	const n = 20
+	ids := make([]string, n)
+	acts := make([]gateway.Action, n)
+	errs := make([]error, n)
+	together(n, func(i int) {
+		a, act, err := e.svc.StartAttempt(ctx, o.ID, gateway.MethodKNET, order.StartOptions{})
+		ids[i], acts[i], errs[i] = a.ID, act, err
+	})
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatalf("StartAttempt #%d: %v", i, errs[i])
+		}
+		if ids[i] != ids[0] || acts[i].URL != acts[0].URL || acts[i].Kind != gateway.ActionRedirect {
+			t.Errorf("StartAttempt #%d = %s %+v, #0 = %s %+v", i, ids[i], acts[i], ids[0], acts[0])
+		}
+	}
+	if got := len(e.order(t, o.ID).Attempts); got != 1 {
+		t.Errorf("%d attempts, want 1", got)
+	}
+	if got := e.gw.startCount(); got != 1 {
+		t.Errorf("gateway Start called %d times, want 1", got)
+	}
+}

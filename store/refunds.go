@@ -1,0 +1,57 @@
+package store
+
+import (
+	"context"
+
+	"github.com/bawaba/checkout/money"
+	"github.com/bawaba/checkout/order"
+)
+
+const refundCols = `id, order_id, attempt_id, amount, currency, status, kind, reason, gateway_ref, failure, created_at, updated_at`
+
+func loadRefunds(ctx context.Context, q queryer, orderID string) ([]order.Refund, error) {
+	rows, err := q.QueryContext(ctx, "SELECT "+refundCols+" FROM refunds WHERE order_id = ? ORDER BY created_at, rowid", orderID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []order.Refund
+	for rows.Next() {
+		var r order.Refund
+		var amount, currency, status string
+		var created, updated int64
+		if err := rows.Scan(&r.ID, &r.OrderID, &r.AttemptID, &amount, &currency, &status, &r.Kind, &r.Reason,
+			&r.GatewayRef, &r.Failure, &created, &updated); err != nil {
+			return nil, err
+		}
+		if r.Amount, err = money.Parse(amount, currency); err != nil {
+			return nil, err
+		}
+		r.Status = order.RefundStatus(status)
+		r.CreatedAt, r.UpdatedAt = fromMS(created), fromMS(updated)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Refunds implements order.Store.
+func (s *SQLite) Refunds(ctx context.Context, orderID string) ([]order.Refund, error) {
+	return loadRefunds(ctx, s.r, orderID)
+}
+
+func (t *txn) Refunds(orderID string) ([]order.Refund, error) {
+	return loadRefunds(t.ctx, t.q, orderID)
+}
+
+func (t *txn) InsertRefund(r *order.Refund) error {
+	_, err := t.q.ExecContext(t.ctx, "INSERT INTO refunds ("+refundCols+", amount_minor) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		r.ID, r.OrderID, r.AttemptID, r.Amount.String(), r.Amount.Currency().Code, string(r.Status), r.Kind, r.Reason,
+		r.GatewayRef, r.Failure, ms(r.CreatedAt), ms(r.UpdatedAt), r.Amount.Minor())
+	return err
+}
+
+func (t *txn) UpdateRefund(r *order.Refund) error {
+	res, err := t.q.ExecContext(t.ctx, "UPDATE refunds SET status = ?, kind = ?, gateway_ref = ?, failure = ?, updated_at = ? WHERE id = ?",
+		string(r.Status), r.Kind, r.GatewayRef, r.Failure, ms(r.UpdatedAt), r.ID)
+	return mustAffect(res, err)
+}
