@@ -86,6 +86,10 @@ type Attempt struct {
 	// State is the connector's own small memory for this attempt (an indicator to compare on
 	// return, a token, …), returned by Start and handed back on every later call.
 	State map[string]string
+	// Prior is, in Start only, the order's latest earlier attempt at this gateway that ended
+	// without payment (failed, cancelled, expired), so a gateway with a "retry" call can reuse
+	// its payment context; nil when there is none.
+	Prior *Attempt
 }
 
 // ActionKind says how the shopper is sent on from our confirmation page.

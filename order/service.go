@@ -17,8 +17,11 @@ import (
 type Config struct {
 	BaseURL           string // public URL of this server, without a trailing slash
 	DefaultWebhookURL string // where merchant webhooks go when an order names none
-	Now               func() time.Time
-	Logger            *slog.Logger
+	// FirstCheck is when the reconciler first asks a gateway about a pending attempt; later
+	// checks back off, doubling, to an hour. Default one minute.
+	FirstCheck time.Duration
+	Now        func() time.Time
+	Logger     *slog.Logger
 }
 
 // Service creates orders, starts attempts and applies verified gateway results. It is the only
@@ -39,6 +42,9 @@ func NewService(st Store, gw *gateway.Registry, cfg Config) *Service {
 	}
 	if s.log == nil {
 		s.log = slog.Default()
+	}
+	if s.cfg.FirstCheck <= 0 {
+		s.cfg.FirstCheck = time.Minute
 	}
 	return s
 }
@@ -320,7 +326,7 @@ func (s *Service) StartAttempt(ctx context.Context, id, method string, opt Start
 		a = Attempt{
 			ID: NewID("att"), OrderID: o.ID, Method: method, Gateway: g.Name(),
 			Status: gateway.StatusPending, CreatedAt: now, UpdatedAt: now,
-			NextCheckAt: now.Add(firstCheck),
+			NextCheckAt: now.Add(s.cfg.FirstCheck),
 		}
 		if err := tx.InsertAttempt(&a); err != nil {
 			return err
@@ -346,6 +352,15 @@ func (s *Service) StartAttempt(ctx context.Context, id, method string, opt Start
 	ga := s.gatewayAttempt(&o, &a)
 	if opt.Locale != "" {
 		ga.Locale = opt.Locale
+	}
+	for i := len(o.Attempts) - 1; i >= 0; i-- {
+		x := o.Attempts[i]
+		if x.ID != a.ID && x.Gateway == g.Name() && x.PaymentID != "" &&
+			(x.Status == gateway.StatusFailed || x.Status == gateway.StatusCancelled || x.Status == gateway.StatusExpired) {
+			prior := s.gatewayAttempt(&o, &x)
+			ga.Prior = &prior
+			break
+		}
 	}
 	started, startErr := g.Start(ctx, ga)
 	if startErr != nil {
@@ -581,7 +596,7 @@ func (s *Service) apply(ctx context.Context, attemptID string, res gateway.Resul
 				a.NextCheckAt = time.Time{}
 			} else {
 				a.Checks++
-				a.NextCheckAt = now.Add(backoff(a.Checks))
+				a.NextCheckAt = now.Add(s.backoff(a.Checks))
 			}
 			fillIDs(a, &res)
 			a.UpdatedAt = now
@@ -607,7 +622,7 @@ func (s *Service) apply(ctx context.Context, attemptID string, res gateway.Resul
 			a.FinishedAt, a.NextCheckAt = now, time.Time{}
 		} else {
 			a.Checks++
-			a.NextCheckAt = now.Add(backoff(a.Checks))
+			a.NextCheckAt = now.Add(s.backoff(a.Checks))
 		}
 		if p.FlagReview {
 			a.NeedsReview, o.NeedsReview = true, true
@@ -714,18 +729,14 @@ func fillIDs(a *Attempt, r *gateway.Result) {
 	set(&a.TrackID, r.TrackID)
 }
 
-// The reconciler's schedule: the first check a minute after start, then doubling to an hour.
-const (
-	firstCheck = time.Minute
-	maxBackoff = time.Hour
-)
-
-func backoff(checks int) time.Duration {
-	d := firstCheck
-	for i := 1; i < checks && d < maxBackoff; i++ {
+// backoff is the wait before the reconciler's next check after checks checks: FirstCheck,
+// doubling, capped at an hour.
+func (s *Service) backoff(checks int) time.Duration {
+	d := s.cfg.FirstCheck
+	for i := 1; i < checks && d < time.Hour; i++ {
 		d *= 2
 	}
-	return min(d, maxBackoff)
+	return min(d, time.Hour)
 }
 
 func (s *Service) scheduleNextCheck(ctx context.Context, attemptID string) error {
@@ -738,7 +749,7 @@ func (s *Service) scheduleNextCheck(ctx context.Context, attemptID string) error
 			return nil
 		}
 		att.Checks++
-		att.NextCheckAt = s.now().UTC().Add(backoff(att.Checks))
+		att.NextCheckAt = s.now().UTC().Add(s.backoff(att.Checks))
 		return tx.UpdateAttempt(&att)
 	})
 }

@@ -27,6 +27,8 @@ type Config struct {
 	TapBaseURL   string // CHECKOUT_TAP_BASE_URL: default https://api.tap.company
 	// Tick is how often the reconciler and the webhook dispatcher wake up.
 	Tick time.Duration // CHECKOUT_TICK
+	// ReconcileAfter is when a pending attempt is first re-checked with its gateway.
+	ReconcileAfter time.Duration // CHECKOUT_RECONCILE_AFTER
 }
 
 // sandboxTapKey is the Tap secret key of the sandbox: the simulator accepts only it. It is a
@@ -59,6 +61,11 @@ func loadConfig(fs *flag.FlagSet, args []string) (Config, error) {
 		tick = s
 		return nil
 	})
+	reconcile := env("CHECKOUT_RECONCILE_AFTER", "1m")
+	fs.Func("reconcile-after", "when a pending payment is first re-checked with its gateway (CHECKOUT_RECONCILE_AFTER, default 1m)", func(s string) error {
+		reconcile = s
+		return nil
+	})
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -67,6 +74,9 @@ func loadConfig(fs *flag.FlagSet, args []string) (Config, error) {
 		return c, fmt.Errorf("config: tick %q: use a duration of at least 100ms, such as 5s", tick)
 	}
 	c.Tick = d
+	if c.ReconcileAfter, err = time.ParseDuration(reconcile); err != nil || c.ReconcileAfter < time.Second {
+		return c, fmt.Errorf("config: reconcile-after %q: use a duration of at least 1s, such as 1m", reconcile)
+	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	return c, c.validate()
 }
@@ -126,6 +136,6 @@ func (c Config) LogValue() slog.Value {
 		slog.String("mode", c.Mode), slog.String("merchant_name", c.MerchantName),
 		slog.String("webhook_url", c.WebhookURL), slog.String("knet_gateway", c.KNETGateway),
 		slog.String("tap_secret_key", mask(c.TapSecretKey)), slog.String("tap_base_url", c.TapBaseURL),
-		slog.Duration("tick", c.Tick),
+		slog.Duration("tick", c.Tick), slog.Duration("reconcile_after", c.ReconcileAfter),
 	)
 }

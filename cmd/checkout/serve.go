@@ -36,7 +36,7 @@ func serve(ctx context.Context, cfg Config, db *store.SQLite, log *slog.Logger, 
 		return err
 	}
 
-	svc := order.NewService(db, registry, order.Config{BaseURL: cfg.BaseURL, DefaultWebhookURL: cfg.WebhookURL, Logger: log})
+	svc := order.NewService(db, registry, order.Config{BaseURL: cfg.BaseURL, DefaultWebhookURL: cfg.WebhookURL, FirstCheck: cfg.ReconcileAfter, Logger: log})
 
 	secret, err := webhookSecret(ctx, db)
 	if err != nil {
