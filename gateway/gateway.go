@@ -86,6 +86,9 @@ type Attempt struct {
 	// State is the connector's own small memory for this attempt (an indicator to compare on
 	// return, a token, …), returned by Start and handed back on every later call.
 	State map[string]string
+	// Form is, in Start only, what a gateway's embedded script posted into our own form (a
+	// K-Pay card token and its fields, §2.7 of kpay.md), without our own fields; nil otherwise.
+	Form url.Values
 	// Prior is, in Start only, the order's latest earlier attempt at this gateway that ended
 	// without payment (failed, cancelled, expired), so a gateway with a "retry" call can reuse
 	// its payment context; nil when there is none.
@@ -225,6 +228,17 @@ type Reply struct {
 // result page for an attempt id. Without it the answer is 200 "ok", or an error status.
 type Acknowledger interface {
 	Acknowledge(notes []Notification, err error, resultURL func(attemptID string) string) Reply
+}
+
+// Embedder is the optional capability of gateways whose payment starts inside our own
+// confirmation page with their script (K-Pay's card button): the page wraps the script in our
+// form, and the fields the script posts arrive in Start as Attempt.Form.
+type Embedder interface {
+	// EmbedsMethod reports whether the method starts with an embedded script on the confirm page.
+	EmbedsMethod(method string) bool
+	// Embed returns the script to embed for a payment not started yet (a.ID is empty). It makes
+	// no call to the gateway. The caller sets FormAction.
+	Embed(ctx context.Context, a Attempt) (*Embed, error)
 }
 
 // Refunder is the optional capability to give money back, in whole or in part.

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"net/url"
 	"slices"
 
 	"github.com/gofiber/fiber/v2"
@@ -30,8 +31,12 @@ func confirmShow(d Deps) fiber.Handler {
 		m := methodOption(l, method)
 		sum := summarize(l, &o, d.Orders.Now())
 		sentence := l.T("confirm.sentence", "amount", sum.Total, "merchant", s.cfg.MerchantName, "method", m.Label)
-		return s.render(c, fiber.StatusOK, views.ConfirmPage(s.page(c, l, "confirm.title"), sum, m, sentence,
-			s.csrfToken(c), "/pay/"+o.ID+"/confirm", "/pay/"+o.ID+"?method="+method))
+		embed, err := d.Orders.EmbedFor(c.UserContext(), &o, method, string(l))
+		if err != nil {
+			return err
+		}
+		return s.renderEmbed(c, fiber.StatusOK, views.ConfirmPage(s.page(c, l, "confirm.title"), sum, m, sentence,
+			s.csrfToken(c), "/pay/"+o.ID+"/confirm", "/pay/"+o.ID+"?method="+method, embedView(embed)), embed)
 	}
 }
 
@@ -49,7 +54,8 @@ func confirmPay(d Deps) fiber.Handler {
 			return fiber.ErrForbidden
 		}
 		l := s.lang(c, o.Locale)
-		att, act, err := d.Orders.StartAttempt(c.UserContext(), id, c.FormValue("method"), order.StartOptions{Locale: string(l)})
+		att, act, err := d.Orders.StartAttempt(c.UserContext(), id, c.FormValue("method"),
+			order.StartOptions{Locale: string(l), Form: scriptFields(c)})
 		switch {
 		case errors.Is(err, order.ErrMethodUnavailable):
 			return s.redirect(c, "/pay/"+id+"?error=method")
@@ -71,7 +77,32 @@ func confirmPay(d Deps) fiber.Handler {
 				fields[i] = [2]string{f.Name, f.Value}
 			}
 			return s.render(c, fiber.StatusOK, views.PostFormPage(s.page(c, l, "go.title"), act.URL, fields))
+		case gateway.ActionEmbed:
+			if act.Embed == nil {
+				break
+			}
+			m := methodOption(l, att.Method)
+			sum := summarize(l, &o, d.Orders.Now())
+			sentence := l.T("confirm.sentence", "amount", sum.Total, "merchant", s.cfg.MerchantName, "method", m.Label)
+			return s.renderEmbed(c, fiber.StatusOK, views.EmbedPage(s.page(c, l, "embed.title"), sum, m, sentence,
+				act.Embed.FormAction, *embedView(act.Embed), resultPath(id)), act.Embed)
 		}
 		return s.redirect(c, resultPath(id))
 	}
+}
+
+// scriptFields are the fields a gateway's embedded script added to our confirm form: every
+// posted field but our own.
+func scriptFields(c *fiber.Ctx) url.Values {
+	form, err := url.ParseQuery(string(c.Body()))
+	if err != nil {
+		return nil
+	}
+	for _, own := range []string{"csrf", "method", "lang"} {
+		form.Del(own)
+	}
+	if len(form) == 0 {
+		return nil
+	}
+	return form
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/gorilla/sessions"
 
 	"github.com/bawaba/checkout/assets"
+	"github.com/bawaba/checkout/gateway"
 	"github.com/bawaba/checkout/i18n"
 	"github.com/bawaba/checkout/views"
 )
@@ -138,10 +139,12 @@ func (s *ShopperDeps) csrfToken(c *fiber.Ctx) string {
 	return t
 }
 
-// checkCSRF compares the form's token with the session's in constant time.
+// checkCSRF compares the form's token with the session's in constant time. The token is read
+// from the POSTed form only, never from the URL (c.FormValue would also take ?csrf=), so that
+// it is never accepted from a place where it leaks to logs and history.
 func (s *ShopperDeps) checkCSRF(c *fiber.Ctx) bool {
 	want, _ := s.session(c).Values["csrf"].(string)
-	got := c.FormValue("csrf")
+	got := string(c.Request().PostArgs().Peek("csrf"))
 	return want != "" && subtle.ConstantTimeCompare([]byte(want), []byte(got)) == 1
 }
 
@@ -167,11 +170,23 @@ func switchURL(c *fiber.Ctx, to i18n.Lang) string {
 
 // render writes a page: no-store (payment pages must never come back from cache) and the CSP.
 func (s *ShopperDeps) render(c *fiber.Ctx, status int, comp templ.Component) error {
+	return s.renderEmbed(c, status, comp, nil)
+}
+
+// renderEmbed is render for the one page that embeds a gateway's script: its CSP also allows
+// that script's origins and its frames, and no other page's does.
+func (s *ShopperDeps) renderEmbed(c *fiber.Ctx, status int, comp templ.Component, e *gateway.Embed) error {
 	if err := s.saveSession(c); err != nil {
 		return err
 	}
+	scripts, frames := "'self'", "'none'"
+	if e != nil {
+		scripts = strings.Join(append([]string{"'self'"}, e.ScriptOrigins...), " ")
+		frames = strings.Join(append([]string{"'self'"}, e.FrameOrigins...), " ")
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'self'; img-src 'self' data: https:; script-src 'self'; style-src 'self'; "+
+	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'self'; img-src 'self' data: https:; "+
+		"script-src "+scripts+"; style-src "+scripts+"; connect-src "+scripts+"; frame-src "+frames+"; "+
 		"form-action 'self' https:; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	c.Status(status)
@@ -227,4 +242,16 @@ func ReturnSignature(secret, orderID, status string) string {
 	m := hmac.New(sha256.New, []byte(secret))
 	m.Write([]byte(orderID + "." + status))
 	return hex.EncodeToString(m.Sum(nil))
+}
+
+// embedView turns a gateway's embed into the view's: the script tag's attributes.
+func embedView(e *gateway.Embed) *views.Embed {
+	if e == nil {
+		return nil
+	}
+	attrs := templ.Attributes{}
+	for _, f := range e.Attributes {
+		attrs[f.Name] = f.Value
+	}
+	return &views.Embed{ScriptURL: e.ScriptURL, Attrs: attrs}
 }

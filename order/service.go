@@ -284,7 +284,8 @@ func localeOr(l, def string) string {
 
 // StartOptions are the shopper's choices when starting an attempt.
 type StartOptions struct {
-	Locale string // the language the shopper uses now, for the gateway's page
+	Locale string     // the language the shopper uses now, for the gateway's page
+	Form   url.Values // fields a gateway's embedded script posted into our confirm form
 }
 
 // StartAttempt starts paying order id with method: it creates an attempt, asks the gateway,
@@ -353,6 +354,7 @@ func (s *Service) StartAttempt(ctx context.Context, id, method string, opt Start
 	if opt.Locale != "" {
 		ga.Locale = opt.Locale
 	}
+	ga.Form = opt.Form
 	for i := len(o.Attempts) - 1; i >= 0; i-- {
 		x := o.Attempts[i]
 		if x.ID != a.ID && x.Gateway == g.Name() && x.PaymentID != "" &&
@@ -394,6 +396,22 @@ func (s *Service) StartAttempt(ctx context.Context, id, method string, opt Start
 		}
 	}
 	return a, started.Action, nil
+}
+
+// EmbedFor returns the script a gateway embeds in the confirm page for method (nil when the
+// method starts with our own Pay button).
+func (s *Service) EmbedFor(ctx context.Context, o *Order, method, locale string) (*gateway.Embed, error) {
+	g, ok := s.gw.ForMethod(method, o.Amount.Currency().Code)
+	if !ok {
+		return nil, ErrMethodUnavailable
+	}
+	e, ok := g.(gateway.Embedder)
+	if !ok || !e.EmbedsMethod(method) {
+		return nil, nil
+	}
+	draft := s.gatewayAttempt(o, &Attempt{Method: method, Gateway: g.Name()})
+	draft.ReturnURL, draft.Locale = "", localeOr(locale, draft.Locale)
+	return e.Embed(ctx, draft)
 }
 
 // awaitAction waits, briefly, for a concurrent StartAttempt to record the gateway's answer.

@@ -2,7 +2,11 @@
 // the method selection, confirmation, result, error and sandbox demo pages.
 package views
 
-import "github.com/bawaba/checkout/i18n"
+import (
+	"github.com/a-h/templ"
+
+	"github.com/bawaba/checkout/i18n"
+)
 
 // Page is what every page's layout needs.
 type Page struct {
@@ -69,4 +73,10 @@ type Result struct {
 	AutoReturn int
 	PollURL    string // pending: JSON status endpoint for polite polling
 	Printable  bool
+}
+
+// Embed is a gateway's script embedded inside our own form (K-Pay's button).
+type Embed struct {
+	ScriptURL string
+	Attrs     templ.Attributes // the script tag's data-* attributes
 }
