@@ -225,6 +225,12 @@ func TestMerchantAPI(t *testing.T) {
 			errorFields: []string{"amount", "return_url", "locale"}, referenceCount: map[string]int{"many-1": 0},
 		},
 		{
+			name: "return_url must be http or https", method: "POST", path: "/api/v1/orders",
+			body:   `{"amount":"6.000","currency":"KWD","reference":"js-1","return_url":"javascript:alert(1)","cancel_url":"//evil.example/"}`,
+			status: http.StatusUnprocessableEntity, problem: handlers.ProblemValidation, errorFields: []string{"return_url", "cancel_url"},
+			referenceCount: map[string]int{"js-1": 0},
+		},
+		{
 			name: "a currency no configured method takes", method: "POST", path: "/api/v1/orders",
 			body:   `{"amount":"6.00","currency":"USD","reference":"usd-1","return_url":"https://shop.example/"}`,
 			status: http.StatusUnprocessableEntity, problem: handlers.ProblemValidation, errorFields: []string{"currency"},
@@ -336,6 +342,18 @@ func TestIdempotencyReplay(t *testing.T) {
 	if !strings.Contains(other.text(), `"field":"Idempotency-Key"`) || !strings.HasPrefix(other.Header.Get("Content-Type"), "application/problem+json") {
 		t.Errorf("reused key: %s", other.body)
 	}
+	// Keys are per merchant API key: another key may use the same Idempotency-Key.
+	_, key2, err := e.db.CreateAPIKey(t.Context(), "second key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := e.api("POST", "/api/v1/orders", orderBody("replay-3", "6.000"),
+		map[string]string{"Idempotency-Key": "idem-replay-1", "Authorization": "Bearer " + key2})
+	expectStatus(t, second, http.StatusCreated)
+	if second.Header.Get("Idempotent-Replayed") != "" || bytes.Equal(second.body, first.body) {
+		t.Errorf("another API key got the first key's stored answer")
+	}
+
 	if n := e.countByReference("replay-1"); n != 1 {
 		t.Errorf("%d orders replay-1, want 1", n)
 	}

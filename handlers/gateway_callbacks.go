@@ -39,7 +39,12 @@ func gatewayWebhook(d Deps) fiber.Handler {
 		c.Request().Header.VisitAll(func(k, v []byte) { h.Add(string(k), string(v)) })
 		q, _ := url.ParseQuery(string(c.Request().URI().QueryString()))
 		req := gateway.WebhookRequest{Header: h, Query: q, Body: bytes.Clone(c.Body())}
-		err := d.Orders.Webhook(c.UserContext(), c.Params("gateway"), req)
+		reply, err := d.Orders.Webhook(c.UserContext(), c.Params("gateway"), req)
+		if reply.Status != 0 && (err == nil || reply.Status >= 200 && reply.Status < 300) {
+			// The gateway's own answer (on success, or when it must hear 2xx whatever happened).
+			c.Set(fiber.HeaderContentType, reply.ContentType)
+			return c.Status(reply.Status).Send(reply.Body)
+		}
 		switch {
 		case err == nil:
 			return c.Status(fiber.StatusOK).SendString("ok")

@@ -17,6 +17,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -48,17 +49,51 @@ type env struct {
 	apiKey string
 	// client follows no redirects and keeps no cookies: for the API and single requests.
 	client *http.Client
+	// transports are closed before the server shuts down, so that no idle keep-alive
+	// connection holds the shutdown up.
+	mu         sync.Mutex
+	transports []*http.Transport
+}
+
+func (e *env) transport() *http.Transport {
+	tr := &http.Transport{MaxIdleConnsPerHost: 256}
+	e.mu.Lock()
+	e.transports = append(e.transports, tr)
+	e.mu.Unlock()
+	return tr
 }
 
 type envConfig struct {
 	// holdSimWebhooks makes the simulator's own webhook deliveries fail (they are retried in
 	// the background until Close), so that a test decides which notification arrives first.
 	holdSimWebhooks bool
+	// now is the order service's clock; nil: time.Now.
+	now func() time.Time
 }
 
 type envOption func(*envConfig)
 
 func holdSimWebhooks() envOption { return func(c *envConfig) { c.holdSimWebhooks = true } }
+
+func withClock(now func() time.Time) envOption { return func(c *envConfig) { c.now = now } }
+
+// testClock is a clock a test moves by hand.
+type testClock struct {
+	mu sync.Mutex
+	d  time.Duration
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.d)
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.d += d
+}
 
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
@@ -91,22 +126,31 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		t.Fatalf("listen: %v", err)
 	}
 	base := "http://" + ln.Addr().String()
+	e := &env{t: t, base: base, db: db}
 
-	simCfg := taptest.Config{BasePath: "/sandbox/tap", PublicURL: base + "/sandbox/tap", SecretKey: sandboxTapKey, Logger: log}
+	// The simulator and the connector get their own transports (otherwise as cmd/checkout
+	// builds them), so that cleanup can close their idle connections to the server.
+	simCfg := taptest.Config{BasePath: "/sandbox/tap", PublicURL: base + "/sandbox/tap", SecretKey: sandboxTapKey, Logger: log,
+		HTTPClient: &http.Client{
+			Timeout:       10 * time.Second,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+			Transport:     e.transport(),
+		}}
 	if cfg.holdSimWebhooks {
 		simCfg.HTTPClient = &http.Client{Transport: roundTripFunc(func(*http.Request) (*http.Response, error) {
 			return nil, errors.New("held by the test")
 		})}
 	}
-	sim := taptest.New(simCfg)
-	t.Cleanup(sim.Close)
+	e.sim = taptest.New(simCfg)
 
 	registry := gateway.NewRegistry()
-	if err := registry.Register(tap.New(tap.Config{BaseURL: base + "/sandbox/tap", SecretKey: sandboxTapKey}), gateway.MethodKNET); err != nil {
+	connector := tap.New(tap.Config{BaseURL: base + "/sandbox/tap", SecretKey: sandboxTapKey,
+		HTTPClient: &http.Client{Timeout: 15 * time.Second, Transport: e.transport()}})
+	if err := registry.Register(connector, gateway.MethodKNET); err != nil {
 		t.Fatalf("register tap: %v", err)
 	}
-	svc := order.NewService(db, registry, order.Config{
-		BaseURL: base, DefaultWebhookURL: "https://shop.example/bawaba-webhooks", Logger: log,
+	e.svc = order.NewService(db, registry, order.Config{
+		BaseURL: base, DefaultWebhookURL: "https://shop.example/bawaba-webhooks", Logger: log, Now: cfg.now,
 	})
 	shopper, err := handlers.NewShopper(ctx, handlers.ShopperConfig{
 		MerchantName: "Test Shop", BaseURL: base, ReturnSecret: testReturnSecret, Sandbox: true, Secrets: db,
@@ -115,31 +159,34 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		t.Fatalf("NewShopper: %v", err)
 	}
 	app := handlers.New(handlers.Deps{
-		Orders: svc, Keys: db, DB: db, Logger: log, Version: "test", Sandbox: true,
-		Simulators: map[string]http.Handler{"/sandbox/tap": sim}, Shopper: shopper,
+		Orders: e.svc, Keys: db, DB: db, Logger: log, Version: "test", Sandbox: true,
+		Simulators: map[string]http.Handler{"/sandbox/tap": e.sim}, Shopper: shopper,
 	})
-	_, key, err := db.CreateAPIKey(ctx, "test key")
-	if err != nil {
+	if _, e.apiKey, err = db.CreateAPIKey(ctx, "test key"); err != nil {
 		t.Fatalf("CreateAPIKey: %v", err)
+	}
+	e.client = &http.Client{
+		Timeout:       30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		Transport:     e.transport(),
 	}
 
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
 	t.Cleanup(func() {
+		e.sim.Close() // stops the simulator's webhook deliveries first
+		e.mu.Lock()
+		for _, tr := range e.transports {
+			tr.CloseIdleConnections()
+		}
+		e.mu.Unlock()
 		if err := app.ShutdownWithTimeout(5 * time.Second); err != nil {
 			t.Errorf("shutdown: %v", err)
 		}
 		<-served
 	})
 
-	return &env{
-		t: t, base: base, db: db, svc: svc, sim: sim, apiKey: key,
-		client: &http.Client{
-			Timeout:       30 * time.Second,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-			Transport:     &http.Transport{MaxIdleConnsPerHost: 256},
-		},
-	}
+	return e
 }
 
 // response is a finished HTTP exchange.
@@ -271,7 +318,7 @@ func (e *env) browser() *http.Client {
 		e.t.Fatal(err)
 	}
 	return &http.Client{
-		Jar: jar, Timeout: 30 * time.Second,
+		Jar: jar, Timeout: 30 * time.Second, Transport: e.transport(),
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 }
@@ -405,7 +452,19 @@ func (e *env) finish(co checkout, returnURL string) (*response, string) {
 	}
 	page := e.get(co.browser, next)
 	expectStatus(e.t, page, http.StatusOK)
+	noRawKeys(e.t, page.body)
 	return page, shopperStatus(e.t, page.body)
+}
+
+var rawKeyRE = regexp.MustCompile(`>\s*((?:a11y|sandbox|footer|summary|time|pay|method|confirm|go|result|reason|receipt|status|error|demo)\.[a-z0-9_.]+)\s*<`)
+
+// noRawKeys fails when a page shows a message key instead of its text (i18n.T shows the key
+// when it is missing).
+func noRawKeys(t *testing.T, page []byte) {
+	t.Helper()
+	if m := rawKeyRE.FindSubmatch(page); m != nil {
+		t.Errorf("the page shows the raw message key %q", m[1])
+	}
 }
 
 // charge returns a charge as Tap's API gives it, read from the simulator with the secret key.

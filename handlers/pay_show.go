@@ -81,11 +81,12 @@ func summarize(l i18n.Lang, o *order.Order, now time.Time) views.Summary {
 	return s
 }
 
-// timeLeft says how long the order can still be paid: minutes up to 90, then hours, then days.
+// timeLeft says how long the order can still be paid: minutes up to two hours, then whole
+// hours (rounded down) up to two days, then days.
 func timeLeft(l i18n.Lang, d time.Duration) string {
 	mins := int(math.Ceil(d.Minutes()))
 	switch {
-	case mins <= 90:
+	case mins <= 120:
 		return l.N("time.minutes_left", mins)
 	case mins <= 48*60:
 		return l.N("time.hours_left", mins/60)

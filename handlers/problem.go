@@ -29,6 +29,7 @@ const (
 	ProblemInternal     = "urn:bawaba:problem:internal"
 	ProblemRateLimited  = "urn:bawaba:problem:rate-limited"
 	ProblemMethod       = "urn:bawaba:problem:method-not-allowed"
+	ProblemGateway      = "urn:bawaba:problem:gateway-error"
 )
 
 func problem(c *fiber.Ctx, status int, typ, title, detail string, fields ...order.FieldError) error {

@@ -67,6 +67,7 @@ func New(d Deps) *fiber.App {
 	api.Get("/orders", listOrders(d))
 	api.Get("/orders/:id", getOrder(d))
 	api.Post("/orders/:id/cancel", cancelOrder(d))
+	api.Post("/orders/:id/refund", refundOrder(d))
 	api.Use(func(c *fiber.Ctx) error {
 		return problem(c, fiber.StatusNotFound, ProblemNotFound, "Not found", "no such API route: "+c.Method()+" "+c.Path())
 	})

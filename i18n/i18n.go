@@ -79,7 +79,7 @@ func fromAcceptLanguage(h string) (Lang, bool) {
 			continue
 		}
 		q := 1.0
-		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+		if v, ok := strings.CutPrefix(strings.ToLower(strings.TrimSpace(params)), "q="); ok {
 			if f, err := strconv.ParseFloat(v, 64); err == nil {
 				q = f
 			}
