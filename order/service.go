@@ -590,6 +590,27 @@ func (s *Service) apply(ctx context.Context, attemptID string, res gateway.Resul
 			a.NeedsReview, o.NeedsReview = true, true
 		}
 
+		if to == gateway.StatusRefunded && res.Amount.Currency().Code != "" && res.Amount.SameCurrency(o.Amount) && res.Amount.Cmp(o.Amount) < 0 {
+			// A partial refund reported by the gateway: the attempt stays paid. One made through
+			// Refund is already recorded; one made elsewhere (the gateway's portal) is recorded
+			// on the order and flagged for a person to look at.
+			out = o
+			ev := Event{OrderID: o.ID, AttemptID: a.ID, Type: EventRefundReported, CreatedAt: now,
+				Data: map[string]string{"source": source, "amount": res.Amount.String(), "raw": string(res.Raw)}}
+			if err := tx.AppendEvent(ev); err != nil {
+				return err
+			}
+			if len(o.Refunds) > 0 || o.Status != StatusPaid {
+				return nil
+			}
+			o.Status, o.NeedsReview, o.UpdatedAt = StatusPartiallyRefunded, true, now
+			if err := tx.UpdateOrder(&o); err != nil {
+				return err
+			}
+			out = o
+			return s.enqueue(tx, &o, NotifyRefunded, now)
+		}
+
 		p, err := PlanAttempt(&o, a, to)
 		if errors.Is(err, ErrIllegalTransition) {
 			// e.g. a failure reported after a success: paid never regresses. Keep a trace.

@@ -65,6 +65,7 @@ const (
 	EventPaid             = "order.paid"
 	EventRefunded         = "order.refunded"
 	EventRefundFailed     = "refund.failed"
+	EventRefundReported   = "refund.reported"
 	EventReopened         = "order.reopened"
 	EventAttemptStarted   = "attempt.started"
 	EventAttemptStatus    = "attempt.status"

@@ -65,7 +65,7 @@ func (cfg Config) Validate() error {
 	if cfg.MerchantAccount == "" {
 		probs = append(probs, "MerchantAccount is required")
 	}
-	if k, err := hex.DecodeString(cfg.HMACKey); err != nil || len(k) == 0 {
+	if k, err := hex.DecodeString(strings.TrimSpace(cfg.HMACKey)); err != nil || len(k) == 0 {
 		probs = append(probs, "HMACKey must be the hex HMAC key")
 	}
 	if len(probs) > 0 {

@@ -137,7 +137,9 @@ func (g *Gateway) Webhook(_ context.Context, req gateway.WebhookRequest) ([]gate
 			return nil, fmt.Errorf("adyen: webhook: %w: item %d (pspReference %q)", gateway.ErrSignature, i, clip(items[i].PSPReference))
 		}
 	}
-	if live != "" && (live == "true") != g.live {
+	switch l := strings.ToLower(live); {
+	case l == "":
+	case l != "true" && l != "false", (l == "true") != g.live:
 		return nil, fmt.Errorf("adyen: webhook: %w: live %q, expected %t", gateway.ErrBadRequest, clip(live), g.live)
 	}
 	var notes []gateway.Notification

@@ -165,7 +165,11 @@ func (g *Gateway) Return(ctx context.Context, a gateway.Attempt, query url.Value
 			res.Status, res.Reason = gateway.StatusCancelled, gateway.ReasonCancelled
 		}
 		res.GatewayCode = clip("error/"+msgType, 64)
-		res.GatewayMessage = clip(strings.TrimSpace("indicator_status "+indicator+"; payment status "+res.GatewayMessage), 300)
+		msg := "payment status " + res.GatewayMessage
+		if strings.HasPrefix(indicator, "ERROR") {
+			msg = "indicator_status " + indicator + "; " + msg // Click's error reference, for support
+		}
+		res.GatewayMessage = clip(strings.TrimSpace(msg), 300)
 		return res, nil
 	}
 	return gateway.Result{}, fmt.Errorf("click: return: %w: unrecognized message %q / message_type %q",
