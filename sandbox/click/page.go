@@ -1,0 +1,575 @@
+package click
+
+import (
+	"bytes"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+// fieldError is a validation message in the page's language (Text) and in
+// the other one (Alt), so a shopper reads it whichever language they chose.
+type fieldError struct {
+	Field     string // id of the input at fault
+	Text, Alt string
+}
+
+// view is everything a page template shows.
+type view struct {
+	Lang, Dir, AltLang, AltDir string
+	T, AltT                    *texts
+	Page                       string // methods | confirm | knet | card | result | notfound
+	Status                     int
+	LangHref                   string
+	Base                       string // path of the session's pages
+	Merchant                   string
+	TrackID                    int64
+	Amount                     string // "6.000 KWD" / "6.000 د.ك"
+	KNETAmount                 string // "KD 6.000" / "6.000 د.ك"
+	Method, MethodLabel        string
+	Methods                    []option
+	Errors                     []*fieldError
+	Invalid                    map[string]*fieldError // by field id
+	Form                       url.Values             // values to show again (never the PIN nor the security code)
+	Banks, Months, Years       []option
+	CardCode                   string // MPGS gateway code of a refused card attempt
+
+	// result page
+	State                           string // paid | failed | expired
+	Reason                          string
+	BackURL                         string
+	Refresh                         template.HTML
+	PaidAt                          string
+	PaymentID, TransactionID, RefID string
+	Fee                             string
+}
+
+func pickLang(asked, fallback string) string {
+	switch strings.ToLower(asked) {
+	case "ar", "en":
+		return strings.ToLower(asked)
+	}
+	if fallback == "ar" {
+		return "ar"
+	}
+	return "en"
+}
+
+func newView(lang, page string) *view {
+	v := &view{Lang: lang, Dir: "ltr", AltLang: "ar", AltDir: "rtl", Page: page, Status: http.StatusOK}
+	if lang == "ar" {
+		v.Dir, v.AltLang, v.AltDir = "rtl", "en", "ltr"
+	}
+	v.T, v.AltT = catalog[v.Lang], catalog[v.AltLang]
+	return v
+}
+
+// sessionView fills the parts every page of se shows; the caller holds s.mu.
+func (s *Simulator) sessionView(se *session, lang, page string) *view {
+	v := newView(lang, page)
+	v.Base = s.base + "/gateway/" + se.id
+	v.Merchant = s.merchant
+	v.TrackID = se.orderID
+	v.Amount = formatAmount(se.amount) + " " + v.T.Currency
+	v.KNETAmount = "KD " + formatAmount(se.amount)
+	if lang == "ar" {
+		v.KNETAmount = formatAmount(se.amount) + " " + v.T.Currency
+	}
+	v.Method = se.method
+	v.MethodLabel = methodLabel(v.T, se.method)
+	v.LangHref = v.Base + "?lang=" + v.AltLang
+	if page != "methods" {
+		v.LangHref = v.Base + "/" + page + "?lang=" + v.AltLang
+	}
+	return v
+}
+
+func methodLabel(t *texts, method string) string {
+	switch method {
+	case methodKNET:
+		return t.MethodKNET
+	case methodCard:
+		return t.MethodCard
+	}
+	return ""
+}
+
+// pageSession returns the session of a page, expired if its time is up;
+// nil when unknown or still without an order. The caller holds s.mu.
+func (s *Simulator) pageSession(sid string) *session {
+	se := s.sessions[sid]
+	if se == nil || !se.hasOrder {
+		return nil
+	}
+	se.expireIfDue(s.now())
+	return se
+}
+
+func (s *Simulator) notFound(w http.ResponseWriter, lang string) {
+	v := newView(pickLang(lang, ""), "notfound")
+	v.Status = http.StatusNotFound
+	v.LangHref = "?lang=" + v.AltLang
+	s.render(w, v)
+}
+
+// seeOther sends the browser to step of se's pages in lang (303, so a
+// reload never posts twice).
+func (s *Simulator) seeOther(w http.ResponseWriter, r *http.Request, se *session, step, lang string) {
+	p := s.base + "/gateway/" + se.id
+	if step != "" {
+		p += "/" + step
+	}
+	http.Redirect(w, r, p+"?lang="+lang, http.StatusSeeOther)
+}
+
+func (s *Simulator) methodsView(se *session, lang, chosen string) *view {
+	v := s.sessionView(se, lang, "methods")
+	for _, m := range []string{methodKNET, methodCard} {
+		v.Methods = append(v.Methods, option{m, methodLabel(v.T, m), m == chosen})
+	}
+	return v
+}
+
+func validMethod(m string) bool { return m == methodKNET || m == methodCard }
+
+// showMethods serves GET /gateway/{sid}: CLK's page where the shopper
+// picks K-Net or Credit Card (seed §1.1 step 2).
+func (s *Simulator) showMethods(w http.ResponseWriter, r *http.Request) {
+	asked := r.URL.Query().Get("lang")
+	s.mu.Lock()
+	se := s.pageSession(r.PathValue("sid"))
+	if se == nil {
+		s.mu.Unlock()
+		s.notFound(w, asked)
+		return
+	}
+	lang := pickLang(asked, se.lang)
+	if se.finished() {
+		s.mu.Unlock()
+		s.seeOther(w, r, se, "result", lang)
+		return
+	}
+	v := s.methodsView(se, lang, se.method)
+	s.mu.Unlock()
+	s.render(w, v)
+}
+
+// methodError re-renders the method choice with a bilingual message.
+func (s *Simulator) methodError(se *session, lang string) *view {
+	v := s.methodsView(se, lang, "")
+	e := &fieldError{"method-knet", catalog[lang].ErrMethod, catalog[v.AltLang].ErrMethod}
+	v.Errors = []*fieldError{e}
+	v.Invalid = map[string]*fieldError{"method": e}
+	v.Status = http.StatusUnprocessableEntity
+	return v
+}
+
+// showConfirm serves GET /gateway/{sid}/confirm?method=knet|card: "Payment
+// To <merchant>", the Track ID and "This Transaction Will Be Paid Using …"
+// with the Pay button (seed §4.2, "K-NET Confirm Pay").
+func (s *Simulator) showConfirm(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	s.mu.Lock()
+	se := s.pageSession(r.PathValue("sid"))
+	if se == nil {
+		s.mu.Unlock()
+		s.notFound(w, q.Get("lang"))
+		return
+	}
+	lang := pickLang(q.Get("lang"), se.lang)
+	if se.finished() {
+		s.mu.Unlock()
+		s.seeOther(w, r, se, "result", lang)
+		return
+	}
+	method := q.Get("method")
+	var v *view
+	if !validMethod(method) {
+		v = s.methodError(se, lang)
+	} else {
+		v = s.sessionView(se, lang, "confirm")
+		v.Method, v.MethodLabel = method, methodLabel(v.T, method)
+		v.LangHref += "&method=" + method
+	}
+	s.mu.Unlock()
+	s.render(w, v)
+}
+
+// submitConfirm serves POST /gateway/{sid}/confirm, the Pay button: an
+// amount not above the method's fee ends on the error page (seed §6.2.1);
+// otherwise the shopper goes on to the K-Net or card step.
+func (s *Simulator) submitConfirm(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	_ = r.ParseForm()
+	pf := r.PostForm
+	s.mu.Lock()
+	se := s.pageSession(r.PathValue("sid"))
+	if se == nil {
+		s.mu.Unlock()
+		s.notFound(w, pf.Get("lang"))
+		return
+	}
+	lang := pickLang(pf.Get("lang"), se.lang)
+	if se.finished() {
+		s.mu.Unlock()
+		s.seeOther(w, r, se, "result", lang)
+		return
+	}
+	method := pf.Get("method")
+	if !validMethod(method) {
+		v := s.methodError(se, lang)
+		s.mu.Unlock()
+		s.render(w, v)
+		return
+	}
+	se.method = method
+	if se.amount <= s.fees[method] {
+		se.fail(reasonFee, s.now())
+		s.log.Info("click sandbox: amount below the store's fee", "session", se.id, "order_id", se.orderID,
+			"method", method, "amount", formatAmount(se.amount), "fee", formatAmount(s.fees[method]))
+		s.mu.Unlock()
+		s.seeOther(w, r, se, "result", lang)
+		return
+	}
+	s.mu.Unlock()
+	s.seeOther(w, r, se, method, lang)
+}
+
+// stepSession loads the session of a K-Net or card step page: it answers
+// the request itself (not found, result, method choice) and returns nil
+// unless the session is open with method chosen. The caller holds s.mu and
+// releases it after a nil return too.
+func (s *Simulator) stepSession(w http.ResponseWriter, r *http.Request, method, asked string) (*session, string) {
+	se := s.pageSession(r.PathValue("sid"))
+	if se == nil {
+		s.notFound(w, asked)
+		return nil, ""
+	}
+	lang := pickLang(asked, se.lang)
+	switch {
+	case se.finished(): // a finished payment is shown, never charged twice
+		s.seeOther(w, r, se, "result", lang)
+		return nil, ""
+	case se.method != method:
+		s.seeOther(w, r, se, "", lang)
+		return nil, ""
+	}
+	return se, lang
+}
+
+// knetForm is the K-Net page's form as posted.
+type knetForm struct{ bank, card, month, year, pin string }
+
+var banks = []struct{ value, en, ar string }{
+	{"knet1", "Knet Test Card [KNET1]", "Knet Test Card [KNET1]"},
+	{"nbk", "National Bank of Kuwait", "بنك الكويت الوطني"},
+	{"kfh", "Kuwait Finance House", "بيت التمويل الكويتي"},
+	{"gbk", "Gulf Bank", "بنك الخليج"},
+	{"burgan", "Burgan Bank", "بنك برقان"},
+	{"boubyan", "Boubyan Bank", "بنك بوبيان"},
+}
+
+const firstYear, lastYear = 2018, 2040
+
+func (s *Simulator) knetView(se *session, lang string, f knetForm) *view {
+	v := s.sessionView(se, lang, "knet")
+	v.Form = url.Values{"card": {f.card}}
+	for _, b := range banks {
+		label := b.en
+		if lang == "ar" {
+			label = b.ar
+		}
+		v.Banks = append(v.Banks, option{b.value, label, b.value == f.bank})
+	}
+	for m := 1; m <= 12; m++ {
+		val := twoDigits(m)
+		v.Months = append(v.Months, option{val, val, val == f.month})
+	}
+	for y := firstYear; y <= lastYear; y++ {
+		val := strconv.Itoa(y)
+		v.Years = append(v.Years, option{val, val, val == f.year})
+	}
+	return v
+}
+
+func twoDigits(n int) string {
+	if n < 10 {
+		return "0" + strconv.Itoa(n)
+	}
+	return strconv.Itoa(n)
+}
+
+// showKNET serves GET /gateway/{sid}/knet: KNET's payment page.
+func (s *Simulator) showKNET(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	se, lang := s.stepSession(w, r, methodKNET, r.URL.Query().Get("lang"))
+	if se == nil {
+		s.mu.Unlock()
+		return
+	}
+	v := s.knetView(se, lang, knetForm{})
+	s.mu.Unlock()
+	s.render(w, v)
+}
+
+// submitKNET serves POST /gateway/{sid}/knet: Submit or Cancel. The test
+// card with the magic expiry is CAPTURED; anything else is NOT CAPTURED,
+// and both end on CLK's result page.
+func (s *Simulator) submitKNET(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	_ = r.ParseForm()
+	pf := r.PostForm
+	f := knetForm{
+		bank:  pf.Get("bank"),
+		card:  strings.NewReplacer(" ", "", "-", "").Replace(pf.Get("card")),
+		month: pf.Get("exp_month"),
+		year:  pf.Get("exp_year"),
+		pin:   pf.Get("pin"),
+	}
+	s.mu.Lock()
+	se, lang := s.stepSession(w, r, methodKNET, pf.Get("lang"))
+	if se == nil {
+		s.mu.Unlock()
+		return
+	}
+	now := s.now()
+	if pf.Get("action") == "cancel" {
+		se.fail(reasonCancelled, now)
+	} else {
+		if errs := f.validate(lang); len(errs) > 0 {
+			v := s.knetView(se, lang, f)
+			s.mu.Unlock()
+			s.renderErrors(w, v, errs)
+			return
+		}
+		if knetApproved(f.card, f.month, f.year) {
+			se.pay(now)
+		} else {
+			se.fail(reasonDeclined, now)
+		}
+	}
+	s.log.Info("click sandbox: K-Net payment finished", "session", se.id, "order_id", se.orderID,
+		"state", string(se.state), "reason", se.reason)
+	s.mu.Unlock()
+	s.seeOther(w, r, se, "result", lang)
+}
+
+func (f knetForm) validate(lang string) []*fieldError {
+	var v errorList
+	v.lang(lang)
+	known := false
+	for _, b := range banks {
+		known = known || b.value == f.bank
+	}
+	if !known {
+		v.add("bank", func(t *texts) string { return t.ErrBank })
+	}
+	if !isDigits(f.card) || len(f.card) < 16 || len(f.card) > 19 {
+		v.add("card", func(t *texts) string { return t.ErrKNETCard })
+	}
+	m, errM := strconv.Atoi(f.month)
+	y, errY := strconv.Atoi(f.year)
+	if len(f.month) != 2 || errM != nil || m < 1 || m > 12 || len(f.year) != 4 || errY != nil || y < firstYear || y > lastYear {
+		v.add("exp_month", func(t *texts) string { return t.ErrKNETExpiry })
+	}
+	if !isDigits(f.pin) || len(f.pin) != 4 {
+		v.add("pin", func(t *texts) string { return t.ErrPIN })
+	}
+	return v.errs
+}
+
+// errorList collects bilingual field errors.
+type errorList struct {
+	t, alt *texts
+	errs   []*fieldError
+}
+
+func (l *errorList) lang(lang string) {
+	l.t, l.alt = catalog["en"], catalog["ar"]
+	if lang == "ar" {
+		l.t, l.alt = l.alt, l.t
+	}
+}
+
+func (l *errorList) add(field string, msg func(*texts) string) {
+	l.errs = append(l.errs, &fieldError{field, msg(l.t), msg(l.alt)})
+}
+
+// cardForm is the card step's form as posted.
+type cardForm struct {
+	number, month, year, holder, csc string
+	address                          url.Values // street1, street2, city, state, postcode, country
+}
+
+var addressFields = []string{"street1", "street2", "city", "state", "postcode", "country"}
+
+func (s *Simulator) cardView(se *session, lang string, f cardForm) *view {
+	v := s.sessionView(se, lang, "card")
+	v.Form = url.Values{"card_number": {f.number}, "exp_month": {f.month}, "exp_year": {f.year}, "holder": {f.holder}}
+	for k, vals := range f.address {
+		v.Form[k] = vals
+	}
+	return v
+}
+
+// showCard serves GET /gateway/{sid}/card: the Mastercard Hosted Checkout
+// step of CLK's credit card payments.
+func (s *Simulator) showCard(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	se, lang := s.stepSession(w, r, methodCard, r.URL.Query().Get("lang"))
+	if se == nil {
+		s.mu.Unlock()
+		return
+	}
+	v := s.cardView(se, lang, cardForm{})
+	s.mu.Unlock()
+	s.render(w, v)
+}
+
+// submitCard serves POST /gateway/{sid}/card: Pay or Cancel. An approved
+// test card pays; a refused one is shown on the same page so the payer can
+// retry, as Hosted Checkout does (seed §2.2.5.2); Cancel fails the session.
+func (s *Simulator) submitCard(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	_ = r.ParseForm()
+	pf := r.PostForm
+	f := cardForm{
+		number:  strings.NewReplacer(" ", "", "-", "").Replace(pf.Get("card_number")),
+		month:   strings.TrimSpace(pf.Get("exp_month")),
+		year:    strings.TrimSpace(pf.Get("exp_year")),
+		holder:  strings.TrimSpace(pf.Get("holder")),
+		csc:     strings.TrimSpace(pf.Get("csc")),
+		address: url.Values{},
+	}
+	if len(f.month) == 1 {
+		f.month = "0" + f.month
+	}
+	for _, k := range addressFields {
+		if val := strings.TrimSpace(pf.Get(k)); val != "" {
+			f.address.Set(k, val)
+		}
+	}
+	s.mu.Lock()
+	se, lang := s.stepSession(w, r, methodCard, pf.Get("lang"))
+	if se == nil {
+		s.mu.Unlock()
+		return
+	}
+	now := s.now()
+	if pf.Get("action") == "cancel" {
+		se.fail(reasonCancelled, now)
+	} else {
+		if errs := f.validate(lang); len(errs) > 0 {
+			v := s.cardView(se, lang, f)
+			s.mu.Unlock()
+			s.renderErrors(w, v, errs)
+			return
+		}
+		code := cardGatewayCode(f.number, f.month, f.year)
+		if code != "APPROVED" {
+			v := s.cardView(se, lang, f)
+			v.CardCode = code
+			s.log.Info("click sandbox: card payment refused", "session", se.id, "order_id", se.orderID, "code", code)
+			s.mu.Unlock()
+			s.render(w, v)
+			return
+		}
+		se.pay(now)
+	}
+	s.log.Info("click sandbox: card payment finished", "session", se.id, "order_id", se.orderID,
+		"state", string(se.state), "reason", se.reason)
+	s.mu.Unlock()
+	s.seeOther(w, r, se, "result", lang)
+}
+
+func (f cardForm) validate(lang string) []*fieldError {
+	var v errorList
+	v.lang(lang)
+	if !isDigits(f.number) || len(f.number) < 13 || len(f.number) > 19 || !luhn(f.number) {
+		v.add("card_number", func(t *texts) string { return t.ErrCardNumber })
+	}
+	m, err := strconv.Atoi(f.month)
+	if len(f.month) != 2 || err != nil || m < 1 || m > 12 || len(f.year) != 2 || !isDigits(f.year) {
+		v.add("exp_month", func(t *texts) string { return t.ErrCardExpiry })
+	}
+	if f.holder == "" || len(f.holder) > 100 {
+		v.add("holder", func(t *texts) string { return t.ErrHolder })
+	}
+	want := 3
+	if isAmex(f.number) {
+		want = 4
+	}
+	if !isDigits(f.csc) || len(f.csc) != want {
+		v.add("csc", func(t *texts) string { return t.ErrCSC })
+	}
+	return v.errs
+}
+
+// showResult serves GET /gateway/{sid}/result: CLK's result page, which
+// sends the browser back to return_url after 5 seconds (seed §4.2).
+func (s *Simulator) showResult(w http.ResponseWriter, r *http.Request) {
+	asked := r.URL.Query().Get("lang")
+	s.mu.Lock()
+	se := s.pageSession(r.PathValue("sid"))
+	if se == nil {
+		s.mu.Unlock()
+		s.notFound(w, asked)
+		return
+	}
+	lang := pickLang(asked, se.lang)
+	if !se.finished() {
+		s.mu.Unlock()
+		s.seeOther(w, r, se, "", lang)
+		return
+	}
+	v := s.sessionView(se, lang, "result")
+	v.State = string(se.state)
+	v.Reason = se.reason
+	v.BackURL = se.backURL()
+	v.Refresh = template.HTML(`<meta http-equiv="refresh" content="5;url=` + template.HTMLEscapeString(v.BackURL) + `">`)
+	v.PaidAt = kuwaitSeconds(se.finishedAt)
+	v.PaymentID, v.TransactionID, v.RefID = se.paymentID, se.transactionID, se.refID
+	if se.reason == reasonFee {
+		v.Fee = formatAmount(s.fees[se.method]) + " " + v.T.Currency
+	}
+	if se.state == stateExpired {
+		v.Status = http.StatusGone
+	}
+	s.mu.Unlock()
+	s.render(w, v)
+}
+
+func (s *Simulator) renderErrors(w http.ResponseWriter, v *view, errs []*fieldError) {
+	v.Errors = errs
+	v.Invalid = map[string]*fieldError{}
+	for _, e := range errs {
+		v.Invalid[e.Field] = e
+	}
+	v.Status = http.StatusUnprocessableEntity
+	s.render(w, v)
+}
+
+func (s *Simulator) render(w http.ResponseWriter, v *view) {
+	var buf bytes.Buffer
+	if err := pages.ExecuteTemplate(&buf, "layout", v); err != nil {
+		s.log.Error("click sandbox: render page", "page", v.Page, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+	w.WriteHeader(v.Status)
+	_, _ = w.Write(buf.Bytes())
+}

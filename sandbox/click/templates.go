@@ -1,0 +1,357 @@
+package click
+
+import "html/template"
+
+// fieldRef names one field of a view, for the "fielderror" template.
+type fieldRef struct {
+	V *view
+	F string
+}
+
+var pages = template.Must(template.New("pages").Funcs(template.FuncMap{
+	"ref": func(v *view, field string) fieldRef { return fieldRef{v, field} },
+}).Parse(pagesHTML))
+
+// pagesHTML holds CLK's pages, the K-Net step and the card step. Only
+// logical CSS properties, so one sheet serves Arabic (rtl) and English
+// (ltr); no script, no external asset. Hooks: data-testid="click-…" (see
+// the package doc).
+const pagesHTML = `
+{{- define "layout" -}}
+<!doctype html>
+<html lang="{{.Lang}}" dir="{{.Dir}}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+{{- if eq .Page "result"}}
+{{.Refresh}}
+{{- end}}
+<title>{{template "title" .}}</title>
+<style>
+*{box-sizing:border-box}
+body{margin:0;font-family:"Noto Sans Arabic","Noto Sans",system-ui,-apple-system,"Segoe UI",Tahoma,Arial,sans-serif;background:#f4f1f8;color:#1c1826;line-height:1.5}
+.top{display:flex;align-items:center;justify-content:space-between;gap:1rem;padding-block:.75rem;padding-inline:1rem;background:#4a1f73;color:#fff}
+.top.knet{background:#0b3b75}
+.top.card{background:#1f2933}
+.brand{display:flex;align-items:center;gap:.75rem;font-weight:700;font-size:1.05rem}
+.logo{direction:ltr;padding-block:.1rem;padding-inline:.5rem;border-radius:.35rem;background:#fff;color:#4a1f73;font-size:1.4rem;font-weight:800;letter-spacing:.08em}
+.knet .logo{color:#0b3b75}
+.knet .logo b{color:#b3121d}
+.top a{color:#fff;font-weight:600}
+.top :focus-visible{outline-color:#ffbf47}
+.sandbox{margin:0;padding-block:.4rem;padding-inline:1rem;background:#fff4d6;color:#4d3800;text-align:center;font-size:.9rem}
+main{max-inline-size:36rem;margin-inline:auto;padding:1rem}
+.panel{background:#fff;border:1px solid #cfc6dc;border-radius:.5rem;padding:1.25rem}
+h1{font-size:1.3rem;margin-block:0 1rem;color:#4a1f73}
+.knet-page h1{color:#0b3b75}
+.card-page h1{color:#1f2933}
+h2{font-size:1.1rem;margin-block:1rem .5rem}
+dl{display:grid;gap:.25rem;margin-block:0 1rem;padding:.75rem;background:#f6f3fa;border-radius:.35rem}
+dl div{display:flex;justify-content:space-between;gap:1rem}
+dt{font-weight:600}
+dd{margin:0;text-align:end}
+.field{margin-block:0 1rem;border:0;padding:0;min-inline-size:0}
+label,legend{display:block;font-weight:600;margin-block-end:.25rem;padding:0}
+.row{display:grid;grid-template-columns:1fr 1fr;gap:.75rem}
+.row label{font-weight:400}
+select,input{inline-size:100%;font:inherit;padding-block:.5rem;padding-inline:.6rem;border:1px solid #5f5870;border-radius:.3rem;background:#fff;color:#1c1826}
+input[type=radio]{inline-size:1.25rem;block-size:1.25rem;margin:0;accent-color:#4a1f73}
+.choice{display:flex;align-items:center;gap:.6rem;padding-block:.6rem;padding-inline:.75rem;margin-block-end:.5rem;border:1px solid #cfc6dc;border-radius:.35rem}
+.choice label{margin:0;flex:1}
+[aria-invalid=true]{border:2px solid #a4000f}
+.hint{margin-block:.25rem 0;font-size:.875rem;color:#4b4657}
+.field-error{margin-block:.25rem 0;color:#a4000f;font-weight:600}
+.errors{border:2px solid #a4000f;background:#fff5f5;color:#7a000b;border-radius:.35rem;padding:.75rem;margin-block:0 1rem}
+.errors p{margin-block:0 .5rem;font-weight:700}
+.errors ul{margin:0;padding-inline-start:1.25rem}
+.errors a{color:#7a000b}
+.alt{display:block;font-weight:400}
+.actions{display:flex;flex-wrap:wrap;gap:.75rem;margin-block-start:1.25rem}
+button,.button{display:inline-block;font:inherit;font-weight:700;padding-block:.6rem;padding-inline:1.5rem;border:2px solid #4a1f73;border-radius:.3rem;cursor:pointer;text-decoration:none}
+.primary,.button{background:#4a1f73;color:#fff}
+.secondary{background:#fff;color:#4a1f73}
+.knet-page button{border-color:#0b3b75}
+.knet-page .primary{background:#0b3b75}
+.knet-page .secondary{color:#0b3b75}
+.card-page button{border-color:#1f2933}
+.card-page .primary{background:#1f2933}
+.card-page .secondary{color:#1f2933}
+.pay{inline-size:100%;font-size:1.1rem}
+a{color:#4a1f73}
+.knet-page a{color:#0b3b75}
+:focus-visible{outline:3px solid #b45309;outline-offset:2px}
+.note{margin-block:1rem 0;font-size:.875rem;color:#4b4657}
+.using{font-size:1.05rem}
+.outcome{font-size:1.2rem;font-weight:700;padding-block:.5rem;padding-inline:.75rem;border-radius:.35rem;margin-block:0 1rem}
+.outcome.paid{background:#e9f7ee;color:#0f5a28}
+.outcome.failed,.outcome.expired{background:#fff5f5;color:#8a000d}
+.wait{font-weight:600}
+footer{text-align:center;padding-block:1rem 2rem;color:#4b4657;font-size:.9rem}
+bdi{unicode-bidi:isolate}
+</style>
+</head>
+<body class="{{.Page}}-page">
+<header class="top{{if eq .Page "knet"}} knet{{else if eq .Page "card"}} card{{end}}">
+{{- if eq .Page "knet"}}
+<div class="brand"><span class="logo" aria-hidden="true">K<b>NET</b></span><span>{{.T.KNETGateway}}</span></div>
+{{- else if eq .Page "card"}}
+<div class="brand"><span>CLICK : <bdi dir="ltr" data-testid="click-card-amount">{{.Amount}}</bdi></span></div>
+{{- else}}
+<div class="brand"><span class="logo" aria-hidden="true">CLICK</span><span>Click</span></div>
+{{- end}}
+<a href="{{.LangHref}}" lang="{{.AltLang}}" hreflang="{{.AltLang}}" data-testid="click-lang">{{.AltT.LangName}}</a>
+</header>
+<p class="sandbox">{{.T.Sandbox}}</p>
+<main>
+{{- if eq .Page "methods"}}{{template "methods" .}}
+{{- else if eq .Page "confirm"}}{{template "confirm" .}}
+{{- else if eq .Page "knet"}}{{template "knet" .}}
+{{- else if eq .Page "card"}}{{template "card" .}}
+{{- else if eq .Page "result"}}{{template "result" .}}
+{{- else}}{{template "notfound" .}}
+{{- end}}
+</main>
+<footer>{{if eq .Page "card"}}{{.T.PoweredByMC}}{{else if ne .Page "knet"}}{{.T.PoweredBy}}{{end}}</footer>
+</body>
+</html>
+{{end}}
+
+{{- define "title" -}}
+{{- if eq .Page "notfound"}}{{.T.NotFoundTitle}}
+{{- else if eq .Page "result"}}{{if eq .State "paid"}}{{.T.Success}}{{else if eq .State "expired"}}{{.T.Expired}}{{else}}{{.T.Failed}}{{end}}
+{{- else if eq .Page "knet"}}{{.T.KNETGateway}}
+{{- else if eq .Page "card"}}{{.T.CardHeading}}
+{{- else}}{{.T.PaymentTo}} {{.Merchant}}{{end}} · Click
+{{- end}}
+
+{{- define "errors"}}
+{{- if .Errors}}
+<div class="errors" role="alert" data-testid="click-errors">
+<p>{{.T.ErrorsTitle}} <span class="alt" lang="{{.AltLang}}" dir="{{.AltDir}}">{{.AltT.ErrorsTitle}}</span></p>
+<ul>
+{{- range .Errors}}
+<li><a href="#{{.Field}}">{{.Text}}</a> <span class="alt" lang="{{$.AltLang}}" dir="{{$.AltDir}}">{{.Alt}}</span></li>
+{{- end}}
+</ul>
+</div>
+{{- end}}
+{{- end}}
+
+{{- define "fielderror"}}
+{{- with index .V.Invalid .F}}
+<p class="field-error" id="{{$.F}}-error">{{.Text}} <span class="alt" lang="{{$.V.AltLang}}" dir="{{$.V.AltDir}}">{{.Alt}}</span></p>
+{{- end}}
+{{- end}}
+
+{{- define "summary"}}
+<dl>
+<div><dt>{{.T.TrackID}}</dt><dd><bdi dir="ltr" data-testid="click-track-id">{{.TrackID}}</bdi></dd></div>
+<div><dt>{{.T.Amount}}</dt><dd><bdi dir="ltr" data-testid="click-amount">{{.Amount}}</bdi></dd></div>
+</dl>
+{{- end}}
+
+{{- define "methods"}}
+<section class="panel">
+<h1>{{.T.PaymentTo}} <bdi>{{.Merchant}}</bdi></h1>
+{{- template "summary" .}}
+<form method="get" action="{{.Base}}/confirm" novalidate>
+{{- template "errors" .}}
+<input type="hidden" name="lang" value="{{.Lang}}">
+<fieldset class="field"{{if index .Invalid "method"}} aria-describedby="method-error"{{end}}>
+<legend>{{.T.ChooseMethod}}</legend>
+{{- range .Methods}}
+<div class="choice"><input type="radio" id="method-{{.Value}}" name="method" value="{{.Value}}"{{if .Selected}} checked{{end}}{{if index $.Invalid "method"}} aria-invalid="true"{{end}} data-testid="click-method-{{.Value}}"><label for="method-{{.Value}}">{{.Label}}</label></div>
+{{- end}}
+{{- template "fielderror" (ref . "method")}}
+</fieldset>
+<div class="actions"><button class="primary" type="submit" data-testid="click-continue">{{.T.Continue}}</button></div>
+</form>
+</section>
+{{- end}}
+
+{{- define "confirm"}}
+<section class="panel">
+<h1>{{.T.PaymentTo}} <bdi>{{.Merchant}}</bdi></h1>
+{{- template "summary" .}}
+<p class="using">{{.T.WillBePaid}} <strong data-testid="click-method">{{.MethodLabel}}</strong></p>
+<form method="post" action="{{.Base}}/confirm">
+<input type="hidden" name="method" value="{{.Method}}">
+<input type="hidden" name="lang" value="{{.Lang}}">
+<button class="primary pay" type="submit" data-testid="click-pay">{{.T.Pay}}</button>
+</form>
+<p class="note">{{.T.Terms}}</p>
+<p><a href="{{.Base}}?lang={{.Lang}}" data-testid="click-change-method">{{.T.ChangeMethod}}</a></p>
+</section>
+{{- end}}
+
+{{- define "knet"}}
+<form class="panel" method="post" action="{{.Base}}/knet" novalidate>
+<h1>{{.T.Billing}}</h1>
+<dl>
+<div><dt>{{.T.Merchant}}</dt><dd>Click</dd></div>
+<div><dt>{{.T.Website}}</dt><dd><bdi dir="ltr">http://www.clickkw.com</bdi></dd></div>
+<div><dt>{{.T.Amount}}</dt><dd><bdi dir="ltr" data-testid="click-knet-amount">{{.KNETAmount}}</bdi></dd></div>
+</dl>
+<h2>{{.T.CardInfo}}</h2>
+{{- template "errors" .}}
+<input type="hidden" name="lang" value="{{.Lang}}">
+<div class="field">
+<label for="bank">{{.T.Bank}}</label>
+<select id="bank" name="bank" aria-required="true" data-testid="click-knet-bank"{{if index .Invalid "bank"}} aria-invalid="true" aria-describedby="bank-error"{{end}}>
+<option value="">{{.T.Choose}}</option>
+{{- range .Banks}}
+<option value="{{.Value}}"{{if .Selected}} selected{{end}}>{{.Label}}</option>
+{{- end}}
+</select>
+{{- template "fielderror" (ref . "bank")}}
+</div>
+<div class="field">
+<label for="card">{{.T.KNETCard}}</label>
+<input id="card" name="card" type="text" inputmode="numeric" autocomplete="cc-number" maxlength="23" dir="ltr" value="{{.Form.Get "card"}}" aria-required="true" data-testid="click-knet-card" aria-describedby="card-hint{{if index .Invalid "card"}} card-error{{end}}"{{if index .Invalid "card"}} aria-invalid="true"{{end}}>
+<p class="hint" id="card-hint">{{.T.KNETCardHint}}</p>
+{{- template "fielderror" (ref . "card")}}
+</div>
+<fieldset class="field"{{if index .Invalid "exp_month"}} aria-describedby="exp_month-error"{{end}}>
+<legend>{{.T.Expiry}}</legend>
+<div class="row">
+<div>
+<label for="exp_month">{{.T.Month}}</label>
+<select id="exp_month" name="exp_month" aria-required="true" data-testid="click-knet-exp-month"{{if index .Invalid "exp_month"}} aria-invalid="true"{{end}}>
+<option value="">{{.T.Choose}}</option>
+{{- range .Months}}
+<option value="{{.Value}}"{{if .Selected}} selected{{end}}>{{.Label}}</option>
+{{- end}}
+</select>
+</div>
+<div>
+<label for="exp_year">{{.T.Year}}</label>
+<select id="exp_year" name="exp_year" aria-required="true" data-testid="click-knet-exp-year"{{if index .Invalid "exp_month"}} aria-invalid="true"{{end}}>
+<option value="">{{.T.Choose}}</option>
+{{- range .Years}}
+<option value="{{.Value}}"{{if .Selected}} selected{{end}}>{{.Label}}</option>
+{{- end}}
+</select>
+</div>
+</div>
+{{- template "fielderror" (ref . "exp_month")}}
+</fieldset>
+<div class="field">
+<label for="pin">{{.T.PIN}}</label>
+<input id="pin" name="pin" type="password" inputmode="numeric" autocomplete="off" maxlength="4" dir="ltr" aria-required="true" data-testid="click-knet-pin" aria-describedby="pin-hint{{if index .Invalid "pin"}} pin-error{{end}}"{{if index .Invalid "pin"}} aria-invalid="true"{{end}}>
+<p class="hint" id="pin-hint">{{.T.PINHint}}</p>
+{{- template "fielderror" (ref . "pin")}}
+</div>
+<div class="actions">
+<button class="primary" type="submit" name="action" value="submit" data-testid="click-knet-submit">{{.T.Submit}}</button>
+<button class="secondary" type="reset" data-testid="click-knet-reset">{{.T.Reset}}</button>
+<button class="secondary" type="submit" name="action" value="cancel" data-testid="click-knet-cancel">{{.T.Cancel}}</button>
+</div>
+<p class="note">{{.T.KNETTestCards}}</p>
+</form>
+{{- end}}
+
+{{- define "card"}}
+<form class="panel" method="post" action="{{.Base}}/card" novalidate>
+<h1>{{.T.CardHeading}}</h1>
+{{- if .CardCode}}
+<div class="errors" role="alert" data-testid="click-card-declined" data-code="{{.CardCode}}">
+<p>{{.T.CardDeclined}} <bdi dir="ltr">{{.CardCode}}</bdi></p>
+<p>{{.T.CardDeclinedAgain}}</p>
+<p class="alt" lang="{{.AltLang}}" dir="{{.AltDir}}">{{.AltT.CardDeclined}} <bdi dir="ltr">{{.CardCode}}</bdi> {{.AltT.CardDeclinedAgain}}</p>
+</div>
+{{- end}}
+{{- template "errors" .}}
+<p class="hint">{{.T.Required}}</p>
+<input type="hidden" name="lang" value="{{.Lang}}">
+<div class="field">
+<label for="card_number">{{.T.CardNumber}} *</label>
+<input id="card_number" name="card_number" type="text" inputmode="numeric" autocomplete="cc-number" maxlength="23" dir="ltr" value="{{.Form.Get "card_number"}}" aria-required="true" data-testid="click-card-number" aria-describedby="card_number-hint{{if index .Invalid "card_number"}} card_number-error{{end}}"{{if index .Invalid "card_number"}} aria-invalid="true"{{end}}>
+<p class="hint" id="card_number-hint">{{.T.CardNumberHint}}</p>
+{{- template "fielderror" (ref . "card_number")}}
+</div>
+<div class="field">
+<div class="row">
+<div>
+<label for="exp_month">{{.T.ExpMonth}} *</label>
+<input id="exp_month" name="exp_month" type="text" inputmode="numeric" autocomplete="cc-exp-month" maxlength="2" dir="ltr" placeholder="{{.T.MonthHint}}" value="{{.Form.Get "exp_month"}}" aria-required="true" data-testid="click-card-exp-month"{{if index .Invalid "exp_month"}} aria-invalid="true" aria-describedby="exp_month-error"{{end}}>
+</div>
+<div>
+<label for="exp_year">{{.T.ExpYear}} *</label>
+<input id="exp_year" name="exp_year" type="text" inputmode="numeric" autocomplete="cc-exp-year" maxlength="2" dir="ltr" placeholder="{{.T.YearHint}}" value="{{.Form.Get "exp_year"}}" aria-required="true" data-testid="click-card-exp-year"{{if index .Invalid "exp_month"}} aria-invalid="true" aria-describedby="exp_month-error"{{end}}>
+</div>
+</div>
+{{- template "fielderror" (ref . "exp_month")}}
+</div>
+<div class="field">
+<label for="holder">{{.T.Holder}} *</label>
+<input id="holder" name="holder" type="text" autocomplete="cc-name" maxlength="100" value="{{.Form.Get "holder"}}" aria-required="true" data-testid="click-card-name"{{if index .Invalid "holder"}} aria-invalid="true" aria-describedby="holder-error"{{end}}>
+{{- template "fielderror" (ref . "holder")}}
+</div>
+<div class="field">
+<label for="csc">{{.T.CSC}} *</label>
+<input id="csc" name="csc" type="password" inputmode="numeric" autocomplete="cc-csc" maxlength="4" dir="ltr" aria-required="true" data-testid="click-card-cvc" aria-describedby="csc-hint{{if index .Invalid "csc"}} csc-error{{end}}"{{if index .Invalid "csc"}} aria-invalid="true"{{end}}>
+<p class="hint" id="csc-hint">{{.T.CSCHint}}</p>
+{{- template "fielderror" (ref . "csc")}}
+</div>
+<fieldset class="field">
+<legend>{{.T.BillingAddress}}</legend>
+<div class="field"><label for="street1">{{.T.Street1}}</label><input id="street1" name="street1" type="text" autocomplete="address-line1" maxlength="100" value="{{.Form.Get "street1"}}" data-testid="click-card-street1"></div>
+<div class="field"><label for="street2">{{.T.Street2}}</label><input id="street2" name="street2" type="text" autocomplete="address-line2" maxlength="100" value="{{.Form.Get "street2"}}" data-testid="click-card-street2"></div>
+<div class="row">
+<div class="field"><label for="city">{{.T.City}}</label><input id="city" name="city" type="text" autocomplete="address-level2" maxlength="100" value="{{.Form.Get "city"}}" data-testid="click-card-city"></div>
+<div class="field"><label for="state">{{.T.State}}</label><input id="state" name="state" type="text" autocomplete="address-level1" maxlength="100" value="{{.Form.Get "state"}}" data-testid="click-card-state"></div>
+</div>
+<div class="row">
+<div class="field"><label for="postcode">{{.T.Postcode}}</label><input id="postcode" name="postcode" type="text" autocomplete="postal-code" maxlength="20" dir="ltr" value="{{.Form.Get "postcode"}}" data-testid="click-card-postcode"></div>
+<div class="field"><label for="country">{{.T.Country}}</label><input id="country" name="country" type="text" autocomplete="country-name" maxlength="60" value="{{.Form.Get "country"}}" data-testid="click-card-country"></div>
+</div>
+</fieldset>
+<div class="actions">
+<button class="primary" type="submit" name="action" value="pay" data-testid="click-card-submit">{{.T.CardPay}}</button>
+<button class="secondary" type="submit" name="action" value="cancel" data-testid="click-card-cancel">{{.T.CardCancel}}</button>
+</div>
+<p class="note">{{.T.CardTestCards}}</p>
+</form>
+{{- end}}
+
+{{- define "result"}}
+<section class="panel" data-testid="click-result" data-status="{{.State}}"{{if .Reason}} data-reason="{{.Reason}}"{{end}}>
+<h1>{{.T.PaymentTo}} <bdi>{{.Merchant}}</bdi></h1>
+<p class="outcome {{.State}}">{{if eq .State "paid"}}{{.T.Success}}{{else if eq .State "expired"}}{{.T.Expired}}{{else}}{{.T.Failed}}{{end}}</p>
+<dl>
+<div><dt>{{.T.TrackID}}</dt><dd><bdi dir="ltr" data-testid="click-track-id">{{.TrackID}}</bdi></dd></div>
+</dl>
+{{- if eq .State "paid"}}
+<h2>{{.T.YourStatus}}</h2>
+<dl>
+{{- if eq .Method "knet"}}
+<div><dt>{{.T.PaymentID}}</dt><dd><bdi dir="ltr" data-testid="click-payment-id">{{.PaymentID}}</bdi></dd></div>
+<div><dt>{{.T.TransactionID}}</dt><dd><bdi dir="ltr" data-testid="click-transaction-id">{{.TransactionID}}</bdi></dd></div>
+<div><dt>{{.T.RefID}}</dt><dd><bdi dir="ltr" data-testid="click-ref-id">{{.RefID}}</bdi></dd></div>
+<div><dt>{{.T.TrackID}}</dt><dd><bdi dir="ltr">{{.TrackID}}</bdi></dd></div>
+{{- end}}
+<div><dt>{{.T.TotalAmount}}</dt><dd><bdi dir="ltr" data-testid="click-amount">{{.Amount}}</bdi></dd></div>
+</dl>
+<p>{{.T.PaidAt}} <bdi dir="ltr">{{.PaidAt}}</bdi> {{.T.Using}} {{.MethodLabel}}</p>
+{{- else}}
+<p>{{index .T.Reasons .Reason}} <span class="alt" lang="{{.AltLang}}" dir="{{.AltDir}}">{{index .AltT.Reasons .Reason}}</span></p>
+{{- if .Fee}}
+<p data-testid="click-fee">{{.T.FeeBefore}} <bdi dir="ltr">{{.Fee}}</bdi> {{.T.FeeFor}} {{.MethodLabel}}.</p>
+{{- end}}
+{{- end}}
+{{- if ne .State "expired"}}
+<p>{{.T.Finished}}</p>
+{{- end}}
+<p class="wait" role="status">{{.T.Wait}}</p>
+<p><a class="button" href="{{.BackURL}}" data-testid="click-return">{{.T.Return}}</a></p>
+</section>
+{{- end}}
+
+{{- define "notfound"}}
+<section class="panel" data-testid="click-not-found">
+<h1>{{.T.NotFoundTitle}}</h1>
+<p>{{.T.NotFoundBody}}</p>
+<p lang="{{.AltLang}}" dir="{{.AltDir}}">{{.AltT.NotFoundBody}}</p>
+</section>
+{{- end}}
+`
