@@ -25,15 +25,20 @@ type Config struct {
 	KNETGateway  string // CHECKOUT_KNET_GATEWAY: which gateway serves KNET (tap)
 	TapSecretKey string // CHECKOUT_TAP_SECRET_KEY (live): sk_live_…
 	TapBaseURL   string // CHECKOUT_TAP_BASE_URL: default https://api.tap.company
+	// Adyen (live mode): on when the API key is set.
+	AdyenBaseURL         string // CHECKOUT_ADYEN_BASE_URL
+	AdyenAPIKey          string // CHECKOUT_ADYEN_API_KEY
+	AdyenMerchantAccount string // CHECKOUT_ADYEN_MERCHANT_ACCOUNT
+	AdyenHMACKey         string // CHECKOUT_ADYEN_HMAC_KEY
+	// Click (live mode): on when the token is set.
+	ClickBaseURL       string // CHECKOUT_CLICK_BASE_URL
+	ClickDeveloperUser string // CHECKOUT_CLICK_DEVELOPER_USER
+	ClickToken         string // CHECKOUT_CLICK_TOKEN
 	// Tick is how often the reconciler and the webhook dispatcher wake up.
 	Tick time.Duration // CHECKOUT_TICK
 	// ReconcileAfter is when a pending attempt is first re-checked with its gateway.
 	ReconcileAfter time.Duration // CHECKOUT_RECONCILE_AFTER
 }
-
-// sandboxTapKey is the Tap secret key of the sandbox: the simulator accepts only it. It is a
-// test credential of the offline simulator, not a real Tap key.
-const sandboxTapKey = "sk_test_EXAMPLEKEY0000000000"
 
 func env(name, def string) string {
 	if v, ok := os.LookupEnv(name); ok && v != "" {
@@ -53,9 +58,16 @@ func loadConfig(fs *flag.FlagSet, args []string) (Config, error) {
 	fs.StringVar(&c.MerchantLogo, "merchant-logo", env("CHECKOUT_MERCHANT_LOGO", ""), "URL of the shop's logo (CHECKOUT_MERCHANT_LOGO)")
 	fs.StringVar(&c.WebhookURL, "webhook-url", env("CHECKOUT_WEBHOOK_URL", ""), "default merchant webhook URL (CHECKOUT_WEBHOOK_URL)")
 	fs.StringVar(&c.LogLevel, "log-level", env("CHECKOUT_LOG_LEVEL", "info"), "debug, info, warn or error (CHECKOUT_LOG_LEVEL)")
-	fs.StringVar(&c.KNETGateway, "knet-gateway", env("CHECKOUT_KNET_GATEWAY", "tap"), "gateway serving KNET: tap (CHECKOUT_KNET_GATEWAY)")
+	fs.StringVar(&c.KNETGateway, "knet-gateway", env("CHECKOUT_KNET_GATEWAY", "tap"), "gateway serving KNET: tap, adyen or knet (CHECKOUT_KNET_GATEWAY)")
 	fs.StringVar(&c.TapSecretKey, "tap-secret-key", env("CHECKOUT_TAP_SECRET_KEY", ""), "Tap secret key, live mode (CHECKOUT_TAP_SECRET_KEY)")
 	fs.StringVar(&c.TapBaseURL, "tap-base-url", env("CHECKOUT_TAP_BASE_URL", "https://api.tap.company"), "Tap API base URL, live mode (CHECKOUT_TAP_BASE_URL)")
+	fs.StringVar(&c.AdyenBaseURL, "adyen-base-url", env("CHECKOUT_ADYEN_BASE_URL", ""), "Adyen Checkout API base with version, live mode, e.g. https://…-checkout-live.adyenpayments.com/checkout/v71 (CHECKOUT_ADYEN_BASE_URL)")
+	fs.StringVar(&c.AdyenAPIKey, "adyen-api-key", env("CHECKOUT_ADYEN_API_KEY", ""), "Adyen API key, live mode (CHECKOUT_ADYEN_API_KEY)")
+	fs.StringVar(&c.AdyenMerchantAccount, "adyen-merchant-account", env("CHECKOUT_ADYEN_MERCHANT_ACCOUNT", ""), "Adyen merchant account, live mode (CHECKOUT_ADYEN_MERCHANT_ACCOUNT)")
+	fs.StringVar(&c.AdyenHMACKey, "adyen-hmac-key", env("CHECKOUT_ADYEN_HMAC_KEY", ""), "Adyen webhook HMAC key (hex), live mode (CHECKOUT_ADYEN_HMAC_KEY)")
+	fs.StringVar(&c.ClickBaseURL, "click-base-url", env("CHECKOUT_CLICK_BASE_URL", "https://clickkw.com"), "Click API host, live mode (CHECKOUT_CLICK_BASE_URL)")
+	fs.StringVar(&c.ClickDeveloperUser, "click-developer-user", env("CHECKOUT_CLICK_DEVELOPER_USER", ""), "Click developer user, live mode (CHECKOUT_CLICK_DEVELOPER_USER)")
+	fs.StringVar(&c.ClickToken, "click-token", env("CHECKOUT_CLICK_TOKEN", ""), "Click bearer token, live mode (CHECKOUT_CLICK_TOKEN)")
 	tick := env("CHECKOUT_TICK", "5s")
 	fs.Func("tick", "how often the reconciler and webhook dispatcher run (CHECKOUT_TICK, default 5s)", func(s string) error {
 		tick = s
@@ -93,14 +105,19 @@ func (c *Config) validate() error {
 		if c.KNETGateway == "tap" && c.TapSecretKey == "" {
 			errs = append(errs, errors.New("config: live mode with KNET via Tap needs CHECKOUT_TAP_SECRET_KEY"))
 		}
+		if c.KNETGateway == "adyen" && c.AdyenAPIKey == "" {
+			errs = append(errs, errors.New("config: live mode with KNET via Adyen needs CHECKOUT_ADYEN_API_KEY and its settings"))
+		}
 		if u != nil && u.Scheme != "https" {
 			errs = append(errs, errors.New("config: live mode needs an https base URL"))
 		}
 	default:
 		errs = append(errs, fmt.Errorf("config: mode %q: use sandbox or live", c.Mode))
 	}
-	if c.KNETGateway != "tap" {
-		errs = append(errs, fmt.Errorf("config: knet gateway %q: only tap is available", c.KNETGateway))
+	switch c.KNETGateway {
+	case "tap", "adyen", "knet":
+	default:
+		errs = append(errs, fmt.Errorf("config: knet gateway %q: use tap, adyen or knet", c.KNETGateway))
 	}
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		errs = append(errs, err)
@@ -136,6 +153,10 @@ func (c Config) LogValue() slog.Value {
 		slog.String("mode", c.Mode), slog.String("merchant_name", c.MerchantName),
 		slog.String("webhook_url", c.WebhookURL), slog.String("knet_gateway", c.KNETGateway),
 		slog.String("tap_secret_key", mask(c.TapSecretKey)), slog.String("tap_base_url", c.TapBaseURL),
+		slog.String("adyen_base_url", c.AdyenBaseURL), slog.String("adyen_api_key", mask(c.AdyenAPIKey)),
+		slog.String("adyen_merchant_account", c.AdyenMerchantAccount), slog.String("adyen_hmac_key", mask(c.AdyenHMACKey)),
+		slog.String("click_base_url", c.ClickBaseURL), slog.String("click_developer_user", c.ClickDeveloperUser),
+		slog.String("click_token", mask(c.ClickToken)),
 		slog.Duration("tick", c.Tick), slog.Duration("reconcile_after", c.ReconcileAfter),
 	)
 }

@@ -10,31 +10,19 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/bawaba/checkout/gateway"
-	"github.com/bawaba/checkout/gateway/tap"
 	"github.com/bawaba/checkout/handlers"
 	"github.com/bawaba/checkout/order"
-	taptest "github.com/bawaba/checkout/sandbox/tap"
 	"github.com/bawaba/checkout/store"
 )
 
 func serve(ctx context.Context, cfg Config, db *store.SQLite, log *slog.Logger, stdout io.Writer) error {
 	log.Debug("configuration", "config", cfg)
-	registry := gateway.NewRegistry()
-	simulators := map[string]http.Handler{}
-
-	tapCfg := tap.Config{BaseURL: cfg.TapBaseURL, SecretKey: cfg.TapSecretKey, Live: true}
-	if cfg.sandbox() {
-		sim := taptest.New(taptest.Config{
-			BasePath: "/sandbox/tap", PublicURL: cfg.BaseURL + "/sandbox/tap", SecretKey: sandboxTapKey, Logger: log,
-		})
-		defer sim.Close()
-		simulators["/sandbox/tap"] = sim
-		tapCfg = tap.Config{BaseURL: cfg.BaseURL + "/sandbox/tap", SecretKey: sandboxTapKey}
-	}
-	if err := registry.Register(tap.New(tapCfg), gateway.MethodKNET); err != nil {
+	gws, err := buildGateways(cfg, log)
+	if err != nil {
 		return err
 	}
+	defer gws.close()
+	registry, simulators := gws.registry, gws.simulators
 
 	svc := order.NewService(db, registry, order.Config{BaseURL: cfg.BaseURL, DefaultWebhookURL: cfg.WebhookURL, FirstCheck: cfg.ReconcileAfter, Logger: log})
 

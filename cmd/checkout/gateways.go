@@ -1,0 +1,116 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/gateway/adyen"
+	"github.com/bawaba/checkout/gateway/click"
+	"github.com/bawaba/checkout/gateway/tap"
+	adyensim "github.com/bawaba/checkout/sandbox/adyen"
+	clicksim "github.com/bawaba/checkout/sandbox/click"
+	tapsim "github.com/bawaba/checkout/sandbox/tap"
+)
+
+// simulator is a sandbox gateway: an http.Handler mounted under /sandbox/{gateway}.
+type simulator interface {
+	http.Handler
+	Close()
+}
+
+// wiring is what the gateways add to the server: the registry, and in sandbox mode their
+// simulators by path prefix.
+type wiring struct {
+	registry   *gateway.Registry
+	simulators map[string]http.Handler
+	closers    []func()
+}
+
+func (w *wiring) mount(prefix string, s simulator) {
+	w.simulators[prefix] = s
+	w.closers = append(w.closers, s.Close)
+}
+
+func (w *wiring) close() {
+	for _, c := range w.closers {
+		c()
+	}
+}
+
+// sandboxCredentials are the credentials every simulator accepts, and so what the connectors
+// use in sandbox mode. They are test values of the offline simulators, not real keys.
+const (
+	sandboxTapKey        = "sk_test_EXAMPLEKEY0000000000"
+	sandboxAdyenKey      = "AQE_bawaba_sandbox_adyen_api_key_0001"
+	sandboxAdyenMerchant = "BawabaSandboxECOM"
+	sandboxAdyenHMAC     = "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056"
+)
+
+// buildGateways registers every configured gateway. In sandbox mode each one talks to its
+// simulator, mounted in this process; in live mode a gateway is on when its credentials are set.
+func buildGateways(cfg Config, log *slog.Logger) (*wiring, error) {
+	w := &wiring{registry: gateway.NewRegistry(), simulators: map[string]http.Handler{}}
+	sim := func(name string) (prefix, public string) {
+		return "/sandbox/" + name, cfg.BaseURL + "/sandbox/" + name
+	}
+	var errs []error
+	register := func(g gateway.Gateway, methods ...string) {
+		if err := w.registry.Register(g, methods...); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	knetVia := func(name string) []string {
+		if cfg.KNETGateway == name {
+			return []string{gateway.MethodKNET}
+		}
+		return nil
+	}
+
+	// Tap (KNET).
+	if cfg.sandbox() {
+		prefix, public := sim("tap")
+		w.mount(prefix, tapsim.New(tapsim.Config{BasePath: prefix, PublicURL: public, SecretKey: sandboxTapKey, Logger: log}))
+		register(tap.New(tap.Config{BaseURL: public, SecretKey: sandboxTapKey}), knetVia("tap")...)
+	} else if cfg.TapSecretKey != "" {
+		register(tap.New(tap.Config{BaseURL: cfg.TapBaseURL, SecretKey: cfg.TapSecretKey, Live: true}), knetVia("tap")...)
+	}
+
+	// Adyen (KNET).
+	if cfg.sandbox() {
+		prefix, public := sim("adyen")
+		w.mount(prefix, adyensim.New(adyensim.Config{BasePath: prefix, PublicURL: public, APIKey: sandboxAdyenKey,
+			MerchantAccount: sandboxAdyenMerchant, HMACKey: sandboxAdyenHMAC, WebhookURL: cfg.BaseURL + "/webhooks/adyen", Logger: log}))
+		register(adyen.New(adyen.Config{BaseURL: public + "/v71", APIKey: sandboxAdyenKey, MerchantAccount: sandboxAdyenMerchant,
+			HMACKey: sandboxAdyenHMAC}), knetVia("adyen")...)
+	} else if cfg.AdyenAPIKey != "" {
+		ac := adyen.Config{BaseURL: cfg.AdyenBaseURL, APIKey: cfg.AdyenAPIKey, MerchantAccount: cfg.AdyenMerchantAccount,
+			HMACKey: cfg.AdyenHMACKey, Live: true}
+		if err := ac.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("config: adyen: %w", err))
+		} else {
+			register(adyen.New(ac), knetVia("adyen")...)
+		}
+	}
+
+	// Click (its own method, KWD).
+	if cfg.sandbox() {
+		prefix, public := sim("click")
+		w.mount(prefix, clicksim.New(clicksim.Config{BasePath: prefix, PublicURL: public, MerchantName: cfg.MerchantName, Logger: log}))
+		register(click.New(click.Config{BaseURL: public, DeveloperUser: clicksim.SandboxDeveloperUser, Token: clicksim.SandboxToken}), gateway.MethodClick)
+	} else if cfg.ClickToken != "" {
+		register(click.New(click.Config{BaseURL: cfg.ClickBaseURL, DeveloperUser: cfg.ClickDeveloperUser, Token: cfg.ClickToken}), gateway.MethodClick)
+	}
+
+	if len(errs) > 0 {
+		w.close()
+		return nil, errors.Join(errs...)
+	}
+	if _, ok := w.registry.ForMethod(gateway.MethodKNET, "KWD"); !ok && cfg.sandbox() {
+		w.close()
+		return nil, fmt.Errorf("config: knet gateway %q is not available", cfg.KNETGateway)
+	}
+	return w, nil
+}
