@@ -74,7 +74,9 @@
 //     reasons, not in the spec) are read case-insensitively: "Not enough balance" /
 //     "insufficient" → insufficient, "Expired Card" → card_expired, "fraud"/"risk" → risk,
 //     "Issuer Unavailable"/"timeout" → timeout, "cancel" → cancelled, "error" (e.g.
-//     "Acquirer Error") → gateway_error, anything else → declined.
+//     "Acquirer Error") → gateway_error, anything else → declined. A failed AUTHORISATION
+//     whose reason reads as a cancel ("Shopper Cancelled") is status cancelled, not failed, so
+//     it agrees with the Cancelled resultCode of the browser's return whichever comes first.
 //   - Webhook verification. The body is parsed first (malformed → ErrBadRequest); then every
 //     item's additionalData.hmacSignature must equal base64(HMAC-SHA256(hex_decode(HMACKey),
 //     pspReference:originalReference:merchantAccountCode:merchantReference:value:currency:

@@ -179,6 +179,11 @@ func itemNotification(it *notificationItem) (gateway.Notification, bool) {
 			r.Status = gateway.StatusPaid
 		} else {
 			r.Status, r.Reason = gateway.StatusFailed, refusalReason(it.Reason)
+			if r.Reason == gateway.ReasonCancelled {
+				// "Shopper Cancelled": the same outcome as the Cancelled resultCode, so the
+				// webhook and the browser's return agree whichever arrives first.
+				r.Status = gateway.StatusCancelled
+			}
 		}
 	case "OFFER_CLOSED":
 		if !success {
