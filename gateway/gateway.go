@@ -241,6 +241,14 @@ type Embedder interface {
 	Embed(ctx context.Context, a Attempt) (*Embed, error)
 }
 
+// Refuser is the optional capability of gateways whose notification can still decline a
+// payment: when the notification is not acknowledged, the gateway voids it and no money is
+// taken (KNET's REDIRECT= handshake). The order service then refuses a success for an order that
+// can no longer be paid (cancelled, expired, already paid) by handing ErrRefused to Acknowledge.
+type Refuser interface {
+	RefusesUnacknowledged() bool
+}
+
 // Refunder is the optional capability to give money back, in whole or in part.
 type Refunder interface {
 	Refund(ctx context.Context, a Attempt, amount money.Amount) (Result, error)
@@ -272,4 +280,7 @@ var (
 	ErrUnavailable = errors.New("gateway: unavailable")
 	// ErrRejected: the gateway refused to create the payment (bad credentials, bad data).
 	ErrRejected = errors.New("gateway: request rejected")
+	// ErrRefused: we decline a payment the gateway notified, because its order can no longer be
+	// paid; a Refuser's Acknowledge answers so that the gateway voids it.
+	ErrRefused = errors.New("gateway: payment refused: the order can no longer be paid")
 )

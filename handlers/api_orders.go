@@ -170,7 +170,7 @@ func orderError(c *fiber.Ctx, err error) error {
 			"this Idempotency-Key was used with a different request body",
 			order.FieldError{Field: "Idempotency-Key", Message: "already used with a different request"})
 	case errors.Is(err, order.ErrNotCancellable):
-		return problem(c, fiber.StatusConflict, ProblemConflict, "Order cannot be cancelled", "only an open order can be cancelled")
+		return problem(c, fiber.StatusConflict, ProblemConflict, "Order cannot be cancelled", "only an order not paid yet (open or processing) can be cancelled")
 	}
 	return err
 }

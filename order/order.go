@@ -160,7 +160,7 @@ var (
 	ErrNotFound          = errors.New("order: not found")
 	ErrReferenceTaken    = errors.New("order: reference already belongs to an open or paid order")
 	ErrIdempotencyReused = errors.New("order: idempotency key reused with a different request")
-	ErrNotCancellable    = errors.New("order: only an open order can be cancelled")
+	ErrNotCancellable    = errors.New("order: only an order not paid yet can be cancelled")
 	ErrNotPayable        = errors.New("order: order can no longer be paid")
 	ErrOrderExpired      = errors.New("order: order expired")
 	ErrMethodUnavailable = errors.New("order: method not available for this order")

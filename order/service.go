@@ -172,7 +172,9 @@ func (s *Service) Methods(o *Order) []string {
 	return s.gw.Available(o.Amount.Currency().Code, o.Methods)
 }
 
-// Cancel cancels an open order. Any other status answers ErrNotCancellable.
+// Cancel cancels an order not paid yet (open, or processing while a payment is under way: the
+// gateways that can close it do so, and a success that still arrives is refused where the gateway
+// allows it, else recorded and flagged). Any other status answers ErrNotCancellable.
 func (s *Service) Cancel(ctx context.Context, id string) (Order, error) {
 	var out Order
 	err := s.st.Write(ctx, func(tx Tx) error {
@@ -180,7 +182,7 @@ func (s *Service) Cancel(ctx context.Context, id string) (Order, error) {
 		if err != nil {
 			return err
 		}
-		if o.Status != StatusOpen {
+		if !o.Status.Payable() {
 			return ErrNotCancellable
 		}
 		if err := s.moveOrder(tx, &o, StatusCancelled, EventCancelled, NotifyCancelled); err != nil {
@@ -491,7 +493,26 @@ func (s *Service) Webhook(ctx context.Context, gatewayName string, req gateway.W
 			}
 			notes[i].Ref.AttemptID = a.ID
 			orders[a.ID] = a.OrderID
-			if _, err = s.apply(ctx, a.ID, n.Result, "webhook"); err != nil {
+			res := n.Result
+			refuse := false
+			if r, ok := g.(gateway.Refuser); ok && r.RefusesUnacknowledged() && res.Status == gateway.StatusPaid {
+				if refuse, err = s.closedFor(ctx, a); err != nil {
+					break
+				}
+			}
+			if refuse {
+				// The gateway voids what we do not acknowledge: no money is taken for an order
+				// that was cancelled, expired or paid meanwhile.
+				res = gateway.Result{Status: gateway.StatusVoided, PaymentID: res.PaymentID, TrackID: res.TrackID,
+					GatewayCode: res.GatewayCode, GatewayMessage: "refused at the handshake: the order can no longer be paid",
+					Raw: res.Raw}
+			}
+			if _, err = s.apply(ctx, a.ID, res, "webhook"); err != nil {
+				break
+			}
+			if refuse {
+				s.log.Warn("payment refused at the handshake", "gateway", gatewayName, "attempt", a.ID, "order", a.OrderID)
+				err = gateway.ErrRefused
 				break
 			}
 		}
@@ -508,6 +529,22 @@ func (s *Service) Webhook(ctx context.Context, gatewayName string, req gateway.W
 		return gateway.Reply{}, err
 	}
 	return gateway.Reply{Status: 200, ContentType: "text/plain; charset=utf-8", Body: []byte("ok")}, nil
+}
+
+// closedFor reports whether attempt a's order can no longer take this payment: cancelled,
+// expired (by status or by time), or paid through another attempt.
+func (s *Service) closedFor(ctx context.Context, a Attempt) (bool, error) {
+	o, err := s.st.Order(ctx, a.OrderID)
+	if err != nil {
+		return false, err
+	}
+	if pa, ok := o.PaidAttempt(); ok && pa.ID != a.ID {
+		return true, nil
+	}
+	if o.Status == StatusPaid || o.Status == StatusPartiallyRefunded || o.Status == StatusRefunded {
+		return false, nil // paid by this very attempt: a repeated notification
+	}
+	return !o.Status.Payable() || o.Expired(s.now()), nil
 }
 
 func (s *Service) findAttempt(ctx context.Context, gatewayName string, ref gateway.AttemptRef) (Attempt, error) {

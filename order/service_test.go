@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/money"
 	"github.com/bawaba/checkout/order"
 )
 
@@ -292,9 +293,17 @@ func TestCancel(t *testing.T) {
 	if _, err := e.svc.Cancel(ctx, "ord_nope"); !errors.Is(err, order.ErrNotFound) {
 		t.Errorf("Cancel unknown: err = %v, want ErrNotFound", err)
 	}
+	// While the shopper is at a gateway the order can still be cancelled; once paid it cannot.
 	processing, _ := e.startPending(t)
-	if _, err := e.svc.Cancel(ctx, processing.ID); !errors.Is(err, order.ErrNotCancellable) {
-		t.Errorf("Cancel processing: err = %v, want ErrNotCancellable", err)
+	if got, err := e.svc.Cancel(ctx, processing.ID); err != nil || got.Status != order.StatusCancelled {
+		t.Errorf("Cancel processing: %s, %v; want cancelled", got.Status, err)
+	}
+	paid, att := e.startPending(t)
+	if _, err := e.svc.Apply(ctx, att.ID, gateway.Result{Status: gateway.StatusPaid, Amount: money.MustParse("6.000", "KWD")}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Cancel(ctx, paid.ID); !errors.Is(err, order.ErrNotCancellable) {
+		t.Errorf("Cancel paid: err = %v, want ErrNotCancellable", err)
 	}
 }
 

@@ -12,22 +12,22 @@ import (
 // Attempt (one try at one gateway):
 //
 //	pending ──► authorized ──► paid ──► refunded | voided
-//	   │  └───► unknown ──(inquiry)──► authorized | paid | failed | cancelled | expired
-//	   └──────► paid | failed | cancelled | expired
+//	   │  └───► unknown ──(inquiry)──► authorized | paid | failed | cancelled | expired | voided
+//	   └──────► paid | failed | cancelled | expired | voided (refused at the gateway's handshake)
 //	failed | cancelled | expired ──► paid   (a late success: recorded and flagged needs_review)
 //
 // Order:
 //
 //	open ⇄ processing ──► paid ──► partially_refunded ──► refunded
-//	open | processing ──► expired;  open ──► cancelled
+//	open | processing ──► expired | cancelled
 //	expired | cancelled ──► paid   (a late success: recorded and flagged needs_review)
 //
 // paid never regresses: a failure reported after a success is refused and only logged in the
 // timeline. A status reported twice is a no-op, so returns, webhooks and the reconciler may
 // race freely.
 var attemptMoves = map[gateway.Status][]gateway.Status{
-	gateway.StatusPending:    {gateway.StatusAuthorized, gateway.StatusPaid, gateway.StatusFailed, gateway.StatusCancelled, gateway.StatusExpired, gateway.StatusUnknown},
-	gateway.StatusUnknown:    {gateway.StatusAuthorized, gateway.StatusPaid, gateway.StatusFailed, gateway.StatusCancelled, gateway.StatusExpired},
+	gateway.StatusPending:    {gateway.StatusAuthorized, gateway.StatusPaid, gateway.StatusFailed, gateway.StatusCancelled, gateway.StatusExpired, gateway.StatusUnknown, gateway.StatusVoided},
+	gateway.StatusUnknown:    {gateway.StatusAuthorized, gateway.StatusPaid, gateway.StatusFailed, gateway.StatusCancelled, gateway.StatusExpired, gateway.StatusVoided},
 	gateway.StatusAuthorized: {gateway.StatusPaid, gateway.StatusVoided, gateway.StatusFailed, gateway.StatusExpired},
 	gateway.StatusPaid:       {gateway.StatusRefunded, gateway.StatusVoided},
 	gateway.StatusFailed:     {gateway.StatusPaid},
@@ -39,7 +39,7 @@ var attemptMoves = map[gateway.Status][]gateway.Status{
 
 var orderMoves = map[Status][]Status{
 	StatusOpen:              {StatusProcessing, StatusPaid, StatusExpired, StatusCancelled},
-	StatusProcessing:        {StatusOpen, StatusPaid, StatusExpired},
+	StatusProcessing:        {StatusOpen, StatusPaid, StatusExpired, StatusCancelled},
 	StatusPaid:              {StatusPartiallyRefunded, StatusRefunded},
 	StatusPartiallyRefunded: {StatusPartiallyRefunded, StatusRefunded},
 	StatusExpired:           {StatusPaid},

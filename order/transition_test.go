@@ -25,8 +25,8 @@ const (
 // legalAttemptMoves is the attempt state machine, written out by hand. Every pair of
 // gateway.Statuses that is not listed here must be refused.
 var legalAttemptMoves = map[gateway.Status][]gateway.Status{
-	pending:    {authorized, paid, failed, cancelled, expired, unknown},
-	unknown:    {authorized, paid, failed, cancelled, expired},
+	pending:    {authorized, paid, failed, cancelled, expired, unknown, voided},
+	unknown:    {authorized, paid, failed, cancelled, expired, voided},
 	authorized: {paid, voided, failed, expired},
 	paid:       {refunded, voided},
 	failed:     {paid}, // a late success
@@ -39,7 +39,7 @@ var legalAttemptMoves = map[gateway.Status][]gateway.Status{
 // legalOrderMoves is the order state machine, written out by hand.
 var legalOrderMoves = map[Status][]Status{
 	StatusOpen:              {StatusProcessing, StatusPaid, StatusExpired, StatusCancelled},
-	StatusProcessing:        {StatusOpen, StatusPaid, StatusExpired},
+	StatusProcessing:        {StatusOpen, StatusPaid, StatusExpired, StatusCancelled}, // cancel while at a gateway
 	StatusPaid:              {StatusPartiallyRefunded, StatusRefunded},
 	StatusPartiallyRefunded: {StatusPartiallyRefunded, StatusRefunded}, // a second partial refund
 	StatusExpired:           {StatusPaid},                              // a late success

@@ -30,6 +30,11 @@ type Config struct {
 	AdyenAPIKey          string // CHECKOUT_ADYEN_API_KEY
 	AdyenMerchantAccount string // CHECKOUT_ADYEN_MERCHANT_ACCOUNT
 	AdyenHMACKey         string // CHECKOUT_ADYEN_HMAC_KEY
+	// KNET direct (live mode): on when the tranportal id is set.
+	KNETBaseURL            string // CHECKOUT_KNET_BASE_URL
+	KNETTranportalID       string // CHECKOUT_KNET_TRANPORTAL_ID
+	KNETTranportalPassword string // CHECKOUT_KNET_TRANPORTAL_PASSWORD
+	KNETResourceKey        string // CHECKOUT_KNET_RESOURCE_KEY
 	// Click (live mode): on when the token is set.
 	ClickBaseURL       string // CHECKOUT_CLICK_BASE_URL
 	ClickDeveloperUser string // CHECKOUT_CLICK_DEVELOPER_USER
@@ -65,6 +70,10 @@ func loadConfig(fs *flag.FlagSet, args []string) (Config, error) {
 	fs.StringVar(&c.AdyenAPIKey, "adyen-api-key", env("CHECKOUT_ADYEN_API_KEY", ""), "Adyen API key, live mode (CHECKOUT_ADYEN_API_KEY)")
 	fs.StringVar(&c.AdyenMerchantAccount, "adyen-merchant-account", env("CHECKOUT_ADYEN_MERCHANT_ACCOUNT", ""), "Adyen merchant account, live mode (CHECKOUT_ADYEN_MERCHANT_ACCOUNT)")
 	fs.StringVar(&c.AdyenHMACKey, "adyen-hmac-key", env("CHECKOUT_ADYEN_HMAC_KEY", ""), "Adyen webhook HMAC key (hex), live mode (CHECKOUT_ADYEN_HMAC_KEY)")
+	fs.StringVar(&c.KNETBaseURL, "knet-base-url", env("CHECKOUT_KNET_BASE_URL", "https://www.kpay.com.kw/kpg"), "KNET gateway base URL, live mode (CHECKOUT_KNET_BASE_URL)")
+	fs.StringVar(&c.KNETTranportalID, "knet-tranportal-id", env("CHECKOUT_KNET_TRANPORTAL_ID", ""), "KNET tranportal id, live mode (CHECKOUT_KNET_TRANPORTAL_ID)")
+	fs.StringVar(&c.KNETTranportalPassword, "knet-tranportal-password", env("CHECKOUT_KNET_TRANPORTAL_PASSWORD", ""), "KNET tranportal password, live mode (CHECKOUT_KNET_TRANPORTAL_PASSWORD)")
+	fs.StringVar(&c.KNETResourceKey, "knet-resource-key", env("CHECKOUT_KNET_RESOURCE_KEY", ""), "KNET terminal resource key, live mode (CHECKOUT_KNET_RESOURCE_KEY)")
 	fs.StringVar(&c.ClickBaseURL, "click-base-url", env("CHECKOUT_CLICK_BASE_URL", "https://clickkw.com"), "Click API host, live mode (CHECKOUT_CLICK_BASE_URL)")
 	fs.StringVar(&c.ClickDeveloperUser, "click-developer-user", env("CHECKOUT_CLICK_DEVELOPER_USER", ""), "Click developer user, live mode (CHECKOUT_CLICK_DEVELOPER_USER)")
 	fs.StringVar(&c.ClickToken, "click-token", env("CHECKOUT_CLICK_TOKEN", ""), "Click bearer token, live mode (CHECKOUT_CLICK_TOKEN)")
@@ -104,6 +113,9 @@ func (c *Config) validate() error {
 	case "live":
 		if c.KNETGateway == "tap" && c.TapSecretKey == "" {
 			errs = append(errs, errors.New("config: live mode with KNET via Tap needs CHECKOUT_TAP_SECRET_KEY"))
+		}
+		if c.KNETGateway == "knet" && (c.KNETTranportalID == "" || c.KNETTranportalPassword == "" || len(c.KNETResourceKey) != 16) {
+			errs = append(errs, errors.New("config: live mode with KNET direct needs CHECKOUT_KNET_TRANPORTAL_ID, _PASSWORD and a 16-character _RESOURCE_KEY"))
 		}
 		if c.KNETGateway == "adyen" && c.AdyenAPIKey == "" {
 			errs = append(errs, errors.New("config: live mode with KNET via Adyen needs CHECKOUT_ADYEN_API_KEY and its settings"))
@@ -155,6 +167,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("tap_secret_key", mask(c.TapSecretKey)), slog.String("tap_base_url", c.TapBaseURL),
 		slog.String("adyen_base_url", c.AdyenBaseURL), slog.String("adyen_api_key", mask(c.AdyenAPIKey)),
 		slog.String("adyen_merchant_account", c.AdyenMerchantAccount), slog.String("adyen_hmac_key", mask(c.AdyenHMACKey)),
+		slog.String("knet_base_url", c.KNETBaseURL), slog.String("knet_tranportal_id", c.KNETTranportalID),
+		slog.String("knet_tranportal_password", mask(c.KNETTranportalPassword)), slog.String("knet_resource_key", mask(c.KNETResourceKey)),
 		slog.String("click_base_url", c.ClickBaseURL), slog.String("click_developer_user", c.ClickDeveloperUser),
 		slog.String("click_token", mask(c.ClickToken)),
 		slog.Duration("tick", c.Tick), slog.Duration("reconcile_after", c.ReconcileAfter),

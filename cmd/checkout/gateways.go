@@ -9,9 +9,11 @@ import (
 	"github.com/bawaba/checkout/gateway"
 	"github.com/bawaba/checkout/gateway/adyen"
 	"github.com/bawaba/checkout/gateway/click"
+	"github.com/bawaba/checkout/gateway/knet"
 	"github.com/bawaba/checkout/gateway/tap"
 	adyensim "github.com/bawaba/checkout/sandbox/adyen"
 	clicksim "github.com/bawaba/checkout/sandbox/click"
+	knetsim "github.com/bawaba/checkout/sandbox/knet"
 	tapsim "github.com/bawaba/checkout/sandbox/tap"
 )
 
@@ -93,6 +95,17 @@ func buildGateways(cfg Config, log *slog.Logger) (*wiring, error) {
 		} else {
 			register(adyen.New(ac), knetVia("adyen")...)
 		}
+	}
+
+	// KNET's own gateway (KNET direct).
+	if cfg.sandbox() {
+		prefix, public := sim("knet")
+		w.mount(prefix, knetsim.New(knetsim.Config{BasePath: prefix, PublicURL: public, Logger: log}))
+		register(knet.New(knet.Config{BaseURL: public + "/kpg", TranportalID: knetsim.SandboxTranportalID,
+			TranportalPassword: knetsim.SandboxTranportalPassword, ResourceKey: knetsim.SandboxResourceKey}), knetVia("knet")...)
+	} else if cfg.KNETTranportalID != "" {
+		register(knet.New(knet.Config{BaseURL: cfg.KNETBaseURL, TranportalID: cfg.KNETTranportalID,
+			TranportalPassword: cfg.KNETTranportalPassword, ResourceKey: cfg.KNETResourceKey}), knetVia("knet")...)
 	}
 
 	// Click (its own method, KWD).

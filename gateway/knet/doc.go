@@ -87,6 +87,9 @@
 //     for something we cannot verify or attach to an order; the shopper sees KNET's error page
 //     rather than our home page. A verified payment whose amount the order service finds wrong
 //     is kept (REDIRECT=) and flagged for review by the service; the connector cannot see it.
+//     A success for an order that can no longer be paid (cancelled, expired, or paid through
+//     another attempt) is refused by the order service (gateway.Refuser, ErrRefused → 409, no
+//     REDIRECT= line): KNET voids it, so a closed order never takes money twice or late.
 //   - Status mapping (§5, gateways-summary.md §2). An error code is read first, then the result.
 //     Results: CAPTURED and the inquiry's SUCCESS → paid; NOT CAPTURED, NOT APPROVED, FAILURE →
 //     failed/declined; DENIED BY RISK, SUSPECTED, FAILURE(SUSPECT) → failed/risk; CANCELED (and

@@ -335,6 +335,9 @@ func (g *Gateway) Acknowledge(notes []gateway.Notification, err error, resultURL
 		return plainReply(http.StatusUnauthorized, "trandata does not verify")
 	case errors.Is(err, gateway.ErrBadRequest):
 		return plainReply(http.StatusBadRequest, "malformed notification")
+	case errors.Is(err, gateway.ErrRefused):
+		// No REDIRECT= line: KNET voids the transaction, so no money is taken.
+		return plainReply(http.StatusConflict, "payment refused: the order can no longer be paid")
 	}
 	if len(notes) == 0 || notes[0].Ref.AttemptID == "" {
 		return plainReply(http.StatusNotFound, "unknown transaction")
@@ -345,6 +348,10 @@ func (g *Gateway) Acknowledge(notes []gateway.Notification, err error, resultURL
 	}
 	return plainReply(http.StatusOK, "REDIRECT="+u)
 }
+
+// RefusesUnacknowledged reports that KNET voids a transaction whose notification is not
+// answered with REDIRECT= (spec §4), so the order service may refuse a payment at the handshake.
+func (g *Gateway) RefusesUnacknowledged() bool { return true }
 
 // Refund refunds amount of the attempt's captured transaction (action 2, spec §6), identified
 // by our track id. KNET's CAPTURED answer is a refund made (Status refunded); another result

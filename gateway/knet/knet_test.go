@@ -456,6 +456,7 @@ func TestAcknowledge(t *testing.T) {
 		{"bad trandata", nil, gateway.ErrSignature, 401, ""},
 		{"wrapped bad trandata", nil, errors.Join(errors.New("x"), gateway.ErrSignature), 401, ""},
 		{"unreadable", nil, gateway.ErrBadRequest, 400, ""},
+		{"refused: order closed", note, errors.Join(errors.New("order closed"), gateway.ErrRefused), 409, ""},
 		{"unknown attempt", unknown, nil, 404, ""},
 		{"no notification", nil, nil, 404, ""},
 	}
