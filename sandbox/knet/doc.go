@@ -32,8 +32,9 @@
 //
 //   - 8888880000000001, 8888880000000002 with MagicExpiry (default 09/2030):
 //     CAPTURED; with any other expiry: NOT CAPTURED (spec §7).
-//   - 8888880000000003, any expiry: HOST TIMEOUT; the issuer approved it late,
-//     so an inquiry answers CAPTURED (the reconciler settles it).
+//   - 8888880000000003, any expiry: HOST TIMEOUT; the issuer approves it late:
+//     inquiries answer HOST TIMEOUT for Config.HostTimeoutSettle (default 5s)
+//     after the outcome, then CAPTURED (so a merchant's reconciler settles it).
 //   - 8888880000000004, any expiry: DENIED BY RISK.
 //   - any other 16–19 digit number: NOT CAPTURED.
 //   - Cancel (card page or confirmation): CANCELED.

@@ -83,6 +83,13 @@ func TestTestCardOutcomes(t *testing.T) {
 				t.Errorf("tranid %q ref %q postdate %q", f.Get("tranid"), f.Get("ref"), f.Get("postdate"))
 			}
 
+			if tt.result == resultHostTimeout {
+				// Until the issuer's late answer shows, the inquiry says HOST TIMEOUT too.
+				if r := e.inquire(p.get("trackid"), "6.000"); r["result"] != resultHostTimeout {
+					t.Errorf("inquiry before the host timeout settles: %v", r["result"])
+				}
+				e.clock.Advance(6 * time.Second)
+			}
 			// Inquiry by each identifier (spec §6).
 			for _, by := range []struct{ transid, udf5 string }{
 				{f.Get("tranid"), ""}, {f.Get("tranid"), "TransID"}, {p.get("trackid"), "TrackID"},
@@ -237,7 +244,8 @@ func TestHandshakeAcceptedReplies(t *testing.T) {
 }
 
 // A merchant confirms by inquiry inside its notification handler, as the
-// manual asks: the result is already there during the handshake.
+// manual asks: the result is already there during the handshake — for HOST
+// TIMEOUT that is HOST TIMEOUT, until the issuer's late approval shows.
 func TestInquiryDuringHandshake(t *testing.T) {
 	e := newEnv(t, nil)
 	p := e.defaultParams()
@@ -250,8 +258,12 @@ func TestInquiryDuringHandshake(t *testing.T) {
 	if n := e.merchant.next(t); n.fields.Get("result") != resultHostTimeout {
 		t.Errorf("notified %q", n.fields.Get("result"))
 	}
-	if got["result"] != resultCaptured {
-		t.Errorf("inquiry during the handshake: %v", got)
+	if got["result"] != resultHostTimeout {
+		t.Errorf("inquiry during the handshake: %v, want HOST TIMEOUT until the issuer answers", got)
+	}
+	e.clock.Advance(6 * time.Second)
+	if r := e.inquire(p.get("trackid"), "6.000"); r["result"] != resultCaptured {
+		t.Errorf("inquiry after the host timeout settled: %v", r["result"])
 	}
 }
 

@@ -67,7 +67,8 @@ type payment struct {
 	voided      bool   // auto-void after a failed handshake
 	voidCode    string // IPAY0100249 or IPAY0200014
 	receiptURL  string
-	refunded    int64 // fils refunded so far
+	refunded    int64     // fils refunded so far
+	settleAt    time.Time // HOST TIMEOUT: when inquiries start showing the late approval
 }
 
 // expireIfDue moves an unfinished payment past the time limit to stateExpired.
@@ -105,6 +106,9 @@ func (s *Simulator) decide(card string, month, year int) string {
 func (s *Simulator) finish(p *payment, result string, now time.Time) {
 	p.result = result
 	p.state = stateProcessing
+	if result == resultHostTimeout {
+		p.settleAt = now.Add(s.hostSettle)
+	}
 	if result == resultCanceled { // manual §5 CANCELED sample: no tranid, ref, postdate
 		return
 	}

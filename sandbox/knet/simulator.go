@@ -47,6 +47,10 @@ type Config struct {
 	// trandata to responseURL and the REDIRECT= reply); past it the
 	// transaction is auto-voided. 0 => 10s.
 	NotifyTimeout time.Duration
+	// HostTimeoutSettle is how long a HOST TIMEOUT transaction (card …0003) keeps answering
+	// HOST TIMEOUT to inquiries before the issuer's late approval shows (CAPTURED), so that a
+	// merchant's reconciler has something to settle. 0 => 5s.
+	HostTimeoutSettle time.Duration
 
 	HTTPClient *http.Client     // for the notification POST; nil => a 10s-timeout client. Redirects are never followed.
 	Now        func() time.Time // nil => time.Now
@@ -65,6 +69,7 @@ type Simulator struct {
 	magicMonth      int
 	magicYear       int
 	notifyTimeout   time.Duration
+	hostSettle      time.Duration
 	client          *http.Client
 	now             func() time.Time
 	log             *slog.Logger
@@ -89,6 +94,7 @@ func New(cfg Config) *Simulator {
 		id:            cfg.TranportalID,
 		password:      cfg.TranportalPassword,
 		notifyTimeout: cfg.NotifyTimeout,
+		hostSettle:    cfg.HostTimeoutSettle,
 		now:           cfg.Now,
 		log:           cfg.Logger,
 		payments:      map[string]*payment{},
@@ -111,6 +117,9 @@ func New(cfg Config) *Simulator {
 	}
 	if s.notifyTimeout <= 0 {
 		s.notifyTimeout = defaultNotifyTimeout
+	}
+	if s.hostSettle <= 0 {
+		s.hostSettle = 5 * time.Second
 	}
 	if s.now == nil {
 		s.now = time.Now

@@ -127,6 +127,8 @@ func (s *Simulator) inquiry(w http.ResponseWriter, f map[string]string) {
 	}
 	result, auth, respCode := "FAILURE("+p.result+")", "", p.respCode
 	switch {
+	case p.result == resultHostTimeout && !p.voided && s.now().Before(p.settleAt):
+		result = resultHostTimeout // the issuer has not answered yet
 	case p.captured():
 		result, auth, respCode = resultCaptured, p.issuerAuth, "00"
 	case p.voided && (p.result == resultCaptured || p.result == resultHostTimeout):
