@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/bawaba/checkout/gateway"
 )
 
 // TestTrandataVectors checks the spec §8 vectors K1–K4 (key 0123456789ABCDEF, IV = key).
@@ -88,5 +90,32 @@ func TestDecryptRefusesTampering(t *testing.T) {
 	}
 	if _, err := encryptTrandata([]byte("0123456789ABCDEF0"), "x"); !errors.Is(err, errKey) {
 		t.Errorf("17-byte key: err = %v", err)
+	}
+}
+
+// Inquiry results with a named cause (FAILURE(…)), as KNET hosts answer them, map by the cause;
+// none is ever paid.
+func TestMapResultFailureCauses(t *testing.T) {
+	tests := []struct {
+		in     string
+		status gateway.Status
+		reason string
+	}{
+		{"FAILURE", gateway.StatusFailed, gateway.ReasonDeclined},
+		{"FAILURE(NOT CAPTURED)", gateway.StatusFailed, gateway.ReasonDeclined},
+		{"FAILURE (NOT CAPTURED)", gateway.StatusFailed, gateway.ReasonDeclined},
+		{"FAILURE(CANCELED)", gateway.StatusCancelled, gateway.ReasonCancelled},
+		{"FAILURE(DENIED BY RISK)", gateway.StatusFailed, gateway.ReasonRisk},
+		{"FAILURE(SUSPECT)", gateway.StatusFailed, gateway.ReasonRisk},
+		{"FAILURE(CAPTURED)", gateway.StatusFailed, gateway.ReasonDeclined},
+		{"FAILURE(SOMETHING NEW)", gateway.StatusFailed, gateway.ReasonDeclined},
+		{"CAPTURED", gateway.StatusPaid, ""},
+		{"HOST TIMEOUT", gateway.StatusUnknown, ""},
+	}
+	for _, tt := range tests {
+		st, reason := mapResult(tt.in)
+		if st != tt.status || reason != tt.reason {
+			t.Errorf("mapResult(%q) = %s/%s, want %s/%s", tt.in, st, reason, tt.status, tt.reason)
+		}
 	}
 }

@@ -40,12 +40,29 @@ var requestErrors = map[string]bool{
 // for failures, a reason. Only CAPTURED and the inquiry's SUCCESS are paid; anything
 // unlisted is unknown (ask again later), never paid.
 func mapResult(result string) (gateway.Status, string) {
-	switch strings.Join(strings.Fields(strings.ToUpper(result)), " ") {
+	r := strings.Join(strings.Fields(strings.ToUpper(result)), " ")
+	// An inquiry's failure may name its cause: FAILURE(NOT CAPTURED), FAILURE(CANCELED),
+	// FAILURE(DENIED BY RISK), FAILURE(SUSPECT)… (spec §6 "FAILURE…"). The cause refines the
+	// reason; whatever it is, a FAILURE is never paid.
+	if inner, ok := strings.CutPrefix(r, "FAILURE"); ok && inner != "" {
+		inner = strings.TrimSpace(inner)
+		if strings.HasPrefix(inner, "(") && strings.HasSuffix(inner, ")") {
+			switch st, reason := mapResult(strings.Trim(inner, "()")); st {
+			case gateway.StatusFailed, gateway.StatusCancelled:
+				return st, reason
+			}
+			if strings.Contains(inner, "SUSPECT") {
+				return gateway.StatusFailed, gateway.ReasonRisk
+			}
+			return gateway.StatusFailed, gateway.ReasonDeclined
+		}
+	}
+	switch r {
 	case "CAPTURED", "SUCCESS":
 		return gateway.StatusPaid, ""
 	case "NOT CAPTURED", "NOT APPROVED", "FAILURE":
 		return gateway.StatusFailed, gateway.ReasonDeclined
-	case "DENIED BY RISK", "SUSPECTED", "FAILURE(SUSPECT)", "FAILURE (SUSPECT)":
+	case "DENIED BY RISK", "SUSPECTED", "SUSPECT":
 		return gateway.StatusFailed, gateway.ReasonRisk
 	case "CANCELED", "CANCELLED":
 		return gateway.StatusCancelled, gateway.ReasonCancelled
