@@ -241,6 +241,13 @@ type Embedder interface {
 	Embed(ctx context.Context, a Attempt) (*Embed, error)
 }
 
+// ReturnLocator is the optional capability of gateways that send every shopper back to one
+// fixed URL registered with them (K-Pay's Callback URL), /return/{gateway}, rather than to a URL
+// per attempt: it says which attempt a return is about. The return is still only a trigger.
+type ReturnLocator interface {
+	LocateReturn(query url.Values) (AttemptRef, error)
+}
+
 // Refuser is the optional capability of gateways whose notification can still decline a
 // payment: when the notification is not acknowledged, the gateway voids it and no money is
 // taken (KNET's REDIRECT= handshake). The order service then refuses a success for an order that

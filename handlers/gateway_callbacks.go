@@ -12,7 +12,8 @@ import (
 	"github.com/bawaba/checkout/order"
 )
 
-// gatewayReturn is /return/{gateway}/{attempt}: the browser back from the gateway. Its query
+// gatewayReturn is /return/{gateway}/{attempt} (or /return/{gateway} for gateways with one
+// registered return URL): the browser back from the gateway. Its query
 // (or form) is only a hint: the service verifies with the gateway before anything changes.
 func gatewayReturn(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
@@ -23,7 +24,14 @@ func gatewayReturn(d Deps) fiber.Handler {
 				q[k] = append(q[k], v...)
 			}
 		}
-		o, err := d.Orders.Return(c.UserContext(), c.Params("gateway"), c.Params("attempt"), q)
+		var o order.Order
+		var err error
+		if attempt := c.Params("attempt"); attempt != "" {
+			o, err = d.Orders.Return(c.UserContext(), c.Params("gateway"), attempt, q)
+		} else {
+			// The gateway's one registered return URL: the connector finds the attempt.
+			o, err = d.Orders.ReturnTo(c.UserContext(), c.Params("gateway"), q)
+		}
 		if err != nil {
 			return shopperOrderError(c, err)
 		}

@@ -18,6 +18,8 @@ func mountShopper(app *fiber.App, d Deps) {
 	app.Post("/pay/:id/confirm", confirmPay(d))
 	app.Get("/pay/:id/result", resultShow(d))
 	app.Get("/pay/:id/status", statusJSON(d))
+	app.Get("/return/:gateway", gatewayReturn(d))
+	app.Post("/return/:gateway", gatewayReturn(d))
 	app.Get("/return/:gateway/:attempt", gatewayReturn(d))
 	app.Post("/return/:gateway/:attempt", gatewayReturn(d))
 	app.Post("/webhooks/:gateway", gatewayWebhook(d))

@@ -474,6 +474,28 @@ func (s *Service) Return(ctx context.Context, gatewayName, attemptID string, q u
 	return s.apply(ctx, a.ID, res, "return")
 }
 
+// ReturnTo handles a browser coming back to a gateway's fixed return URL (no attempt id in the
+// path): the connector locates the attempt from the query, then it goes on as Return.
+func (s *Service) ReturnTo(ctx context.Context, gatewayName string, q url.Values) (Order, error) {
+	g, ok := s.gw.Gateway(gatewayName)
+	if !ok {
+		return Order{}, ErrNotFound
+	}
+	loc, ok := g.(gateway.ReturnLocator)
+	if !ok {
+		return Order{}, ErrNotFound
+	}
+	ref, err := loc.LocateReturn(q)
+	if err != nil {
+		return Order{}, ErrNotFound
+	}
+	a, err := s.findAttempt(ctx, gatewayName, ref)
+	if err != nil {
+		return Order{}, err
+	}
+	return s.Return(ctx, gatewayName, a.ID, q)
+}
+
 // Webhook handles a gateway's server-to-server notification. Each verified notification is
 // applied; an unverifiable request changes nothing and returns the connector's error. The reply
 // is the gateway's own (gateway.Acknowledger) or 200 "ok".

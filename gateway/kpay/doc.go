@@ -59,8 +59,10 @@
 //   - Callback URL [18]. The spec has no per-charge field for it: the Callback URL is given to
 //     KBank at application time and changed in the Merchant Portal. Our per-attempt return URL
 //     is sent anyway in Create Charge's metadata (the reserved free-form hash) as
-//     {"callback_url": ReturnURL}; a live merchant must also register a Callback URL that
-//     reaches /return/kpay/…. callback_type is not sent (default "web").
+//     {"callback_url": ReturnURL} (informative). The merchant registers ONE Callback URL with
+//     KBank: <base URL>/return/kpay. Its objectId (the charge id) locates the attempt
+//     (LocateReturn, gateway.ReturnLocator); Return then inquires. callback_type is not sent
+//     (default "web").
 //   - Start's answer. A pending charge (Pre-Authorized or Initialize with success) must carry
 //     an absolute redirect_url → Action Redirect; without one it is gateway.ErrUnavailable.
 //     Anything else is final at once (non-3-D Secure approval or decline, an immediate

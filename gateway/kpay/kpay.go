@@ -402,6 +402,22 @@ func (g *Gateway) Return(ctx context.Context, a gateway.Attempt, query url.Value
 	return g.inquireCharge(ctx, a)
 }
 
+// LocateReturn finds the attempt of a return to the merchant's one registered Callback URL
+// (our /return/kpay, spec §3.1 step 18): its objectId is the charge id Start recorded as the
+// attempt's PaymentID (gateway.ReturnLocator). It proves nothing: Return still inquires.
+func (g *Gateway) LocateReturn(query url.Values) (gateway.AttemptRef, error) {
+	id, err := formValue(query, "objectId")
+	if err != nil {
+		return gateway.AttemptRef{}, fmt.Errorf("kpay: return: %w", err)
+	}
+	if id == "" || len(id) > 64 || strings.ContainsFunc(id, func(r rune) bool {
+		return !(r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	}) {
+		return gateway.AttemptRef{}, fmt.Errorf("kpay: return: %w: no usable objectId", gateway.ErrBadRequest)
+	}
+	return gateway.AttemptRef{PaymentID: id}, nil
+}
+
 // Inquire asks K-Pay for the attempt's status: Inquiry Transaction (§4.2) for cards, UnionPay
 // and Alipay — by charge id, or by our reference_order when Start never learnt the id — and
 // Inquiry QR (§4.8.1) by order id for Thai QR and WeChat Pay.

@@ -485,3 +485,27 @@ func TestRefundStatesOfACharge(t *testing.T) {
 		}
 	}
 }
+
+// The one registered Callback URL carries the charge id as objectId: it locates the attempt,
+// nothing more.
+func TestLocateReturn(t *testing.T) {
+	g := New(Config{})
+	tests := []struct {
+		query string
+		want  string
+		ok    bool
+	}{
+		{"objectId=chrg_test_0123abcd&status=true", "chrg_test_0123abcd", true},
+		{"objectid=chrg_test_0123abcd", "chrg_test_0123abcd", true},
+		{"status=true", "", false},
+		{"objectId=chrg/../x", "", false},
+		{"objectId=a&objectId=b", "", false},
+	}
+	for _, tt := range tests {
+		q, _ := url.ParseQuery(tt.query)
+		ref, err := g.LocateReturn(q)
+		if (err == nil) != tt.ok || ref.PaymentID != tt.want {
+			t.Errorf("LocateReturn(%s) = %+v, %v; want %q ok=%v", tt.query, ref, err, tt.want, tt.ok)
+		}
+	}
+}
