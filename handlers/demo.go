@@ -21,6 +21,8 @@ type demoProduct struct {
 var demoProducts = []demoProduct{
 	{"coffee", "6.000", "KWD"},
 	{"dates", "2.750", "KWD"},
+	{"scarf", "590.00", "THB"},
+	{"tea", "25000.000", "IQD"},
 }
 
 func demoShow(d Deps) fiber.Handler {

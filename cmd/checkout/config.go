@@ -35,6 +35,12 @@ type Config struct {
 	KNETTranportalID       string // CHECKOUT_KNET_TRANPORTAL_ID
 	KNETTranportalPassword string // CHECKOUT_KNET_TRANPORTAL_PASSWORD
 	KNETResourceKey        string // CHECKOUT_KNET_RESOURCE_KEY
+	// Al Qaseh (live mode): on when the client id is set.
+	AlqasehBaseURL      string   // CHECKOUT_ALQASEH_BASE_URL
+	AlqasehPageURL      string   // CHECKOUT_ALQASEH_PAGE_URL
+	AlqasehClientID     string   // CHECKOUT_ALQASEH_CLIENT_ID
+	AlqasehClientSecret string   // CHECKOUT_ALQASEH_CLIENT_SECRET
+	AlqasehCurrencies   []string // CHECKOUT_ALQASEH_CURRENCIES, comma-separated
 	// Click (live mode): on when the token is set.
 	ClickBaseURL       string // CHECKOUT_CLICK_BASE_URL
 	ClickDeveloperUser string // CHECKOUT_CLICK_DEVELOPER_USER
@@ -74,6 +80,12 @@ func loadConfig(fs *flag.FlagSet, args []string) (Config, error) {
 	fs.StringVar(&c.KNETTranportalID, "knet-tranportal-id", env("CHECKOUT_KNET_TRANPORTAL_ID", ""), "KNET tranportal id, live mode (CHECKOUT_KNET_TRANPORTAL_ID)")
 	fs.StringVar(&c.KNETTranportalPassword, "knet-tranportal-password", env("CHECKOUT_KNET_TRANPORTAL_PASSWORD", ""), "KNET tranportal password, live mode (CHECKOUT_KNET_TRANPORTAL_PASSWORD)")
 	fs.StringVar(&c.KNETResourceKey, "knet-resource-key", env("CHECKOUT_KNET_RESOURCE_KEY", ""), "KNET terminal resource key, live mode (CHECKOUT_KNET_RESOURCE_KEY)")
+	fs.StringVar(&c.AlqasehBaseURL, "alqaseh-base-url", env("CHECKOUT_ALQASEH_BASE_URL", "https://api.alqaseh.com/v1"), "Al Qaseh API base, live mode (CHECKOUT_ALQASEH_BASE_URL)")
+	fs.StringVar(&c.AlqasehPageURL, "alqaseh-page-url", env("CHECKOUT_ALQASEH_PAGE_URL", "https://pay.alqaseh.com/pay"), "Al Qaseh payment page, live mode (CHECKOUT_ALQASEH_PAGE_URL)")
+	fs.StringVar(&c.AlqasehClientID, "alqaseh-client-id", env("CHECKOUT_ALQASEH_CLIENT_ID", ""), "Al Qaseh client id, live mode (CHECKOUT_ALQASEH_CLIENT_ID)")
+	fs.StringVar(&c.AlqasehClientSecret, "alqaseh-client-secret", env("CHECKOUT_ALQASEH_CLIENT_SECRET", ""), "Al Qaseh client secret, live mode (CHECKOUT_ALQASEH_CLIENT_SECRET)")
+	alqCur := env("CHECKOUT_ALQASEH_CURRENCIES", "IQD,USD")
+	fs.StringVar(&alqCur, "alqaseh-currencies", alqCur, "currencies Al Qaseh takes cards in (CHECKOUT_ALQASEH_CURRENCIES)")
 	fs.StringVar(&c.ClickBaseURL, "click-base-url", env("CHECKOUT_CLICK_BASE_URL", "https://clickkw.com"), "Click API host, live mode (CHECKOUT_CLICK_BASE_URL)")
 	fs.StringVar(&c.ClickDeveloperUser, "click-developer-user", env("CHECKOUT_CLICK_DEVELOPER_USER", ""), "Click developer user, live mode (CHECKOUT_CLICK_DEVELOPER_USER)")
 	fs.StringVar(&c.ClickToken, "click-token", env("CHECKOUT_CLICK_TOKEN", ""), "Click bearer token, live mode (CHECKOUT_CLICK_TOKEN)")
@@ -95,6 +107,11 @@ func loadConfig(fs *flag.FlagSet, args []string) (Config, error) {
 		return c, fmt.Errorf("config: tick %q: use a duration of at least 100ms, such as 5s", tick)
 	}
 	c.Tick = d
+	for _, cur := range strings.Split(alqCur, ",") {
+		if cur = strings.ToUpper(strings.TrimSpace(cur)); cur != "" {
+			c.AlqasehCurrencies = append(c.AlqasehCurrencies, cur)
+		}
+	}
 	if c.ReconcileAfter, err = time.ParseDuration(reconcile); err != nil || c.ReconcileAfter < time.Second {
 		return c, fmt.Errorf("config: reconcile-after %q: use a duration of at least 1s, such as 1m", reconcile)
 	}
@@ -169,6 +186,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("adyen_merchant_account", c.AdyenMerchantAccount), slog.String("adyen_hmac_key", mask(c.AdyenHMACKey)),
 		slog.String("knet_base_url", c.KNETBaseURL), slog.String("knet_tranportal_id", c.KNETTranportalID),
 		slog.String("knet_tranportal_password", mask(c.KNETTranportalPassword)), slog.String("knet_resource_key", mask(c.KNETResourceKey)),
+		slog.String("alqaseh_base_url", c.AlqasehBaseURL), slog.String("alqaseh_client_id", c.AlqasehClientID),
+		slog.String("alqaseh_client_secret", mask(c.AlqasehClientSecret)), slog.Any("alqaseh_currencies", c.AlqasehCurrencies),
 		slog.String("click_base_url", c.ClickBaseURL), slog.String("click_developer_user", c.ClickDeveloperUser),
 		slog.String("click_token", mask(c.ClickToken)),
 		slog.Duration("tick", c.Tick), slog.Duration("reconcile_after", c.ReconcileAfter),

@@ -8,10 +8,12 @@ import (
 
 	"github.com/bawaba/checkout/gateway"
 	"github.com/bawaba/checkout/gateway/adyen"
+	"github.com/bawaba/checkout/gateway/alqaseh"
 	"github.com/bawaba/checkout/gateway/click"
 	"github.com/bawaba/checkout/gateway/knet"
 	"github.com/bawaba/checkout/gateway/tap"
 	adyensim "github.com/bawaba/checkout/sandbox/adyen"
+	alqasehsim "github.com/bawaba/checkout/sandbox/alqaseh"
 	clicksim "github.com/bawaba/checkout/sandbox/click"
 	knetsim "github.com/bawaba/checkout/sandbox/knet"
 	tapsim "github.com/bawaba/checkout/sandbox/tap"
@@ -115,6 +117,18 @@ func buildGateways(cfg Config, log *slog.Logger) (*wiring, error) {
 		register(click.New(click.Config{BaseURL: public, DeveloperUser: clicksim.SandboxDeveloperUser, Token: clicksim.SandboxToken}), gateway.MethodClick)
 	} else if cfg.ClickToken != "" {
 		register(click.New(click.Config{BaseURL: cfg.ClickBaseURL, DeveloperUser: cfg.ClickDeveloperUser, Token: cfg.ClickToken}), gateway.MethodClick)
+	}
+
+	// Al Qaseh (cards in IQD, and USD where configured).
+	if cfg.sandbox() {
+		prefix, public := sim("alqaseh")
+		w.mount(prefix, alqasehsim.New(alqasehsim.Config{BasePath: prefix, PublicURL: public, Logger: log}))
+		register(alqaseh.New(alqaseh.Config{BaseURL: public + "/v1", PaymentPageURL: public + "/pay",
+			ClientID: alqasehsim.SandboxClientID, ClientSecret: alqasehsim.SandboxClientSecret,
+			Currencies: cfg.AlqasehCurrencies}), gateway.MethodCard)
+	} else if cfg.AlqasehClientID != "" {
+		register(alqaseh.New(alqaseh.Config{BaseURL: cfg.AlqasehBaseURL, PaymentPageURL: cfg.AlqasehPageURL,
+			ClientID: cfg.AlqasehClientID, ClientSecret: cfg.AlqasehClientSecret, Currencies: cfg.AlqasehCurrencies}), gateway.MethodCard)
 	}
 
 	if len(errs) > 0 {
