@@ -175,6 +175,7 @@ const (
 	ReasonRisk         = "risk"          // refused by the gateway's risk checks
 	ReasonGatewayError = "gateway_error" // the gateway could not process it
 	ReasonMismatch     = "mismatch"      // the gateway's amount, currency or reference did not match
+	ReasonExpired      = "expired"       // the gateway's page or QR code expired before payment
 )
 
 // AttemptRef tells the order service which attempt a notification is about. Connectors fill

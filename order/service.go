@@ -713,6 +713,9 @@ func (s *Service) apply(ctx context.Context, attemptID string, res gateway.Resul
 			if a.FailureReason == "" && p.AttemptTo == gateway.StatusCancelled {
 				a.FailureReason = gateway.ReasonCancelled
 			}
+			if a.FailureReason == "" && p.AttemptTo == gateway.StatusExpired {
+				a.FailureReason = gateway.ReasonExpired
+			}
 		}
 		a.GatewayCode, a.GatewayMessage = res.GatewayCode, res.GatewayMessage
 		a.UpdatedAt = now

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -35,6 +36,20 @@ type Config struct {
 	KNETTranportalID       string // CHECKOUT_KNET_TRANPORTAL_ID
 	KNETTranportalPassword string // CHECKOUT_KNET_TRANPORTAL_PASSWORD
 	KNETResourceKey        string // CHECKOUT_KNET_RESOURCE_KEY
+	// K-Payment (Kasikornbank): live mode on when the secret key is set; the card mode and
+	// installment settings apply in sandbox too.
+	KPayPublicKey  string // CHECKOUT_KPAY_PUBLIC_KEY
+	KPaySecretKey  string // CHECKOUT_KPAY_SECRET_KEY
+	KPayMID        string // CHECKOUT_KPAY_MID
+	KPayDCCMID     string // CHECKOUT_KPAY_DCC_MID
+	KPayCardMode   string // CHECKOUT_KPAY_CARD_MODE: full | dcc | smartpay_id
+	KPaySmartPayID string // CHECKOUT_KPAY_SMARTPAY_ID
+	KPayTerms      []int  // CHECKOUT_KPAY_TERMS, comma-separated months
+	KPayUIBaseURL  string // CHECKOUT_KPAY_UI_URL
+	KPayAPIBaseURL string // CHECKOUT_KPAY_API_URL
+	// Sandbox-only knobs of the K-Pay simulator, for demos and end-to-end tests.
+	SandboxSettleAfter time.Duration // CHECKOUT_SANDBOX_SETTLE_AFTER: when K-Pay's "next day" settlement happens
+	SandboxQRExpiry    time.Duration // CHECKOUT_SANDBOX_QR_EXPIRY: lifetime of a K-Pay QR code
 	// Al Qaseh (live mode): on when the client id is set.
 	AlqasehBaseURL      string   // CHECKOUT_ALQASEH_BASE_URL
 	AlqasehPageURL      string   // CHECKOUT_ALQASEH_PAGE_URL
@@ -80,6 +95,16 @@ func loadConfig(fs *flag.FlagSet, args []string) (Config, error) {
 	fs.StringVar(&c.KNETTranportalID, "knet-tranportal-id", env("CHECKOUT_KNET_TRANPORTAL_ID", ""), "KNET tranportal id, live mode (CHECKOUT_KNET_TRANPORTAL_ID)")
 	fs.StringVar(&c.KNETTranportalPassword, "knet-tranportal-password", env("CHECKOUT_KNET_TRANPORTAL_PASSWORD", ""), "KNET tranportal password, live mode (CHECKOUT_KNET_TRANPORTAL_PASSWORD)")
 	fs.StringVar(&c.KNETResourceKey, "knet-resource-key", env("CHECKOUT_KNET_RESOURCE_KEY", ""), "KNET terminal resource key, live mode (CHECKOUT_KNET_RESOURCE_KEY)")
+	fs.StringVar(&c.KPayPublicKey, "kpay-public-key", env("CHECKOUT_KPAY_PUBLIC_KEY", ""), "K-Payment public key (pkey_…), live mode (CHECKOUT_KPAY_PUBLIC_KEY)")
+	fs.StringVar(&c.KPaySecretKey, "kpay-secret-key", env("CHECKOUT_KPAY_SECRET_KEY", ""), "K-Payment secret key (skey_…), live mode (CHECKOUT_KPAY_SECRET_KEY)")
+	fs.StringVar(&c.KPayMID, "kpay-mid", env("CHECKOUT_KPAY_MID", ""), "K-Payment merchant id, live mode (CHECKOUT_KPAY_MID)")
+	fs.StringVar(&c.KPayDCCMID, "kpay-dcc-mid", env("CHECKOUT_KPAY_DCC_MID", ""), "K-Payment DCC merchant id (CHECKOUT_KPAY_DCC_MID)")
+	fs.StringVar(&c.KPayCardMode, "kpay-card-mode", env("CHECKOUT_KPAY_CARD_MODE", "full"), "K-Pay card button: full, dcc or smartpay_id (CHECKOUT_KPAY_CARD_MODE)")
+	fs.StringVar(&c.KPaySmartPayID, "kpay-smartpay-id", env("CHECKOUT_KPAY_SMARTPAY_ID", "0001"), "K-Pay SmartPay id for installments (CHECKOUT_KPAY_SMARTPAY_ID)")
+	terms := env("CHECKOUT_KPAY_TERMS", "3,4,6,10")
+	fs.StringVar(&terms, "kpay-terms", terms, "K-Pay installment terms in months (CHECKOUT_KPAY_TERMS)")
+	fs.StringVar(&c.KPayUIBaseURL, "kpay-ui-url", env("CHECKOUT_KPAY_UI_URL", ""), "K-Pay script host, live mode; empty: KBank's (CHECKOUT_KPAY_UI_URL)")
+	fs.StringVar(&c.KPayAPIBaseURL, "kpay-api-url", env("CHECKOUT_KPAY_API_URL", ""), "K-Pay API host, live mode; empty: KBank's (CHECKOUT_KPAY_API_URL)")
 	fs.StringVar(&c.AlqasehBaseURL, "alqaseh-base-url", env("CHECKOUT_ALQASEH_BASE_URL", "https://api.alqaseh.com/v1"), "Al Qaseh API base, live mode (CHECKOUT_ALQASEH_BASE_URL)")
 	fs.StringVar(&c.AlqasehPageURL, "alqaseh-page-url", env("CHECKOUT_ALQASEH_PAGE_URL", "https://pay.alqaseh.com/pay"), "Al Qaseh payment page, live mode (CHECKOUT_ALQASEH_PAGE_URL)")
 	fs.StringVar(&c.AlqasehClientID, "alqaseh-client-id", env("CHECKOUT_ALQASEH_CLIENT_ID", ""), "Al Qaseh client id, live mode (CHECKOUT_ALQASEH_CLIENT_ID)")
@@ -94,6 +119,10 @@ func loadConfig(fs *flag.FlagSet, args []string) (Config, error) {
 		tick = s
 		return nil
 	})
+	settle := env("CHECKOUT_SANDBOX_SETTLE_AFTER", "30s")
+	fs.StringVar(&settle, "sandbox-settle-after", settle, "sandbox: when the K-Pay simulator settles a card charge (CHECKOUT_SANDBOX_SETTLE_AFTER)")
+	qrExpiry := env("CHECKOUT_SANDBOX_QR_EXPIRY", "1h")
+	fs.StringVar(&qrExpiry, "sandbox-qr-expiry", qrExpiry, "sandbox: lifetime of a K-Pay QR code (CHECKOUT_SANDBOX_QR_EXPIRY)")
 	reconcile := env("CHECKOUT_RECONCILE_AFTER", "1m")
 	fs.Func("reconcile-after", "when a pending payment is first re-checked with its gateway (CHECKOUT_RECONCILE_AFTER, default 1m)", func(s string) error {
 		reconcile = s
@@ -107,6 +136,16 @@ func loadConfig(fs *flag.FlagSet, args []string) (Config, error) {
 		return c, fmt.Errorf("config: tick %q: use a duration of at least 100ms, such as 5s", tick)
 	}
 	c.Tick = d
+	for _, t := range strings.Split(terms, ",") {
+		if t = strings.TrimSpace(t); t == "" {
+			continue
+		}
+		n, err := strconv.Atoi(t)
+		if err != nil || n < 1 || n > 60 {
+			return c, fmt.Errorf("config: kpay terms %q: use months such as 3,4,6,10", terms)
+		}
+		c.KPayTerms = append(c.KPayTerms, n)
+	}
 	for _, cur := range strings.Split(alqCur, ",") {
 		if cur = strings.ToUpper(strings.TrimSpace(cur)); cur != "" {
 			c.AlqasehCurrencies = append(c.AlqasehCurrencies, cur)
@@ -114,6 +153,12 @@ func loadConfig(fs *flag.FlagSet, args []string) (Config, error) {
 	}
 	if c.ReconcileAfter, err = time.ParseDuration(reconcile); err != nil || c.ReconcileAfter < time.Second {
 		return c, fmt.Errorf("config: reconcile-after %q: use a duration of at least 1s, such as 1m", reconcile)
+	}
+	if c.SandboxSettleAfter, err = time.ParseDuration(settle); err != nil || c.SandboxSettleAfter <= 0 {
+		return c, fmt.Errorf("config: sandbox-settle-after %q: use a positive duration such as 30s", settle)
+	}
+	if c.SandboxQRExpiry, err = time.ParseDuration(qrExpiry); err != nil || c.SandboxQRExpiry < time.Second {
+		return c, fmt.Errorf("config: sandbox-qr-expiry %q: use a duration of at least 1s such as 1h", qrExpiry)
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	return c, c.validate()
@@ -186,6 +231,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("adyen_merchant_account", c.AdyenMerchantAccount), slog.String("adyen_hmac_key", mask(c.AdyenHMACKey)),
 		slog.String("knet_base_url", c.KNETBaseURL), slog.String("knet_tranportal_id", c.KNETTranportalID),
 		slog.String("knet_tranportal_password", mask(c.KNETTranportalPassword)), slog.String("knet_resource_key", mask(c.KNETResourceKey)),
+		slog.String("kpay_public_key", c.KPayPublicKey), slog.String("kpay_secret_key", mask(c.KPaySecretKey)),
+		slog.String("kpay_mid", c.KPayMID), slog.String("kpay_dcc_mid", c.KPayDCCMID), slog.String("kpay_card_mode", c.KPayCardMode),
 		slog.String("alqaseh_base_url", c.AlqasehBaseURL), slog.String("alqaseh_client_id", c.AlqasehClientID),
 		slog.String("alqaseh_client_secret", mask(c.AlqasehClientSecret)), slog.Any("alqaseh_currencies", c.AlqasehCurrencies),
 		slog.String("click_base_url", c.ClickBaseURL), slog.String("click_developer_user", c.ClickDeveloperUser),

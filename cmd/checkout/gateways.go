@@ -11,11 +11,13 @@ import (
 	"github.com/bawaba/checkout/gateway/alqaseh"
 	"github.com/bawaba/checkout/gateway/click"
 	"github.com/bawaba/checkout/gateway/knet"
+	"github.com/bawaba/checkout/gateway/kpay"
 	"github.com/bawaba/checkout/gateway/tap"
 	adyensim "github.com/bawaba/checkout/sandbox/adyen"
 	alqasehsim "github.com/bawaba/checkout/sandbox/alqaseh"
 	clicksim "github.com/bawaba/checkout/sandbox/click"
 	knetsim "github.com/bawaba/checkout/sandbox/knet"
+	kpaysim "github.com/bawaba/checkout/sandbox/kpay"
 	tapsim "github.com/bawaba/checkout/sandbox/tap"
 )
 
@@ -117,6 +119,28 @@ func buildGateways(cfg Config, log *slog.Logger) (*wiring, error) {
 		register(click.New(click.Config{BaseURL: public, DeveloperUser: clicksim.SandboxDeveloperUser, Token: clicksim.SandboxToken}), gateway.MethodClick)
 	} else if cfg.ClickToken != "" {
 		register(click.New(click.Config{BaseURL: cfg.ClickBaseURL, DeveloperUser: cfg.ClickDeveloperUser, Token: cfg.ClickToken}), gateway.MethodClick)
+	}
+
+	// Kasikornbank K-Payment (cards by the embedded K-Pay button, Thai QR, WeChat Pay, UnionPay,
+	// Alipay). Cards in THB go to K-Pay; in IQD/USD to Al Qaseh (registered after it).
+	kpayMethods := []string{gateway.MethodCard, gateway.MethodThaiQR, gateway.MethodWeChat, gateway.MethodUnionPay, gateway.MethodAlipay}
+	kc := kpay.Config{PublicKey: cfg.KPayPublicKey, SecretKey: cfg.KPaySecretKey, MID: cfg.KPayMID, DCCMID: cfg.KPayDCCMID,
+		CardMode: cfg.KPayCardMode, SmartPayID: cfg.KPaySmartPayID, Terms: cfg.KPayTerms, ShopName: cfg.MerchantName,
+		UIBaseURL: cfg.KPayUIBaseURL, APIBaseURL: cfg.KPayAPIBaseURL, Live: true}
+	if cfg.sandbox() {
+		prefix, public := sim("kpay")
+		w.mount(prefix, kpaysim.New(kpaysim.Config{BasePath: prefix, PublicURL: public,
+			NotifyURL: cfg.BaseURL + "/webhooks/kpay", CallbackURL: cfg.BaseURL + "/return/kpay",
+			SettlementDelay: cfg.SandboxSettleAfter, QRExpiry: cfg.SandboxQRExpiry, Logger: log}))
+		kc.PublicKey, kc.SecretKey, kc.MID, kc.DCCMID = kpaysim.SandboxPublicKey, kpaysim.SandboxSecretKey, kpaysim.SandboxMID, kpaysim.SandboxDCCMID
+		kc.UIBaseURL, kc.APIBaseURL, kc.Live = public, public, false
+	}
+	if cfg.sandbox() || cfg.KPaySecretKey != "" {
+		if err := kc.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("config: kpay: %w", err))
+		} else {
+			register(kpay.New(kc), kpayMethods...)
+		}
 	}
 
 	// Al Qaseh (cards in IQD, and USD where configured).

@@ -1,0 +1,143 @@
+package kpay
+
+import (
+	"net/http"
+	"strings"
+)
+
+// Void, Settle and Refund (spec §4.3–§4.5), following the state machine of
+// §8.4: void before settlement, settle once from Authorized, refund only
+// after settlement and never more than what remains.
+
+// chargeByID is a card-endpoint charge by id, advanced to now. The caller holds s.mu.
+func (s *Simulator) chargeByID(id string) (*charge, error) {
+	c := s.charges[id]
+	if c == nil || !isCardKind(c.kind) {
+		return nil, errChargeNotExist
+	}
+	s.advance(c, s.now())
+	return c, nil
+}
+
+// voidCharge is POST /card/v2/charge/{id}/void. Authorized and Captured
+// (settle requested, not yet settled) charges can be voided.
+func (s *Simulator) voidCharge(r *http.Request) (any, error) {
+	var req struct {
+		Reason field `json:"reason"`
+	}
+	if err := decode(r, &req); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.chargeByID(r.PathValue("id"))
+	if err != nil {
+		return nil, err
+	}
+	if req.Reason.str() == "" {
+		return nil, errMandatory
+	}
+	if c.status != statusSuccess || c.state != stateAuthorized && c.state != stateCaptured {
+		return nil, errVoidState
+	}
+	c.state, c.settled = stateVoided, 0
+	s.log.Info("kpay sandbox: charge voided", "charge", c.id)
+	return c.cardObject(), nil
+}
+
+// settleCharge is POST /card/v2/charge/{id}/settle: full or partial capture
+// of an Authorized charge; Captured becomes Settled at the next cut-off.
+func (s *Simulator) settleCharge(r *http.Request) (any, error) {
+	var req struct {
+		Amount field `json:"amount"`
+		Type   field `json:"type"`
+	}
+	if err := decode(r, &req); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.chargeByID(r.PathValue("id"))
+	if err != nil {
+		return nil, err
+	}
+	if req.Type.str() == "" {
+		return nil, errMandatory
+	}
+	amount, err := amountOf(req.Amount, c.currency)
+	if err != nil {
+		return nil, err
+	}
+	typ := strings.ToLower(req.Type.str())
+	if typ != "full" && typ != "partial" {
+		return nil, errInvalidParam
+	}
+	if c.status != statusSuccess || c.state != stateAuthorized {
+		return nil, errSettleState
+	}
+	switch {
+	case amount > c.amount:
+		return nil, errAmountExceed
+	case typ == "full" && amount != c.amount:
+		return nil, errInvalidParam
+	}
+	now := s.now()
+	c.state, c.settled, c.settleDue = stateCaptured, amount, s.settleAt(now)
+	s.log.Info("kpay sandbox: charge captured", "charge", c.id, "type", typ)
+	return c.cardObject(), nil
+}
+
+// refundCharge is POST /card/v2/charge/{id}/refund.
+func (s *Simulator) refundCharge(r *http.Request) (any, error) {
+	var req struct {
+		Reason          field `json:"reason"`
+		Amount          field `json:"amount"`
+		TransactionDate field `json:"transaction_date"`
+	}
+	if err := decode(r, &req); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.chargeByID(r.PathValue("id"))
+	if err != nil {
+		return nil, err
+	}
+	if req.Reason.str() == "" {
+		return nil, errMandatory
+	}
+	amount, err := amountOf(req.Amount, c.currency)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if err := checkDate(c, req.TransactionDate.str(), now, errRefundRange); err != nil {
+		return nil, err
+	}
+	if c.kind == kindAlipay {
+		return nil, errRefundNotAllow
+	}
+	if c.status != statusSuccess || c.state != stateSettled && c.state != statePartialRefund && c.state != stateRefundSent {
+		return nil, errRefundState
+	}
+	remaining := c.settled - c.refunded()
+	if c.smartpayID != "" || c.ipanMode != "" { // SmartPay (§9.3.6)
+		full := len(c.refunds) == 0 && amount == c.settled
+		switch {
+		case c.ipanMode == "01", c.ipanMode == "02" && full:
+			return nil, errPermission
+		case !full && len(c.refunds) > 0:
+			return nil, errPartialRefund
+		}
+	}
+	if amount > remaining {
+		return nil, errRefundExceed
+	}
+	rf := &refund{id: newID("refd"), amount: amount, at: now}
+	c.refunds = append(c.refunds, rf)
+	c.state, c.refundDue = stateRefundSent, s.settleAt(now)
+	s.log.Info("kpay sandbox: charge refunded", "charge", c.id, "refund", rf.id)
+	j := c.cardObject()
+	j.RefundID, j.Reason = rf.id, raw("null")
+	return j, nil
+}
