@@ -51,6 +51,15 @@ var notFoundCodes = map[string]bool{
 
 // isNotFound reports whether err says K-Pay has no such charge: HTTP 404, or one of the
 // "does not exist" codes of spec §9.3.
+// apiErrorCode is the lower-cased K-Pay error code of err, or "".
+func apiErrorCode(err error) string {
+	var e *apiError
+	if !errors.As(err, &e) {
+		return ""
+	}
+	return strings.ToLower(e.code)
+}
+
 func isNotFound(err error) bool {
 	var e *apiError
 	if !errors.As(err, &e) {

@@ -27,7 +27,7 @@
 //   - Card button (Embed, no API call). Attributes, in the seed samples' order: data-apikey,
 //     data-amount (the currency's decimals: "74.00", JPY "1500"), data-currency (not for DCC,
 //     whose table has none: DCC is priced in THB and card is supported in THB only then),
-//     data-payment-methods "card", data-name (ShopName cut to 15 characters, omitted when
+//     data-payment-methods "card", data-name (ShopName cut to 15 characters at a word boundary, omitted when
 //     empty), data-mid (DCCMID in DCC mode), then for SmartpayID both spellings
 //     data-smartpay-id and data-smartpayid [7], for the Installment Plan data-plan-id,
 //     data-ipan-mode, data-product-type, data-supplier-no, data-model-no, and data-term only

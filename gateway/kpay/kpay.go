@@ -465,6 +465,15 @@ func (g *Gateway) inquireQR(ctx context.Context, a gateway.Attempt) (gateway.Res
 	op := "inquiry QR " + a.PaymentID
 	raw, err := g.call(ctx, http.MethodGet, "/qr/v2/qr/"+a.PaymentID, nil, op)
 	if err != nil {
+		// K-Pay answers an unpaid QR that can no longer be paid with an error (spec §9.2).
+		switch apiErrorCode(err) {
+		case "qr_expired":
+			return gateway.Result{Status: gateway.StatusExpired, Reason: gateway.ReasonExpired, PaymentID: a.PaymentID,
+				GatewayCode: "qr_expired", GatewayMessage: "the QR expired unpaid"}, nil
+		case "qr_cancelled":
+			return gateway.Result{Status: gateway.StatusCancelled, Reason: gateway.ReasonCancelled, PaymentID: a.PaymentID,
+				GatewayCode: "qr_cancelled", GatewayMessage: "the QR was cancelled unpaid"}, nil
+		}
 		if isNotFound(err) {
 			return g.notYet(a, "the QR is not paid yet"), nil
 		}
@@ -596,9 +605,18 @@ func absoluteURL(u string) (string, bool) {
 	return u, true
 }
 
-// shopName is data-name: at most 15 characters (spec §2.2 Varchar(15)).
+// shopName is data-name: at most 15 characters (spec §2.2 Varchar(15)), cut at a word boundary
+// when there is one ("Bawaba Demo Shop" → "Bawaba Demo"), so K-Pay's form shows no broken word.
 func shopName(s string) string {
-	return clipTo(strings.TrimSpace(s), 15)
+	s = strings.TrimSpace(s)
+	clipped := clipTo(s, 15)
+	if clipped == s {
+		return s
+	}
+	if i := strings.LastIndex(clipped, " "); i > 0 {
+		return strings.TrimSpace(clipped[:i])
+	}
+	return clipped
 }
 
 // description is Create Charge/Order's mandatory description (String(255)).

@@ -77,15 +77,15 @@ func TestEmbedAttributes(t *testing.T) {
 	}{
 		{"full MCC", nil, money.MustParse("74.00", "THB"), []gateway.Field{
 			{Name: "data-apikey", Value: testPublic}, {Name: "data-amount", Value: "74.00"}, {Name: "data-currency", Value: "THB"},
-			{Name: "data-payment-methods", Value: "card"}, {Name: "data-name", Value: "Bawaba Test Sho"}, {Name: "data-mid", Value: testMID},
+			{Name: "data-payment-methods", Value: "card"}, {Name: "data-name", Value: "Bawaba Test"}, {Name: "data-mid", Value: testMID},
 		}},
 		{"full MCC in JPY", func(c *Config) { c.CardCurrencies = []string{"JPY"} }, money.MustParse("1500", "JPY"), []gateway.Field{
 			{Name: "data-apikey", Value: testPublic}, {Name: "data-amount", Value: "1500"}, {Name: "data-currency", Value: "JPY"},
-			{Name: "data-payment-methods", Value: "card"}, {Name: "data-name", Value: "Bawaba Test Sho"}, {Name: "data-mid", Value: testMID},
+			{Name: "data-payment-methods", Value: "card"}, {Name: "data-name", Value: "Bawaba Test"}, {Name: "data-mid", Value: testMID},
 		}},
 		{"full DCC: DCC MID, no data-currency", func(c *Config) { c.CardMode = CardModeDCC }, money.MustParse("1.00", "THB"), []gateway.Field{
 			{Name: "data-apikey", Value: testPublic}, {Name: "data-amount", Value: "1.00"},
-			{Name: "data-payment-methods", Value: "card"}, {Name: "data-name", Value: "Bawaba Test Sho"}, {Name: "data-mid", Value: testDCCMID},
+			{Name: "data-payment-methods", Value: "card"}, {Name: "data-name", Value: "Bawaba Test"}, {Name: "data-mid", Value: testDCCMID},
 		}},
 		{"SmartpayID, one term", func(c *Config) {
 			c.CardMode = CardModeSmartPayID
@@ -101,13 +101,13 @@ func TestEmbedAttributes(t *testing.T) {
 		{"SmartpayID, several terms: no data-term", func(c *Config) { c.CardMode = CardModeSmartPayID; c.SmartPayID = "0001"; c.Terms = []int{3, 4, 6, 10} },
 			money.MustParse("1000.50", "THB"), []gateway.Field{
 				{Name: "data-apikey", Value: testPublic}, {Name: "data-amount", Value: "1000.50"}, {Name: "data-currency", Value: "THB"},
-				{Name: "data-payment-methods", Value: "card"}, {Name: "data-name", Value: "Bawaba Test Sho"}, {Name: "data-mid", Value: testMID},
+				{Name: "data-payment-methods", Value: "card"}, {Name: "data-name", Value: "Bawaba Test"}, {Name: "data-mid", Value: testMID},
 				{Name: "data-smartpay-id", Value: "0001"}, {Name: "data-smartpayid", Value: "0001"},
 			}},
 		{"installment plan", func(c *Config) { c.CardMode = CardModeInstallmentPlan; c.Plan = plan; c.Terms = []int{10} },
 			money.MustParse("1.00", "THB"), []gateway.Field{
 				{Name: "data-apikey", Value: testPublic}, {Name: "data-amount", Value: "1.00"}, {Name: "data-currency", Value: "THB"},
-				{Name: "data-payment-methods", Value: "card"}, {Name: "data-name", Value: "Bawaba Test Sho"}, {Name: "data-mid", Value: testMID},
+				{Name: "data-payment-methods", Value: "card"}, {Name: "data-name", Value: "Bawaba Test"}, {Name: "data-mid", Value: testMID},
 				{Name: "data-plan-id", Value: "999"}, {Name: "data-ipan-mode", Value: "03"}, {Name: "data-product-type", Value: "003"},
 				{Name: "data-supplier-no", Value: "99903"}, {Name: "data-model-no", Value: "123456"}, {Name: "data-term", Value: "10"},
 			}},
@@ -523,7 +523,7 @@ func TestStartQR(t *testing.T) {
 			e := st.Action.Embed
 			want := []gateway.Field{
 				{Name: "data-apikey", Value: testPublic}, {Name: "data-amount", Value: "200.50"}, {Name: "data-payment-methods", Value: source},
-				{Name: "data-order-id", Value: testOrderID}, {Name: "data-name", Value: "Bawaba Test Sho"},
+				{Name: "data-order-id", Value: testOrderID}, {Name: "data-name", Value: "Bawaba Test"},
 			}
 			if !reflect.DeepEqual(e.Attributes, want) {
 				t.Errorf("attributes\n got %v\nwant %v", e.Attributes, want)

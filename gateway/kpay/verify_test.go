@@ -246,6 +246,16 @@ func TestReturnQR(t *testing.T) {
 			t.Errorf("status %s err %v", r.Status, err)
 		}
 	})
+	for code, want := range map[string]gateway.Status{"qr_expired": gateway.StatusExpired, "qr_cancelled": gateway.StatusCancelled} {
+		t.Run("K-Pay answers the error "+code, func(t *testing.T) {
+			f := newFake(t)
+			f.on("GET", "/qr/v2/qr/"+testOrderID, http.StatusBadRequest, `{"object":"error","code":"`+code+`","message":"QR can no longer be paid"}`)
+			r, err := f.gateway().Return(context.Background(), qrAttempt(), forged)
+			if err != nil || r.Status != want {
+				t.Errorf("status %s err %v, want %s", r.Status, err, want)
+			}
+		})
+	}
 	t.Run("K-Pay answers with the unpaid order itself", func(t *testing.T) {
 		f := newFake(t)
 		f.on("GET", "/qr/v2/qr/"+testOrderID, http.StatusOK, `{"id":"`+testOrderID+`","object":"order","amount":200.5,"currency":"THB","status":"success","livemode":false}`)
