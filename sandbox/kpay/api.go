@@ -52,7 +52,6 @@ var (
 	errDuplicate       = apiError{400, "duplicate_request", "This request is duplicated. (EMDR)"}
 	errSourceOfFund    = apiError{400, "sof_is_empty", "don't have any source of fund support for this merchant"}
 	errOrderNotFound   = apiError{404, "invalid_order_id", "Order ID cannot found in system"}
-	errOrderUsed       = apiError{400, "order_id_is_already_used", "Order ID was already used"}
 	errNoTransaction   = apiError{404, "no_transaction_found", "Transaction does not exist in the system"}
 	errCustomerInvalid = apiError{404, "customer_invalid", "Customer ID is invalid or does not exist"}
 	errCardInvalid     = apiError{404, "card_invalid", "Card ID does not exist or invalid"}

@@ -239,7 +239,7 @@ var catalog = map[string]map[string]string{
 		"upi_cvn_hint":    "الأرقام الثلاثة على ظهر البطاقة.",
 		"upi_pin":         "الرقم السري (PIN)",
 		"upi_sms":         "رمز التحقق عبر الرسائل القصيرة",
-		"upi_sms_hint":    "لبطاقات UnionPay International ‏(UPI) فقط.",
+		"upi_sms_hint":    "لبطاقات UnionPay International \u200f(UPI) فقط.",
 		"upi_note":        "بطاقات تجريبية: 6210947764000027 (TPN، 10/30، CVN2 456)؛ 6250947000000014 (UPI، 12/33، CVN2 123، الرمز 111111 أو 123456). الرقم السري 111111.",
 		"err_upi_card":    "أدخل رقم البطاقة (من 16 إلى 19 رقمًا).",
 		"err_upi_expiry":  "أدخل تاريخ الانتهاء بالصيغة شهر/سنة (MM/YY).",
