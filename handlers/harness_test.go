@@ -41,7 +41,7 @@ const testReturnSecret = "test-return-secret"
 // SQLite, the Tap connector talking over real HTTP to the Tap simulator mounted under
 // /sandbox/tap of the same fiber app, served on a 127.0.0.1 listener.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	base   string // http://127.0.0.1:PORT
 	db     *store.SQLite
 	svc    *order.Service
@@ -106,7 +106,7 @@ func testLogger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }
 
-func newEnv(t *testing.T, opts ...envOption) *env {
+func newEnv(t testing.TB, opts ...envOption) *env {
 	t.Helper()
 	var cfg envConfig
 	for _, o := range opts {
@@ -198,7 +198,7 @@ type response struct {
 func (r *response) text() string { return string(r.body) }
 
 // location is the Location header resolved against the request URL.
-func (r *response) location(t *testing.T) string {
+func (r *response) location(t testing.TB) string {
 	t.Helper()
 	loc, err := r.Location()
 	if err != nil {
@@ -334,7 +334,7 @@ func (e *env) postForm(c *http.Client, target string, form url.Values) *response
 }
 
 // expectStatus fails the test when res does not have the status.
-func expectStatus(t *testing.T, res *response, want int) {
+func expectStatus(t testing.TB, res *response, want int) {
 	t.Helper()
 	if res.StatusCode != want {
 		t.Fatalf("%s %s: status %d, want %d; body: %s", res.Request.Method, res.Request.URL, res.StatusCode, want, clip(res.body))
@@ -342,7 +342,7 @@ func expectStatus(t *testing.T, res *response, want int) {
 }
 
 // expectRedirect checks for a 303 and returns the resolved Location.
-func expectRedirect(t *testing.T, res *response) string {
+func expectRedirect(t testing.TB, res *response) string {
 	t.Helper()
 	expectStatus(t, res, http.StatusSeeOther)
 	return res.location(t)
@@ -352,7 +352,7 @@ var inputRE = regexp.MustCompile(`<input[^>]*>`)
 var attrRE = regexp.MustCompile(`([a-zA-Z_:-]+)="([^"]*)"`)
 
 // inputValue returns the value of the <input name=name> in page, or fails.
-func inputValue(t *testing.T, page []byte, name string) string {
+func inputValue(t testing.TB, page []byte, name string) string {
 	t.Helper()
 	for _, tag := range inputRE.FindAll(page, -1) {
 		attrs := map[string]string{}
@@ -370,7 +370,7 @@ func inputValue(t *testing.T, page []byte, name string) string {
 var orderStatusRE = regexp.MustCompile(`<[^>]*data-testid="order-status"[^>]*>`)
 
 // shopperStatus returns the data-status of the result page's order-status element.
-func shopperStatus(t *testing.T, page []byte) string {
+func shopperStatus(t testing.TB, page []byte) string {
 	t.Helper()
 	tag := orderStatusRE.Find(page)
 	if tag == nil {
@@ -384,7 +384,7 @@ func shopperStatus(t *testing.T, page []byte) string {
 }
 
 // hrefOf returns the (unescaped) href of the first element with data-testid=testid.
-func hrefOf(t *testing.T, page []byte, testid string) string {
+func hrefOf(t testing.TB, page []byte, testid string) string {
 	t.Helper()
 	re := regexp.MustCompile(`<a[^>]*data-testid="` + regexp.QuoteMeta(testid) + `"[^>]*>`)
 	tag := re.Find(page)
@@ -460,7 +460,7 @@ var rawKeyRE = regexp.MustCompile(`>\s*((?:a11y|sandbox|footer|summary|time|pay|
 
 // noRawKeys fails when a page shows a message key instead of its text (i18n.T shows the key
 // when it is missing).
-func noRawKeys(t *testing.T, page []byte) {
+func noRawKeys(t testing.TB, page []byte) {
 	t.Helper()
 	if m := rawKeyRE.FindSubmatch(page); m != nil {
 		t.Errorf("the page shows the raw message key %q", m[1])
