@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
@@ -130,6 +132,43 @@ func TestClick(t *testing.T) {
 				if len(atts) != 1 || atts[0]["gateway"] != "click" || atts[0]["status"] != "paid" {
 					t.Fatalf("attempts = %v, want one paid through click", atts)
 				}
+			}
+		})
+	}
+}
+
+// A return whose query claims success never marks an order paid, whichever KNET route.
+func TestForgedReturnsOfEveryKNETRoute(t *testing.T) {
+	cases := []struct {
+		name, method, query string
+		env                 []string
+		page                string // a testid of the gateway's page, to know the attempt started
+	}{
+		{"adyen", "knet", "redirectResult=Zm9yZ2Vk", []string{"CHECKOUT_KNET_GATEWAY=adyen"}, "adyen-knet-card"},
+		{"knet", "knet", "result=CAPTURED&trackid=%s", []string{"CHECKOUT_KNET_GATEWAY=knet"}, "knet-card"},
+		{"click", "click", "message=success&message_type=success&indicator_status=forged", nil, "click-method-knet"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := startServer(t, append([]string{"CHECKOUT_TICK=200ms"}, tc.env...)...)
+			o := kwdOrder(t, s, nil)
+			page := newPage(t, "en")
+			toGateway(t, page, o["checkout_url"].(string), "en", tc.method, false)
+			must(t, expect.Locator(page.Locator("[data-testid="+tc.page+"]")).ToBeVisible())
+			att := attemptsOf(apiOrder(t, s, o["id"].(string)))[0]
+			q := tc.query
+			if strings.Contains(q, "%s") {
+				q = fmt.Sprintf(q, strings.TrimPrefix(att["id"].(string), "att_"))
+			}
+			_, err := page.Goto(s.BaseURL + "/return/" + tc.name + "/" + att["id"].(string) + "?" + q)
+			must(t, err)
+			if got := apiOrder(t, s, o["id"].(string))["status"]; got == "paid" {
+				t.Fatalf("a forged %s return marked the order paid", tc.name)
+			}
+			st, err := page.Locator("[data-testid=order-status]").GetAttribute("data-status")
+			must(t, err)
+			if st == "paid" {
+				t.Fatalf("the page says paid after a forged %s return", tc.name)
 			}
 		})
 	}

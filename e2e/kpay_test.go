@@ -365,3 +365,33 @@ func TestKPayTokenReplay(t *testing.T) {
 		t.Fatal("a token made for another order paid this one")
 	}
 }
+
+// A forged Callback URL return (status=true) before the shopper passed 3-D Secure leaves the
+// order unpaid, and a token posted after the order expired charges nothing.
+func TestKPayForgedCallbackAndExpiredOrder(t *testing.T) {
+	s := kpayShop(t)
+	o := thbOrder(t, s, nil)
+	page := newPage(t, "en")
+	f := toKPayCardForm(t, page, o["checkout_url"].(string), "en", false)
+	kpayCard(t, f, "5404888000072727") // 3-D Secure
+	must(t, f.Locator("[data-testid=kpay-submit]").Click())
+	must(t, expect.Locator(page.Locator("[data-testid=kpay-otp-request]")).ToBeVisible())
+	att := attemptsOf(apiOrder(t, s, o["id"].(string)))[0]
+	_, err := page.Goto(s.BaseURL + "/return/kpay?objectId=" + att["payment_id"].(string) + "&status=true")
+	must(t, err)
+	status(t, page, "pending")
+	if got := apiOrder(t, s, o["id"].(string))["status"]; got == "paid" {
+		t.Fatal("a forged callback marked the order paid")
+	}
+
+	o2 := thbOrder(t, s, map[string]any{"reference": "e2e-expired"})
+	page2 := newPage(t, "en")
+	f2 := toKPayCardForm(t, page2, o2["checkout_url"].(string), "en", false)
+	kpayCard(t, f2, "4024007134786226")
+	expireNow(t, s, o2["id"].(string))
+	must(t, f2.Locator("[data-testid=kpay-submit]").Click())
+	status(t, page2, "expired")
+	if n := len(attemptsOf(apiOrder(t, s, o2["id"].(string)))); n != 0 {
+		t.Fatalf("a token posted after expiry made %d attempts, want 0", n)
+	}
+}
