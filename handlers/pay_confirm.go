@@ -71,16 +71,52 @@ func confirmPay(d Deps) fiber.Handler {
 		switch act.Kind {
 		case gateway.ActionRedirect:
 			return s.redirect(c, act.URL)
-		case gateway.ActionPostForm:
+		case gateway.ActionPostForm, gateway.ActionEmbed:
+			// Post/Redirect/Get: a reload or the back button shows the page again, never
+			// re-posts the confirmation.
+			return s.redirect(c, attemptPath(id, att.ID))
+		}
+		return s.redirect(c, resultPath(id))
+	}
+}
+
+func attemptPath(orderID, attemptID string) string {
+	return "/pay/" + orderID + "/attempt/" + attemptID
+}
+
+// attemptShow is GET /pay/{id}/attempt/{attempt}: the page that hands a started attempt to
+// its gateway when that is not a plain redirect — an auto-submitting form, or the gateway's
+// script in our own form (K-Pay's QR). Once the attempt is no longer pending, the result.
+func attemptShow(d Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		s := d.Shopper
+		id := c.Params("id")
+		o, err := d.Orders.Get(c.UserContext(), id)
+		if err != nil {
+			return shopperOrderError(c, err)
+		}
+		var att *order.Attempt
+		for i := range o.Attempts {
+			if o.Attempts[i].ID == c.Params("attempt") {
+				att = &o.Attempts[i]
+			}
+		}
+		if att == nil {
+			return fiber.ErrNotFound
+		}
+		act := att.Action
+		if att.Status != gateway.StatusPending || !o.Status.Payable() || o.Expired(d.Orders.Now()) {
+			return s.redirect(c, resultPath(id))
+		}
+		l := s.lang(c, o.Locale)
+		switch {
+		case act.Kind == gateway.ActionPostForm:
 			fields := make([][2]string, len(act.Fields))
 			for i, f := range act.Fields {
 				fields[i] = [2]string{f.Name, f.Value}
 			}
 			return s.render(c, fiber.StatusOK, views.PostFormPage(s.page(c, l, "go.title"), act.URL, fields))
-		case gateway.ActionEmbed:
-			if act.Embed == nil {
-				break
-			}
+		case act.Kind == gateway.ActionEmbed && act.Embed != nil:
 			m := methodOption(l, att.Method)
 			sum := summarize(l, &o, d.Orders.Now())
 			sentence := l.T("confirm.sentence", "amount", sum.Total, "merchant", s.cfg.MerchantName, "method", m.Label)

@@ -16,6 +16,7 @@ func mountShopper(app *fiber.App, d Deps) {
 	app.Get("/pay/:id", payShow(d))
 	app.Get("/pay/:id/confirm", confirmShow(d))
 	app.Post("/pay/:id/confirm", confirmPay(d))
+	app.Get("/pay/:id/attempt/:attempt", attemptShow(d))
 	app.Get("/pay/:id/result", resultShow(d))
 	app.Get("/pay/:id/status", statusJSON(d))
 	app.Get("/return/:gateway", gatewayReturn(d))
