@@ -694,7 +694,7 @@ func (s *Service) apply(ctx context.Context, attemptID string, res gateway.Resul
 				a.NextCheckAt = time.Time{}
 			} else {
 				a.Checks++
-				a.NextCheckAt = now.Add(s.backoff(a.Checks))
+				a.NextCheckAt = s.nextCheck(a, now)
 			}
 			fillIDs(a, &res)
 			a.UpdatedAt = now
@@ -723,7 +723,7 @@ func (s *Service) apply(ctx context.Context, attemptID string, res gateway.Resul
 			a.FinishedAt, a.NextCheckAt = now, time.Time{}
 		} else {
 			a.Checks++
-			a.NextCheckAt = now.Add(s.backoff(a.Checks))
+			a.NextCheckAt = s.nextCheck(a, now)
 		}
 		if p.FlagReview {
 			a.NeedsReview, o.NeedsReview = true, true
@@ -830,6 +830,18 @@ func fillIDs(a *Attempt, r *gateway.Result) {
 	set(&a.TrackID, r.TrackID)
 }
 
+// checkFor is how long the reconciler keeps asking about an attempt that stays pending or
+// unknown; after it the attempt is left to a person (its timeline shows every check).
+const checkFor = 7 * 24 * time.Hour
+
+// nextCheck is when the reconciler asks about a next, or zero when it stops asking.
+func (s *Service) nextCheck(a *Attempt, now time.Time) time.Time {
+	if !a.CreatedAt.IsZero() && now.Sub(a.CreatedAt) > checkFor {
+		return time.Time{}
+	}
+	return now.Add(s.backoff(a.Checks))
+}
+
 // backoff is the wait before the reconciler's next check after checks checks: FirstCheck,
 // doubling, capped at an hour.
 func (s *Service) backoff(checks int) time.Duration {
@@ -850,7 +862,7 @@ func (s *Service) scheduleNextCheck(ctx context.Context, attemptID string) error
 			return nil
 		}
 		att.Checks++
-		att.NextCheckAt = s.now().UTC().Add(s.backoff(att.Checks))
+		att.NextCheckAt = s.nextCheck(&att, s.now().UTC())
 		return tx.UpdateAttempt(&att)
 	})
 }

@@ -542,3 +542,30 @@ func TestReturnWebhookAndCheckApplyTheGatewaysVerifiedResult(t *testing.T) {
 		})
 	}
 }
+
+// The reconciler backs off and, after a week of a payment that never settles, stops asking.
+func TestReconcilerBacksOffThenStops(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	_, a := e.startPending(t)
+	e.gw.result = gateway.Result{Status: gateway.StatusPending}
+	prev := time.Duration(0)
+	for i := 0; i < 4; i++ {
+		if _, err := e.svc.Check(ctx, a.ID); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := e.st.Attempt(ctx, a.ID)
+		wait := got.NextCheckAt.Sub(e.clk.Now())
+		if wait <= prev {
+			t.Fatalf("check %d: next in %s, want more than %s", i, wait, prev)
+		}
+		prev = wait
+	}
+	e.clk.Advance(8 * 24 * time.Hour)
+	if _, err := e.svc.Check(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := e.st.Attempt(ctx, a.ID); !got.NextCheckAt.IsZero() {
+		t.Fatalf("after a week the next check is %s, want none", got.NextCheckAt)
+	}
+}
