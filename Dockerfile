@@ -28,4 +28,6 @@ VOLUME /data
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
   CMD wget -qO- http://127.0.0.1:8080/healthz >/dev/null || exit 1
-ENTRYPOINT ["/usr/local/bin/checkout", "serve"]
+# The subcommand is the CMD, so `docker run … checkout-image backup /data/backup.db` works too.
+ENTRYPOINT ["/usr/local/bin/checkout"]
+CMD ["serve"]
