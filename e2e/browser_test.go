@@ -153,6 +153,29 @@ func runAxe(page playwright.Page) ([]axeViolation, error) {
 	return vs, nil
 }
 
+// runAxeIn runs axe-core inside one frame of the page.
+func runAxeIn(f playwright.Frame) ([]axeViolation, error) {
+	if ok, _ := f.Evaluate("() => typeof window.axe === 'object'"); ok != true {
+		src, err := os.ReadFile(axeJSPath())
+		if err != nil {
+			return nil, err
+		}
+		if _, err := f.Evaluate(string(src) + "\n;0"); err != nil {
+			return nil, fmt.Errorf("injecting axe-core: %w", err)
+		}
+	}
+	res, err := f.Evaluate(`async () => JSON.stringify((await axe.run(document, {resultTypes: ['violations']})).violations)`)
+	if err != nil {
+		return nil, fmt.Errorf("axe.run: %w", err)
+	}
+	s, _ := res.(string)
+	var vs []axeViolation
+	if err := json.Unmarshal([]byte(s), &vs); err != nil {
+		return nil, fmt.Errorf("axe.run result: %w", err)
+	}
+	return vs, nil
+}
+
 func axeJSPath() string {
 	if p := os.Getenv("BAWABA_AXE_JS"); p != "" {
 		return p
@@ -175,6 +198,20 @@ func checkA11y(t *testing.T, page playwright.Page, name string) {
 	vs, err := runAxe(page)
 	if err != nil {
 		t.Fatalf("a11y %s: %v", name, err)
+	}
+	// The gateways' frames (the K-Payment form) are pages the shopper uses too: check them.
+	for _, f := range page.Frames() {
+		if f == page.MainFrame() || f.IsDetached() || !strings.HasPrefix(f.URL(), "http") {
+			continue
+		}
+		fvs, err := runAxeIn(f)
+		if err != nil && strings.Contains(err.Error(), "detached") {
+			continue // the frame went away while being checked (a form that submitted)
+		}
+		if err != nil {
+			t.Fatalf("a11y %s (frame %s): %v", name, f.URL(), err)
+		}
+		vs = append(vs, fvs...)
 	}
 	for _, v := range vs {
 		if v.Impact != "serious" && v.Impact != "critical" {
