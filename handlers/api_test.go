@@ -361,3 +361,24 @@ func TestIdempotencyReplay(t *testing.T) {
 		t.Errorf("%d orders replay-2, want 0", n)
 	}
 }
+
+// A known API path with the wrong method answers 405 with Allow; an unknown path 404.
+func TestAPIMethodNotAllowed(t *testing.T) {
+	e := newEnv(t)
+	o := e.createOrder("allow-1")
+	cases := []struct{ method, path, allow string }{
+		{"PUT", "/api/v1/orders", "GET, POST"},
+		{"DELETE", "/api/v1/orders/" + o.ID, "GET"},
+		{"GET", "/api/v1/orders/" + o.ID + "/cancel", "POST"},
+		{"GET", "/api/v1/orders/" + o.ID + "/refund", "POST"},
+	}
+	for _, tc := range cases {
+		res := e.api(tc.method, tc.path, "", nil)
+		if res.StatusCode != 405 || res.Header.Get("Allow") != tc.allow || res.Header.Get("Content-Type") != "application/problem+json" {
+			t.Errorf("%s %s: %d Allow=%q %s", tc.method, tc.path, res.StatusCode, res.Header.Get("Allow"), res.text())
+		}
+	}
+	if res := e.api("GET", "/api/v1/nothing", "", nil); res.StatusCode != 404 {
+		t.Errorf("unknown path: %d", res.StatusCode)
+	}
+}

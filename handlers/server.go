@@ -69,6 +69,10 @@ func New(d Deps) *fiber.App {
 	api.Post("/orders/:id/cancel", cancelOrder(d))
 	api.Post("/orders/:id/refund", refundOrder(d))
 	api.Use(func(c *fiber.Ctx) error {
+		if allow := apiAllow(c.Path()); allow != "" {
+			c.Set(fiber.HeaderAllow, allow)
+			return problem(c, fiber.StatusMethodNotAllowed, ProblemMethod, "Method not allowed", c.Method()+" "+c.Path()+": use "+allow)
+		}
 		return problem(c, fiber.StatusNotFound, ProblemNotFound, "Not found", "no such API route: "+c.Method()+" "+c.Path())
 	})
 
@@ -80,6 +84,22 @@ func New(d Deps) *fiber.App {
 	}
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app
+}
+
+// apiAllow returns the methods an API path takes, or "" when no route has that path.
+func apiAllow(path string) string {
+	rest, ok := strings.CutPrefix(strings.TrimSuffix(path, "/"), "/api/v1/orders")
+	switch {
+	case !ok:
+		return ""
+	case rest == "":
+		return "GET, POST"
+	case strings.Count(rest, "/") == 1:
+		return "GET"
+	case strings.Count(rest, "/") == 2 && (strings.HasSuffix(rest, "/cancel") || strings.HasSuffix(rest, "/refund")):
+		return "POST"
+	}
+	return ""
 }
 
 // securityHeaders sets the headers every response carries.
