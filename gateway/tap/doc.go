@@ -1,14 +1,15 @@
 // Package tap is the connector for KNET payments through Tap Payments' Charges API v2
-// (source "src_kw.knet", currency KWD only). It implements gateway.Gateway under the name "tap".
+// (source "src_kw.knet", currency KWD only). It implements gateway.Gateway under the name "tap",
+// and gateway.Refunder.
 //
 // It follows the research spec shared/spec/tap.md:
 //   - §1 endpoints and authentication: POST {BaseURL}/v2/charges to create a charge,
 //     GET {BaseURL}/v2/charges/{id} as the authoritative status check, Bearer secret key,
 //     charge ids validated with ^(chg|auth)_[A-Za-z0-9]{1,64}$ before they go into a URL,
-//     Tap's error body {"errors":[{code,description}]}.
+//     Tap's error body {"errors":[{code,description}]}; POST {BaseURL}/v2/refunds to refund.
 //   - §2–3 the create-charge request and response (redirect the shopper to transaction.url).
 //   - §4–5 the charge object and its status strings / response codes, mapped to the normalized
-//     statuses of gateways-summary.md §2.
+//     statuses of gateways-summary.md §2; §5's refund response codes for refunds.
 //   - §6 the webhook "hashstring" header (HMAC-SHA256 of the canonical x_id…x_created string,
 //     keyed with the secret API key), verified in constant time and then never trusted alone:
 //     the charge is always re-fetched with GET.
@@ -54,6 +55,38 @@
 //     key, which selects the mode).
 //   - Idempotency-Key. The attempt id is sent as Idempotency-Key on charge creation; Tap does
 //     not document honouring it, so it is best-effort only (every attempt is a fresh id).
+//   - Refunds (Refund). Refused with gateway.ErrRejected before any call when the attempt's
+//     PaymentID is not a charge id (^chg_[A-Za-z0-9]{1,64}$: an auth_ id is never refunded),
+//     the attempt id is empty, or the amount is not positive, not in the charge's currency
+//     (Attempt.Amount's) or more than the charge. The body is {charge_id, amount, currency,
+//     reason, reference{merchant}, metadata}: amount the JSON number literal with the
+//     currency's decimals (2.500), reason the fixed "requested_by_customer" (Tap's sample
+//     value; the merchant's own reason stays in our refund record), reference.merchant the
+//     attempt id, metadata udf1/udf2 the merchant's reference and order id as on the charge.
+//     post.url is NOT sent: Webhook handles charge objects only (a refund object, re_…, has
+//     no documented hashstring and would be refused as a malformed charge id), and the
+//     synchronous answer is what we act on. Idempotency-Key is attempt id + ":refund:" + 32
+//     random hex digits, fresh for every Refund call: the Refunder interface carries no
+//     refund id, and a key derived from attempt and amount would make Tap (if it honours the
+//     key) answer a second, legitimate refund of the same amount with the first one, so we
+//     would record money going back twice while it went back once. A fresh key never merges
+//     two refunds; it gives no dedup across calls, which is why every unclear outcome below
+//     tells the merchant to check Tap's dashboard before refunding again.
+//     The answer is read by status string and response code (§5); when both are present
+//     they must agree, otherwise the outcome counts as unknown. REFUNDED/000 → Result
+//     refunded with PaymentID (and TransactionID) = the refund id, OurReference =
+//     reference.merchant, Amount = the echoed amount; a REFUNDED answer without a refund id,
+//     for another charge_id, or echoing another amount or currency is an error wrapping
+//     ErrUnavailable instead. CANCELLED (CANCELED) 301, FAILED 401–403, DECLINED 501–504,
+//     RESTRICTED 601–602 → Result failed, nil error, GatewayMessage "Tap refund STATUS code
+//     message", Reason cancelled / gateway_error / declined / risk. PENDING 100 and
+//     IN_PROGRESS 200 → an error wrapping ErrUnavailable saying the refund is pending at Tap:
+//     the order service records any non-refunded outcome as a failed refund, and we never
+//     claim money went back when it has not; the merchant must follow it in Tap's dashboard.
+//     TIMEDOUT 701, UNKNOWN 801, anything unlisted, an unreadable 2xx answer, network errors,
+//     408/429/5xx → ErrUnavailable, also with the "check Tap's dashboard" warning, since
+//     Tap may have made the refund. 4xx (and a 2xx carrying only Tap's errors body) →
+//     ErrRejected with Tap's code and description.
 //   - Errors. Tap's 4xx answers wrap gateway.ErrRejected with Tap's code and description;
 //     network errors, 408, 429 and 5xx, and answers we cannot read, wrap
 //     gateway.ErrUnavailable. The secret key is never logged and never put in an error.

@@ -22,9 +22,10 @@ type recorded struct {
 	Body   []byte
 }
 
-// fakeTap is a minimal Tap Charges API written from shared/spec/tap.md §1–4: POST /v2/charges
+// fakeTap is a minimal Tap Charges API written from shared/spec/tap.md §1–5: POST /v2/charges
 // answers with a configured status and body; GET /v2/charges/{id} answers with the stored
-// charge or 404; a wrong Bearer key gets 401.
+// charge or 404; POST /v2/refunds answers with a refund object built from the request (see
+// serveRefund); a wrong Bearer key gets 401.
 type fakeTap struct {
 	t   *testing.T
 	srv *httptest.Server
@@ -36,6 +37,15 @@ type fakeTap struct {
 	getStatus    int // when non-zero, every GET answers this status with getBody
 	getBody      string
 	charges      map[string]string
+
+	// Refunds. refundHTTP/refundBody, when set, answer verbatim; otherwise the refund of a
+	// stored charge is answered with refundState and refundCode (default REFUNDED, 000).
+	refundHTTP   int
+	refundBody   string
+	refundState  string
+	refundCode   string
+	refundAmount string // when set, the amount literal echoed instead of the request's
+	refunds      int
 }
 
 func newFakeTap(t *testing.T) *fakeTap {
@@ -63,6 +73,8 @@ func (f *fakeTap) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	const prefix = "/sandbox/tap/v2/charges"
 	switch {
+	case r.Method == http.MethodPost && r.URL.Path == "/sandbox/tap/v2/refunds":
+		f.serveRefund(w, body)
 	case r.Method == http.MethodPost && r.URL.Path == prefix:
 		w.WriteHeader(f.createStatus)
 		io.WriteString(w, f.createBody)
@@ -188,4 +200,64 @@ func (c testCharge) JSON() string {
 	b.WriteString(`"activities":[{"id":"activity_1","object":"activity","created":1671563769240,"status":"INITIATED","currency":"KWD","amount":0.5,"remarks":"charge - created"}],`)
 	b.WriteString(`"auto_reversed":false}`)
 	return b.String()
+}
+
+// refundMessages are the refund response codes' messages (spec §5).
+var refundMessages = map[string]string{
+	"000": "Refunded", "100": "Pending", "200": "In Progress", "301": "Canceled",
+	"401": "Failed", "402": "Failed", "403": "Failed",
+	"501": "Declined", "502": "Declined", "503": "Declined", "504": "Declined",
+	"601": "Restricted", "602": "Restricted", "701": "Timed Out", "801": "Unknown",
+}
+
+// serveRefund answers POST /v2/refunds (spec §1): the body must be a JSON object with
+// charge_id, a numeric amount, currency and reference.merchant (400 otherwise); an unknown
+// charge is 404; else a refund object echoing the request. Called with f.mu held.
+func (f *fakeTap) serveRefund(w http.ResponseWriter, body []byte) {
+	if f.refundHTTP != 0 || f.refundBody != "" {
+		if f.refundHTTP != 0 {
+			w.WriteHeader(f.refundHTTP)
+		}
+		io.WriteString(w, f.refundBody)
+		return
+	}
+	var req struct {
+		ChargeID  string                    `json:"charge_id"`
+		Amount    json.Number               `json:"amount"`
+		Currency  string                    `json:"currency"`
+		Reason    string                    `json:"reason"`
+		Reference struct{ Merchant string } `json:"reference"`
+		Metadata  json.RawMessage           `json:"metadata"`
+	}
+	d := json.NewDecoder(strings.NewReader(string(body)))
+	d.UseNumber()
+	if err := d.Decode(&req); err != nil || req.ChargeID == "" || req.Amount == "" || req.Currency == "" || req.Reference.Merchant == "" {
+		w.WriteHeader(http.StatusBadRequest)
+		io.WriteString(w, `{"errors":[{"code":"1102","description":"Invalid refund request"}],"http_code":"400"}`)
+		return
+	}
+	if _, ok := f.charges[req.ChargeID]; !ok {
+		w.WriteHeader(http.StatusNotFound)
+		io.WriteString(w, `{"errors":[{"code":"1140","description":"Charge not found"}]}`)
+		return
+	}
+	f.refunds++
+	state, code := f.refundState, f.refundCode
+	if state == "" && code == "" {
+		state, code = "REFUNDED", "000"
+	}
+	amount := req.Amount.String()
+	if f.refundAmount != "" {
+		amount = f.refundAmount
+	}
+	if len(req.Metadata) == 0 {
+		req.Metadata = json.RawMessage(`{}`)
+	}
+	q := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+	fmt.Fprintf(w, `{"id":"re_TS0%dA1320231018Rf5607%04d","object":"refund","api_version":"V2","live_mode":false,`+
+		`"amount":%s,"currency":%s,"charge_id":%s,"created":1671563800000,"status":%s,`+
+		`"response":{"code":%s,"message":%s},"reason":%s,"reference":{"merchant":%s,"gateway":"202235421476999"},`+
+		`"metadata":%s}`,
+		f.refunds, f.refunds, amount, q(req.Currency), q(req.ChargeID), q(state), q(code), q(refundMessages[code]),
+		q(req.Reason), q(req.Reference.Merchant), req.Metadata)
 }
