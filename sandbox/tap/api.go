@@ -114,18 +114,27 @@ type createRequest struct {
 	} `json:"redirect"`
 }
 
-// decodeCreate reads one JSON object; amounts stay exact (UseNumber).
+// decodeCreate reads the create-charge body.
 func decodeCreate(w http.ResponseWriter, r *http.Request) (*createRequest, error) {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
-	dec.UseNumber()
 	var req createRequest
-	if err := dec.Decode(&req); err != nil {
+	if err := decodeJSON(w, r, &req); err != nil {
 		return nil, err
 	}
-	if dec.Decode(&struct{}{}) != io.EOF {
-		return nil, errors.New("trailing data after the JSON object")
-	}
 	return &req, nil
+}
+
+// decodeJSON reads exactly one JSON object (at most 1 MiB) into v; amounts
+// stay exact (UseNumber).
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.Decode(&struct{}{}) != io.EOF {
+		return errors.New("trailing data after the JSON object")
+	}
+	return nil
 }
 
 // validate checks the request like Tap would for src_kw.knet and returns the

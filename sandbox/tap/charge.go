@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"regexp"
 	"slices"
 	"strconv"
@@ -72,10 +73,11 @@ type charge struct {
 	Activities          []activity     `json:"activities"`
 	AutoReversed        bool           `json:"auto_reversed"`
 
-	amount  string    // exact amount with 3 decimals ("6.000"): signed and shown on the page
-	token   string    // opaque capability in transaction.url (chg=…)
-	lang    string    // hosted page default language, from the lang_code header
-	created time.Time // transaction.created as a time
+	amount   string    // exact amount with 3 decimals ("6.000"): signed and shown on the page
+	token    string    // opaque capability in transaction.url (chg=…)
+	lang     string    // hosted page default language, from the lang_code header
+	created  time.Time // transaction.created as a time
+	refunded int64     // sum of its refunds, in minor units (fils)
 }
 
 type transaction struct {
@@ -252,6 +254,10 @@ func (c *charge) signedFields() signedFields {
 	}
 }
 
+func (c *charge) hookPost() *postInfo         { return c.Post }
+func (c *charge) hookBody() []byte            { return c.render(http.MethodPost) }
+func (c *charge) hookName() (kind, id string) { return "charge", c.ID }
+
 // render returns the charge as JSON, with method set to the HTTP method that
 // produced this representation (as Tap does).
 func (c *charge) render(method string) []byte {
@@ -271,7 +277,10 @@ var amountText = regexp.MustCompile(`^([0-9]{1,15})(?:\.([0-9]+))?$`)
 // plain decimal digits (no sign, no exponent, at most 15 integer digits) and
 // returns it with exactly 3 decimals ("6.000"). It rejects zero and more than
 // 3 significant decimals. Money never goes through float64.
-func parseAmount(v any) (string, bool) {
+func parseAmount(v any) (string, bool) { return parseDecimal(v, kwdDecimals) }
+
+// parseDecimal is parseAmount for a currency with the given decimals.
+func parseDecimal(v any, decimals int) (string, bool) {
 	var text string
 	switch v := v.(type) {
 	case json.Number:
@@ -290,15 +299,21 @@ func parseAmount(v any) (string, bool) {
 		whole = "0"
 	}
 	frac := strings.TrimRight(m[2], "0")
-	if len(frac) > kwdDecimals || (whole == "0" && frac == "") {
+	if len(frac) > decimals || (whole == "0" && frac == "") {
 		return "", false
 	}
-	return whole + "." + frac + strings.Repeat("0", kwdDecimals-len(frac)), true
+	if decimals == 0 {
+		return whole, true
+	}
+	return whole + "." + frac + strings.Repeat("0", decimals-len(frac)), true
 }
 
 // jsonAmount is the amount as Tap's JSON carries it: a number without
 // trailing zeros ("0.500" → 0.5, "6.000" → 6), as in the seed.
 func jsonAmount(fixed string) json.Number {
+	if !strings.Contains(fixed, ".") {
+		return json.Number(fixed)
+	}
 	return json.Number(strings.TrimSuffix(strings.TrimRight(fixed, "0"), "."))
 }
 

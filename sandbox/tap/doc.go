@@ -1,7 +1,8 @@
-// Package tap simulates Tap Payments' Charges API v2 for KNET (source
-// src_kw.knet) offline, as an http.Handler mounted under Config.BasePath, for
-// Bawaba's sandbox mode. It follows shared/spec/tap.md and shares no code with
-// the Tap connector (gateway/tap): each checks the other.
+// Package tap simulates Tap Payments' Charges and Refunds API v2 for KNET
+// (source src_kw.knet) offline, as an http.Handler mounted under
+// Config.BasePath, for Bawaba's sandbox mode. It follows shared/spec/tap.md
+// and shares no code with the Tap connector (gateway/tap): each checks the
+// other.
 //
 // What it serves, beneath BasePath:
 //
@@ -13,6 +14,18 @@
 //     hosted page. Honours the lang_code (ar|en) and Idempotency-Key headers.
 //   - GET /v2/charges/{id} (spec §1, §4, §9.4): the same object, 404 for an
 //     unknown id, 400 for an id not matching ^(chg|auth)_[A-Za-z0-9]{1,64}$.
+//   - POST /v2/refunds (spec §1, §5): Bearer secret key; body {charge_id,
+//     amount, currency, reason, description, reference{merchant}, metadata,
+//     post{url}}. Refunds a CAPTURED charge at once and answers 200 with
+//     {id "re_…", object "refund", api_version "V2", live_mode false, amount
+//     (JSON number, as for charges), charge_id, created (epoch ms string),
+//     currency, status "REFUNDED", reference {merchant (echoed), gateway (15
+//     digits)}, response {code "000", message "Refunded"}, metadata,
+//     description, reason, post {attempt, status, url} when post.url was
+//     given}, in the field order of Tap's refund sample. Honours
+//     Idempotency-Key.
+//   - GET /v2/refunds/{id}: the same refund object, 404 for an unknown id,
+//     400 for an id not matching ^re_[A-Za-z0-9]{1,64}$.
 //   - GET and POST /knet/pay?chg=… (spec §8, §9.2, §9.3): a page looking like
 //     KNET's, Arabic (rtl) or English (ltr), without script or external
 //     assets. Cards 8888880000000001 and 8888880000000002 with expiry 09/2030
@@ -56,6 +69,43 @@
 //     reuses Tap's "Charges not found" code; the 400 codes (1100–1130) are
 //     invented in Tap's style, and every validation error is listed at once.
 //   - Amounts: at most 15 integer digits; no sign, no exponent.
+//
+// Refund decisions:
+//
+//   - reason is required (Tap's docs: "Refund amount, currency, reason and
+//     original Charge ID are required"); any non-blank text is accepted, not
+//     only duplicate|fraudulent|requested_by_customer, since Tap's own
+//     examples and plugin send free text.
+//   - Validation, 400 in Tap's error shape: first the body alone, every error
+//     listed (1100 body, 1125 metadata, 1130 charge_id, 1140 amount: > 0, at
+//     most the currency's decimals (3 for KWD, BHD, OMR, JOD, IQD, LYD, TND,
+//     else 2), a JSON number or string parsed exactly, 1141 currency not a
+//     3-letter code, 1142 reason, 1113 post.url); then against the charge:
+//     1249 "Charge not found", 1143 charge not CAPTURED (an expired INITIATED
+//     charge is ABANDONED first) and 1144 currency not the charge's (both
+//     listed together), then 1145 when the refunds would exceed the charge
+//     amount (the description says what is left, "4.500 KWD"). Sums are in
+//     integer fils, never float. GET errors: 1131 bad id, 1250 not found
+//     (404). All these codes but 1249 are invented.
+//   - Every refund is REFUNDED / 000 at once; Tap's other refund statuses
+//     (PENDING 100, IN_PROGRESS 200, …) are never emitted.
+//   - The charge is kept as it was, even fully refunded: status CAPTURED,
+//     amount, response and activities unchanged (Tap refunds are separate
+//     objects). A fully refunded charge refuses more refunds with 1145.
+//   - Idempotency-Key: a repeated key returns the refund created first,
+//     whatever the new body says, and refunds nothing more, even once the
+//     charge is fully refunded. Refund keys and charge keys are separate. A
+//     refused request does not bind its key.
+//   - No redirect object: a refund involves no browser.
+//   - Webhook: when post.url is given the refund JSON is POSTed there with the
+//     charge machinery (WebhookFirst, retries, post.attempt/status). Tap
+//     documents no signature for refunds; the simulator sends a hashstring
+//     header with the charge formula (spec §6) over the refund's fields:
+//     x_id refund id, x_amount with the currency's decimals ("0.500"),
+//     x_currency, x_gateway_reference reference.gateway, x_payment_reference
+//     "" (a refund has none), x_status "REFUNDED", x_created the refund's
+//     created. As for charges, receivers should re-fetch (GET
+//     /v2/refunds/{id}) rather than trust it.
 //
 // The secret key is never written to pages, URLs or logs.
 package tap

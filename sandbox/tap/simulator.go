@@ -32,7 +32,8 @@ const (
 	retryWindow      = 24 * time.Hour
 )
 
-// Simulator is the offline Tap Charges API v2 for KNET, an http.Handler.
+// Simulator is the offline Tap Charges and Refunds API v2 for KNET, an
+// http.Handler.
 type Simulator struct {
 	base      string
 	publicURL string
@@ -53,6 +54,9 @@ type Simulator struct {
 	charges map[string]*charge // by id
 	tokens  map[string]*charge // by hosted-page token
 	idem    map[string]*charge // by Idempotency-Key
+
+	refunds    map[string]*refund // by id
+	refundIdem map[string]*refund // by Idempotency-Key of POST /v2/refunds
 }
 
 // New returns a Simulator for cfg. Call Close when done.
@@ -69,6 +73,9 @@ func New(cfg Config) *Simulator {
 		charges:   map[string]*charge{},
 		tokens:    map[string]*charge{},
 		idem:      map[string]*charge{},
+
+		refunds:    map[string]*refund{},
+		refundIdem: map[string]*refund{},
 	}
 	if s.client == nil {
 		s.client = &http.Client{
@@ -90,6 +97,8 @@ func New(cfg Config) *Simulator {
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("POST "+s.base+"/v2/charges", s.createCharge)
 	s.mux.HandleFunc("GET "+s.base+"/v2/charges/{id}", s.retrieveCharge)
+	s.mux.HandleFunc("POST "+s.base+"/v2/refunds", s.createRefund)
+	s.mux.HandleFunc("GET "+s.base+"/v2/refunds/{id}", s.retrieveRefund)
 	s.mux.HandleFunc("GET "+s.base+"/knet/pay", s.showPage)
 	s.mux.HandleFunc("POST "+s.base+"/knet/pay", s.submitPage)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
@@ -98,7 +107,8 @@ func New(cfg Config) *Simulator {
 	return s
 }
 
-// ServeHTTP serves the Charges API and the hosted KNET page under BasePath.
+// ServeHTTP serves the Charges and Refunds APIs and the hosted KNET page under
+// BasePath.
 func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }

@@ -7,29 +7,49 @@ import (
 	"time"
 )
 
+// hookable is an object whose JSON the simulator POSTs to its post.url: a
+// charge that became final, or a refund. Every method but hookName is called
+// with s.mu held.
+type hookable interface {
+	hookPost() *postInfo        // delivery bookkeeping (post.attempt, post.status, post.url)
+	hookBody() []byte           // the JSON POSTed
+	signedFields() signedFields // the values signed in the hashstring header (spec §6)
+	hookName() (kind, id string)
+}
+
 // notify sends the webhook of a charge that just became final (spec §6,
-// §9.3a). With WebhookFirst the first attempt runs before it returns (so
-// before the browser is redirected); otherwise everything runs in the
-// background. Failed attempts are retried in the background until Close.
+// §9.3a).
 func (s *Simulator) notify(id string) {
+	s.mu.Lock()
+	c := s.charges[id]
+	s.mu.Unlock()
+	s.notifyHook(c)
+}
+
+// notifyHook sends h's webhook. With WebhookFirst the first attempt runs
+// before it returns (so before the browser is redirected, or the API call is
+// answered); otherwise everything runs in the background. Failed attempts are
+// retried in the background until Close.
+func (s *Simulator) notifyHook(h hookable) {
 	if s.hookFirst {
 		first := s.now()
-		if !s.deliver(id) {
-			s.spawn(func() { s.retry(id, first) })
+		if !s.deliver(h) {
+			s.spawn(func() { s.retry(h, first) })
 		}
 		return
 	}
 	s.spawn(func() {
 		first := s.now()
-		if !s.deliver(id) {
-			s.retry(id, first)
+		if !s.deliver(h) {
+			s.retry(h, first)
 		}
 	})
 }
 
 // retry re-delivers after RetryBase, doubling the delay up to 5 minutes,
 // until a 2xx, Close, or 24h after the first attempt.
-func (s *Simulator) retry(id string, first time.Time) {
+func (s *Simulator) retry(h hookable, first time.Time) {
+	kind, id := h.hookName()
 	delay := s.retryBase
 	for {
 		timer := time.NewTimer(delay)
@@ -41,12 +61,12 @@ func (s *Simulator) retry(id string, first time.Time) {
 		}
 		if s.now().Sub(first) >= retryWindow {
 			s.mu.Lock()
-			s.charges[id].Post.Status = "FAILED"
+			h.hookPost().Status = "FAILED"
 			s.mu.Unlock()
-			s.log.Warn("tap sandbox: webhook given up after 24h", "charge", id)
+			s.log.Warn("tap sandbox: webhook given up after 24h", kind, id)
 			return
 		}
-		if s.deliver(id) {
+		if s.deliver(h) {
 			return
 		}
 		delay = min(2*delay, maxRetryDelay)
@@ -55,36 +75,37 @@ func (s *Simulator) retry(id string, first time.Time) {
 
 // deliver makes one webhook attempt and reports whether it got a 2xx.
 // post.attempt counts the attempts, this one included.
-func (s *Simulator) deliver(id string) bool {
+func (s *Simulator) deliver(h hookable) bool {
+	kind, id := h.hookName()
 	s.mu.Lock()
-	c := s.charges[id]
-	c.Post.Attempt++
-	attempt, target := c.Post.Attempt, c.Post.URL
-	body := c.render(http.MethodPost)
-	sig := hashString(s.secret, c.signedFields())
+	post := h.hookPost()
+	post.Attempt++
+	attempt, target := post.Attempt, post.URL
+	body := h.hookBody()
+	sig := hashString(s.secret, h.signedFields())
 	s.mu.Unlock()
 
 	req, err := http.NewRequestWithContext(s.ctx, http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
-		s.log.Error("tap sandbox: webhook request", "charge", id, "err", err)
+		s.log.Error("tap sandbox: webhook request", kind, id, "err", err)
 		return false
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header["hashstring"] = []string{sig} // lower-case, as Tap sends it
 	resp, err := s.client.Do(req)
 	if err != nil {
-		s.log.Warn("tap sandbox: webhook failed", "charge", id, "attempt", attempt, "err", err)
+		s.log.Warn("tap sandbox: webhook failed", kind, id, "attempt", attempt, "err", err)
 		return false
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	_ = resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		s.log.Warn("tap sandbox: webhook refused", "charge", id, "attempt", attempt, "status", resp.StatusCode)
+		s.log.Warn("tap sandbox: webhook refused", kind, id, "attempt", attempt, "status", resp.StatusCode)
 		return false
 	}
 	s.mu.Lock()
-	c.Post.Status = "SUCCESS"
+	post.Status = "SUCCESS"
 	s.mu.Unlock()
-	s.log.Info("tap sandbox: webhook delivered", "charge", id, "attempt", attempt, "status", resp.StatusCode)
+	s.log.Info("tap sandbox: webhook delivered", kind, id, "attempt", attempt, "status", resp.StatusCode)
 	return true
 }
