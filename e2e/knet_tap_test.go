@@ -435,3 +435,25 @@ func TestDemoShopPaidInArabic(t *testing.T) {
 	must(t, err)
 	checkPage(t, page, "en", "demo")
 }
+
+// A KNET payment through Tap refunded in part, then in full, through the merchant API.
+func TestKNETViaTapRefunds(t *testing.T) {
+	s := shop(t)
+	o := kwdOrder(t, s, nil)
+	page := newPage(t, "en")
+	toKNET(t, page, o["checkout_url"].(string), "en", false)
+	fillKNET(t, page, "2030", false)
+	status(t, page, "paid")
+	id := o["id"].(string)
+	code, body := s.do(t, "POST", "/api/v1/orders/"+id+"/refund", s.APIKey, map[string]any{"amount": "2.500"})
+	if code != http.StatusCreated || !strings.Contains(string(body), `"status":"partially_refunded"`) {
+		t.Fatalf("partial refund: %d %s", code, body)
+	}
+	if code, body := s.do(t, "POST", "/api/v1/orders/"+id+"/refund", s.APIKey, map[string]any{"amount": "4.000"}); code != http.StatusUnprocessableEntity {
+		t.Fatalf("refund above what remains: %d %s", code, body)
+	}
+	code, body = s.do(t, "POST", "/api/v1/orders/"+id+"/refund", s.APIKey, nil)
+	if code != http.StatusCreated || !strings.Contains(string(body), `"status":"refunded"`) || !strings.Contains(string(body), `"refunded_amount":"6.000"`) {
+		t.Fatalf("refund of the rest: %d %s", code, body)
+	}
+}

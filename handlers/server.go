@@ -3,10 +3,13 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -80,7 +83,7 @@ func New(d Deps) *fiber.App {
 		mountShopper(app, d)
 	}
 	for prefix, h := range d.Simulators {
-		app.All(prefix+"/*", adaptor.HTTPHandler(h))
+		app.All(prefix+"/*", adaptor.HTTPHandler(detached(h)))
 	}
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app
@@ -100,6 +103,36 @@ func apiAllow(path string) string {
 		return "POST"
 	}
 	return ""
+}
+
+// detached hands h a request that owns its memory. fiber's adaptor builds the *http.Request
+// with strings that alias fasthttp's buffers (method, URL, headers, body), and fasthttp reuses
+// those buffers for the next request: a simulator that keeps a header value (an
+// Idempotency-Key in a map) would see it change under it. Found when a Tap refund came back as
+// the previous one.
+func detached(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, "unreadable body", http.StatusBadRequest)
+			return
+		}
+		r2 := r.Clone(r.Context())
+		r2.Method = strings.Clone(r.Method)
+		r2.Host = strings.Clone(r.Host)
+		r2.RequestURI = strings.Clone(r.RequestURI)
+		if u, err := url.Parse(strings.Clone(r.URL.String())); err == nil {
+			r2.URL = u
+		}
+		r2.Header = make(http.Header, len(r.Header))
+		for k, vs := range r.Header {
+			for _, v := range vs {
+				r2.Header.Add(strings.Clone(k), strings.Clone(v))
+			}
+		}
+		r2.Body = io.NopCloser(bytes.NewReader(body))
+		h.ServeHTTP(w, r2)
+	})
 }
 
 // securityHeaders sets the headers every response carries.

@@ -35,8 +35,8 @@ type Config struct {
 	// BaseURL is the Checkout API base including the version, e.g.
 	// "https://checkout-test.adyen.com/v71", the account's live
 	// "https://{prefix}-checkout-live.adyenpayments.com/checkout/v71", or the sandbox's
-	// "http://127.0.0.1:PORT/sandbox/adyen/v71". "/payments", "/payments/details" and
-	// "/payments/{pspReference}/refunds" are appended.
+	// "http://127.0.0.1:PORT/sandbox/adyen/v71". "/paymentMethods", "/payments",
+	// "/payments/details" and "/payments/{pspReference}/refunds" are appended.
 	BaseURL string
 	// APIKey is sent as X-API-Key. It is never logged nor put in an error.
 	APIKey string
@@ -83,6 +83,11 @@ type Gateway struct {
 	hmacKey  string
 	client   *http.Client
 	live     bool
+
+	// now is the clock of the /paymentMethods cache; New sets time.Now, tests replace it.
+	now func() time.Time
+	// knet caches positive /paymentMethods answers (KNET offered) per merchant account.
+	knet knetCache
 }
 
 var (
@@ -104,6 +109,7 @@ func New(cfg Config) *Gateway {
 		hmacKey:  strings.TrimSpace(cfg.HMACKey),
 		client:   c,
 		live:     cfg.Live,
+		now:      time.Now,
 	}
 }
 
@@ -115,12 +121,18 @@ func (g *Gateway) Supports(method, currency string) bool {
 	return method == gateway.MethodKNET && currency == "KWD"
 }
 
-// Start makes the /payments request for KNET and follows its action: a GET redirect becomes
-// an ActionRedirect, a POST redirect an ActionPostForm; a final resultCode without an action
-// is reported in Started.Result.
+// Start checks with /paymentMethods that KNET is offered to the merchant account (a positive
+// answer is cached for 10 minutes; see ensureKNET), then makes the /payments request for
+// KNET and follows its action: a GET redirect becomes an ActionRedirect, a POST redirect an
+// ActionPostForm; a final resultCode without an action is reported in Started.Result. When
+// KNET is not offered, Start returns an error wrapping gateway.ErrRejected and makes no
+// /payments request.
 func (g *Gateway) Start(ctx context.Context, a gateway.Attempt) (gateway.Started, error) {
 	body, err := g.buildPaymentRequest(a)
 	if err != nil {
+		return gateway.Started{}, err
+	}
+	if err := g.ensureKNET(ctx, a); err != nil {
 		return gateway.Started{}, err
 	}
 	raw, _, err := g.post(ctx, "/payments", a.ID, body, "payments")

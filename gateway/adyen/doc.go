@@ -5,12 +5,13 @@
 //
 // It follows the research spec shared/spec/adyen.md and its seed
 // shared/seeds/002_f2e80ca6116827fe.txt (Adyen's "KNET for API only" page):
-//   - §1 endpoints and authentication: POST {BaseURL}/payments, {BaseURL}/payments/details and
-//     {BaseURL}/payments/{pspReference}/refunds, where BaseURL includes the version
-//     (".../v71"); X-API-Key; JSON bodies; Adyen's error body {status, errorCode, message,
-//     errorType}.
+//   - §1 endpoints and authentication: POST {BaseURL}/paymentMethods, {BaseURL}/payments,
+//     {BaseURL}/payments/details and {BaseURL}/payments/{pspReference}/refunds, where BaseURL
+//     includes the version (".../v71"); X-API-Key; JSON bodies; Adyen's error body {status,
+//     errorCode, message, errorType}.
 //   - §2 amounts in minor units: KWD × 1000 through money.Amount.Minor(), read back with
 //     money.FromMinor. Never a float.
+//   - §3 /paymentMethods: KNET is offered for KW/KWD (checked before every /payments, cached).
 //   - §4 the /payments request for KNET and its redirect action (CheckoutRedirectAction).
 //   - §5 and the seed's table: the browser's redirectResult redeemed with /payments/details,
 //     and the resultCode mapping.
@@ -25,6 +26,26 @@
 //   - Reference. The attempt id (att_…, at most 80 characters) is the /payments reference,
 //     so webhooks' merchantReference is our attempt id. No merchantOrderReference or metadata
 //     is sent: the spec does not list them.
+//   - KNET availability. Before POST /payments, Start asks POST /paymentMethods with
+//     merchantAccount, countryCode "KW", amount (the attempt's, KWD minor units),
+//     shopperLocale (as for /payments; not in §3's sample, but a standard /paymentMethods
+//     field) and channel "Web", and goes on only when paymentMethods[] holds an entry whose
+//     type is exactly "knet" (storedPaymentMethods are not looked at). Otherwise Start returns
+//     an error wrapping gateway.ErrRejected ("KNET is not enabled on this Adyen merchant
+//     account") and makes no /payments call. The attempt is validated first, so an invalid
+//     attempt makes no call at all. No Idempotency-Key (the call changes nothing).
+//     Errors: network, 408, 429, 5xx and an answer that is not a JSON object with a
+//     paymentMethods array (absent or null reads as empty, hence "not enabled") →
+//     gateway.ErrUnavailable; other 4xx → gateway.ErrRejected, as for every call.
+//   - Availability cache. A positive answer is cached per merchant account for 10 minutes
+//     from the time the answer arrived (Gateway.knet, a mutex-guarded map; the clock is the
+//     unexported Gateway.now, time.Now from New, replaced by tests). An entry is valid while
+//     0 ≤ now − answer < 10 min, so a clock set back re-asks. A negative answer and errors are
+//     never cached, so enabling KNET in the Customer Area is seen at the next attempt, while
+//     disabling it is seen within 10 minutes (/payments then fails as Adyen answers it). The
+//     cache is not shared between Gateway values and is lost on restart; concurrent Starts
+//     that all miss may each ask (no single-flight: the answer is idempotent). The amount is
+//     not part of the key: Adyen's KNET has no per-amount availability in the spec.
 //   - Request fields. paymentMethod.type "knet", amount, reference, returnUrl (the attempt's
 //     ReturnURL; Adyen appends redirectResult), merchantAccount, countryCode "KW", channel
 //     "Web", shopperLocale "ar-KW" for Arabic and "en-US" otherwise ([GUESS] in §4).

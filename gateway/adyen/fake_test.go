@@ -26,8 +26,9 @@ type recorded struct {
 	Body   []byte
 }
 
-// fakeAdyen is a minimal Checkout API v71 written from shared/spec/adyen.md §1, §4, §5: POST
-// /payments answers a configured body; POST /payments/details redeems a known redirectResult
+// fakeAdyen is a minimal Checkout API v71 written from shared/spec/adyen.md §1, §3, §4, §5,
+// §9: POST /paymentMethods answers the spec's sample (KNET) for countryCode KW and KWD, no
+// method otherwise, or a configured status and body; POST /payments answers a configured body; POST /payments/details redeems a known redirectResult
 // (unknown → 422); POST /payments/{psp}/refunds answers a configured body; a wrong X-API-Key
 // gets 401 with Adyen's error body.
 type fakeAdyen struct {
@@ -36,6 +37,8 @@ type fakeAdyen struct {
 
 	mu            sync.Mutex
 	requests      []recorded
+	methodsStatus int // when non-zero, /paymentMethods answers this with methodsBody
+	methodsBody   string
 	paymentStatus int
 	paymentBody   string
 	details       map[string]string // redirectResult → /payments/details answer
@@ -81,6 +84,27 @@ func (f *fakeAdyen) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	path := strings.TrimPrefix(r.URL.Path, fakePrefix)
 	switch {
+	case path == "/paymentMethods":
+		if f.methodsStatus != 0 {
+			writeJSON(w, f.methodsStatus, f.methodsBody)
+			return
+		}
+		var req struct {
+			MerchantAccount string `json:"merchantAccount"`
+			CountryCode     string `json:"countryCode"`
+			Amount          struct {
+				Currency string `json:"currency"`
+			} `json:"amount"`
+		}
+		if json.Unmarshal(body, &req) != nil || req.MerchantAccount == "" {
+			writeJSON(w, http.StatusUnprocessableEntity, `{"status":422,"errorCode":"14_005","message":"Required field 'merchantAccount' is not provided.","errorType":"validation"}`)
+			return
+		}
+		if req.CountryCode == "KW" && req.Amount.Currency == "KWD" {
+			writeJSON(w, http.StatusOK, methodsKNET)
+			return
+		}
+		writeJSON(w, http.StatusOK, `{"paymentMethods":[]}`)
 	case path == "/payments":
 		writeJSON(w, f.paymentStatus, f.paymentBody)
 	case path == "/payments/details":
@@ -105,6 +129,29 @@ func (f *fakeAdyen) serve(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeJSON(w, http.StatusNotFound, `{"status":404,"errorCode":"000","message":"Not Found","errorType":"validation"}`)
 	}
+}
+
+// methodsKNET is the /paymentMethods answer of the spec's §9.
+const methodsKNET = `{"paymentMethods":[{"name":"KNET","type":"knet"}]}`
+
+// calls counts the requests to path (without fakePrefix).
+func (f *fakeAdyen) calls(path string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, r := range f.requests {
+		if r.Path == fakePrefix+path {
+			n++
+		}
+	}
+	return n
+}
+
+// setMethods makes /paymentMethods answer status and body (status 0: the spec's behaviour).
+func (f *fakeAdyen) setMethods(status int, body string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.methodsStatus, f.methodsBody = status, body
 }
 
 func (f *fakeAdyen) count() int {
