@@ -315,7 +315,7 @@ func (g *Gateway) refundResult(raw []byte, r *refund) gateway.Result {
 // sameRefundAmount checks the amount and currency Tap echoed, when it echoed them.
 func sameRefundAmount(r *refund, want money.Amount) error {
 	if r.Currency != "" && r.Currency != want.Currency().Code {
-		return fmt.Errorf("Tap refunded in %s, asked %s", clip(r.Currency), want.Currency().Code)
+		return fmt.Errorf("tap refunded in %s, asked %s", clip(r.Currency), want.Currency().Code)
 	}
 	if r.Amount == "" {
 		return nil
@@ -326,7 +326,7 @@ func sameRefundAmount(r *refund, want money.Amount) error {
 	}
 	got, ok := chargeAmount(r.Amount.String(), cur)
 	if !ok || !got.Equal(want) {
-		return fmt.Errorf("Tap refunded %s, asked %s", clip(r.Amount.String()), want.String())
+		return fmt.Errorf("tap refunded %s, asked %s", clip(r.Amount.String()), want.String())
 	}
 	return nil
 }

@@ -241,9 +241,9 @@ func TestRefundErrors(t *testing.T) {
 			want: gateway.ErrUnavailable, wantMsg: "without a refund id"},
 		{name: "malformed id", http: 200, body: `{"id":"re 1<x>","status":"REFUNDED","response":{"code":"000"}}`,
 			want: gateway.ErrUnavailable, wantMsg: "malformed refund id"},
-		{name: "other amount refunded", amount: "2", want: gateway.ErrUnavailable, wantMsg: "Tap refunded 2, asked 2.500"},
+		{name: "other amount refunded", amount: "2", want: gateway.ErrUnavailable, wantMsg: "tap refunded 2, asked 2.500"},
 		{name: "other currency refunded", http: 200, body: `{"id":"re_1","status":"REFUNDED","amount":2.5,"currency":"BHD","response":{"code":"000"}}`,
-			want: gateway.ErrUnavailable, wantMsg: "Tap refunded in BHD"},
+			want: gateway.ErrUnavailable, wantMsg: "tap refunded in BHD"},
 		{name: "empty object", http: 200, body: `{}`, want: gateway.ErrUnavailable, wantMsg: "unreadable refund"},
 	}
 	for _, tt := range tests {
