@@ -51,6 +51,24 @@ func shopperStatus(o *order.Order, now time.Time) (string, *order.Attempt) {
 	return "pending", &last
 }
 
+// recheck is the order as the shopper should see it now: while its attempt is pending and was
+// not looked at for recheckAfter, the gateway is asked at once rather than waiting for the
+// reconciler — bounded, so a slow gateway only delays the page, never breaks it.
+func recheck(c *fiber.Ctx, d Deps, o order.Order, now time.Time) (order.Order, string, *order.Attempt) {
+	status, att := shopperStatus(&o, now)
+	if status != "pending" || att == nil || att.Final() || now.Sub(att.UpdatedAt) < recheckAfter {
+		return o, status, att
+	}
+	ctx, cancel := context.WithTimeout(c.UserContext(), 8*time.Second)
+	defer cancel()
+	fresh, err := d.Orders.Check(ctx, att.ID)
+	if err != nil {
+		return o, status, att
+	}
+	status, att = shopperStatus(&fresh, now)
+	return fresh, status, att
+}
+
 // resultShow is /pay/{id}/result: what happened, verified, and the way on.
 func resultShow(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
@@ -60,20 +78,7 @@ func resultShow(d Deps) fiber.Handler {
 			return shopperOrderError(c, err)
 		}
 		now := d.Orders.Now()
-		status, att := shopperStatus(&o, now)
-		if status == "pending" && att != nil && !att.Final() && now.Sub(att.UpdatedAt) >= recheckAfter {
-			// Ask the gateway now rather than wait for the reconciler; bounded, so a slow
-			// gateway only delays this page, never breaks it.
-			ctx, cancel := context.WithTimeout(c.UserContext(), 8*time.Second)
-			if fresh, err := d.Orders.Check(ctx, att.ID); err == nil {
-				o = fresh
-				if o.Attempts == nil {
-					o, _ = d.Orders.Get(c.UserContext(), o.ID)
-				}
-				status, att = shopperStatus(&o, now)
-			}
-			cancel()
-		}
+		o, status, att := recheck(c, d, o, now)
 		if status == "choose" {
 			return s.redirect(c, "/pay/"+o.ID)
 		}
@@ -169,15 +174,7 @@ func statusJSON(d Deps) fiber.Handler {
 		if err != nil {
 			return shopperOrderError(c, err)
 		}
-		now := d.Orders.Now()
-		status, att := shopperStatus(&o, now)
-		if status == "pending" && att != nil && !att.Final() && now.Sub(att.UpdatedAt) >= recheckAfter {
-			ctx, cancel := context.WithTimeout(c.UserContext(), 8*time.Second)
-			if fresh, err := d.Orders.Check(ctx, att.ID); err == nil {
-				status, _ = shopperStatus(&fresh, now)
-			}
-			cancel()
-		}
+		_, status, _ := recheck(c, d, o, d.Orders.Now())
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return c.JSON(fiber.Map{"status": status})
 	}
