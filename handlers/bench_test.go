@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -48,4 +49,22 @@ func BenchmarkGetOrderAPI(b *testing.B) {
 			b.Fatalf("get: %d", res.StatusCode)
 		}
 	}
+}
+
+// BenchmarkCreateOrderAPIParallel is order creation from many clients at once: every write goes
+// through SQLite's one writer connection, so this is the create throughput of one server.
+func BenchmarkCreateOrderAPIParallel(b *testing.B) {
+	e := newEnv(b)
+	var n atomic.Int64
+	b.SetParallelism(8)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			res := e.api("POST", "/api/v1/orders", orderBody(fmt.Sprintf("bench-par-%d", n.Add(1)), "6.000"), nil)
+			if res.StatusCode != http.StatusCreated {
+				b.Errorf("create: %d %s", res.StatusCode, res.text())
+				return
+			}
+		}
+	})
 }
