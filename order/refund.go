@@ -43,10 +43,11 @@ var (
 	ErrRefundGatewayError = errors.New("order: the gateway refused the refund")
 )
 
-// refundable returns what remains to refund: paid minus refunds succeeded or pending.
-func refundable(o *Order, refunds []Refund) (money.Amount, error) {
+// refundable returns what remains to refund: paid minus refunds succeeded or pending (the
+// order's refunds as its transaction read them).
+func refundable(o *Order) (money.Amount, error) {
 	left := o.Amount
-	for _, r := range refunds {
+	for _, r := range o.Refunds {
 		if r.Status == RefundFailed {
 			continue
 		}
@@ -85,11 +86,7 @@ func (s *Service) Refund(ctx context.Context, orderID, amount, reason string) (O
 		if _, ok := g.(gateway.Refunder); !ok {
 			return ErrRefundUnsupported
 		}
-		refunds, err := tx.Refunds(o.ID)
-		if err != nil {
-			return err
-		}
-		left, err := refundable(&o, refunds)
+		left, err := refundable(&o)
 		if err != nil {
 			return err
 		}
@@ -143,11 +140,12 @@ func (s *Service) Refund(ctx context.Context, orderID, amount, reason string) (O
 		if err := tx.UpdateRefund(&ref); err != nil {
 			return err
 		}
-		refunds, err := tx.Refunds(o.ID)
-		if err != nil {
-			return err
+		for i := range o.Refunds { // o was read before this update
+			if o.Refunds[i].ID == ref.ID {
+				o.Refunds[i] = ref
+			}
 		}
-		left, err := refundable(&o, refunds)
+		left, err := refundable(&o)
 		if err != nil {
 			return err
 		}

@@ -30,7 +30,7 @@ type Store interface {
 
 // Tx is one write transaction.
 type Tx interface {
-	Order(id string) (Order, error) // with attempts
+	Order(id string) (Order, error) // with attempts and refunds
 	Attempt(id string) (Attempt, error)
 	ReferenceHeld(reference string) (bool, error)
 	InsertOrder(o *Order) error
@@ -41,7 +41,6 @@ type Tx interface {
 	Idempotency(scope, key string) (IdempotencyRecord, bool, error)
 	PutIdempotency(r IdempotencyRecord) error
 	Enqueue(m Message) error
-	Refunds(orderID string) ([]Refund, error)
 	InsertRefund(r *Refund) error
 	UpdateRefund(r *Refund) error
 }
