@@ -20,7 +20,7 @@ func apiAuth(d Deps) fiber.Handler {
 			return err
 		}
 		if id == "" {
-			d.Logger.Warn("api: unknown or revoked key", "ip", c.IP(), "path", c.Path())
+			d.Logger.WarnContext(c.UserContext(), "api: unknown or revoked key", "ip", c.IP(), "path", c.Path())
 			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="bawaba", error="invalid_token"`)
 			return problem(c, fiber.StatusUnauthorized, ProblemUnauthorized, "Unauthorized", "the API key is not valid")
 		}

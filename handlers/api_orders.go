@@ -105,7 +105,7 @@ func createOrder(d Deps) fiber.Handler {
 			c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
 			return c.Status(res.Status).Send(res.Body)
 		}
-		d.Logger.Info("order created", "order", res.Order.ID, "amount", res.Order.Amount.String(), "currency", res.Order.Amount.Currency().Code)
+		d.Logger.InfoContext(c.UserContext(), "order created", "order", res.Order.ID, "amount", res.Order.Amount.String(), "currency", res.Order.Amount.Currency().Code)
 		return c.Status(fiber.StatusCreated).JSON(d.Orders.View(&res.Order))
 	}
 }
@@ -147,7 +147,7 @@ func cancelOrder(d Deps) fiber.Handler {
 		if err != nil {
 			return orderError(c, err)
 		}
-		d.Logger.Info("order cancelled", "order", o.ID)
+		d.Logger.InfoContext(c.UserContext(), "order cancelled", "order", o.ID)
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return c.JSON(d.Orders.View(&o))
 	}

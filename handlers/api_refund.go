@@ -48,12 +48,12 @@ func refundOrder(d Deps) fiber.Handler {
 		case errors.Is(err, order.ErrRefundUnsupported):
 			return problem(c, fiber.StatusConflict, ProblemConflict, "Refund not supported", err.Error())
 		case errors.Is(err, order.ErrRefundGatewayError):
-			d.Logger.Warn("refund refused by gateway", "order", c.Params("id"), "refund", ref.ID, "err", err)
+			d.Logger.WarnContext(c.UserContext(), "refund refused by gateway", "order", c.Params("id"), "refund", ref.ID, "err", err)
 			return problem(c, fiber.StatusBadGateway, ProblemGateway, "The gateway refused the refund", ref.Failure)
 		case err != nil:
 			return orderError(c, err)
 		}
-		d.Logger.Info("order refunded", "order", o.ID, "refund", ref.ID, "amount", ref.Amount.String())
+		d.Logger.InfoContext(c.UserContext(), "order refunded", "order", o.ID, "refund", ref.ID, "amount", ref.Amount.String())
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		fresh, err := d.Orders.Get(c.UserContext(), o.ID)
 		if err != nil {

@@ -57,15 +57,15 @@ func gatewayWebhook(d Deps) fiber.Handler {
 		case err == nil:
 			return c.Status(fiber.StatusOK).SendString("ok")
 		case errors.Is(err, gateway.ErrSignature):
-			d.Logger.Warn("webhook signature rejected", "gateway", c.Params("gateway"), "ip", c.IP())
+			d.Logger.WarnContext(c.UserContext(), "webhook signature rejected", "gateway", c.Params("gateway"), "ip", c.IP())
 			return c.Status(fiber.StatusUnauthorized).SendString("signature does not verify")
 		case errors.Is(err, gateway.ErrBadRequest):
-			d.Logger.Warn("webhook rejected", "gateway", c.Params("gateway"), "err", err)
+			d.Logger.WarnContext(c.UserContext(), "webhook rejected", "gateway", c.Params("gateway"), "err", err)
 			return c.Status(fiber.StatusBadRequest).SendString("malformed")
 		case errors.Is(err, order.ErrNotFound):
 			return c.Status(fiber.StatusNotFound).SendString("unknown gateway")
 		}
-		d.Logger.Error("webhook failed", "gateway", c.Params("gateway"), "err", err)
+		d.Logger.ErrorContext(c.UserContext(), "webhook failed", "gateway", c.Params("gateway"), "err", err)
 		return c.Status(fiber.StatusServiceUnavailable).SendString("try again")
 	}
 }

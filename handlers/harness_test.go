@@ -168,7 +168,8 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	e.client = &http.Client{
 		Timeout:       30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		Transport:     e.transport(),
+		// Every API answer is validated against api/openapi.json (openapi_test.go).
+		Transport: validatingTransport{t: t, next: e.transport()},
 	}
 
 	served := make(chan error, 1)

@@ -50,7 +50,7 @@ func confirmPay(d Deps) fiber.Handler {
 			return shopperOrderError(c, err)
 		}
 		if !s.checkCSRF(c) {
-			d.Logger.Warn("csrf check failed", "order", id, "ip", c.IP())
+			d.Logger.WarnContext(c.UserContext(), "csrf check failed", "order", id, "ip", c.IP())
 			return fiber.ErrForbidden
 		}
 		l := s.lang(c, o.Locale)
@@ -67,7 +67,7 @@ func confirmPay(d Deps) fiber.Handler {
 			}
 			return s.redirect(c, resultPath(id))
 		}
-		d.Logger.Info("attempt started", "order", id, "attempt", att.ID, "gateway", att.Gateway, "action", act.Kind)
+		d.Logger.InfoContext(c.UserContext(), "attempt started", "order", id, "attempt", att.ID, "gateway", att.Gateway, "action", act.Kind)
 		switch act.Kind {
 		case gateway.ActionRedirect:
 			return s.redirect(c, act.URL)

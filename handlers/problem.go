@@ -15,6 +15,9 @@ type Problem struct {
 	Status int                `json:"status"`
 	Detail string             `json:"detail,omitempty"`
 	Errors []order.FieldError `json:"errors,omitempty"`
+	// RequestID is the request's X-Request-Id: quote it when asking about a failure; the
+	// server's log lines of the request carry the same id.
+	RequestID string `json:"request_id,omitempty"`
 }
 
 // Problem types: stable URNs that a client can switch on.
@@ -33,11 +36,17 @@ const (
 )
 
 func problem(c *fiber.Ctx, status int, typ, title, detail string, fields ...order.FieldError) error {
-	body, err := json.Marshal(Problem{Type: typ, Title: title, Status: status, Detail: detail, Errors: fields})
+	body, err := json.Marshal(Problem{Type: typ, Title: title, Status: status, Detail: detail, Errors: fields, RequestID: requestIDOf(c)})
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "application/problem+json")
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Status(status).Send(body)
+}
+
+// requestIDOf returns the request id the requestID middleware gave c ("" outside it).
+func requestIDOf(c *fiber.Ctx) string {
+	id, _ := c.Locals(requestIDKey{}).(string)
+	return id
 }

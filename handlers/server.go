@@ -16,6 +16,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
+	"github.com/bawaba/checkout/api"
+	"github.com/bawaba/checkout/logging"
 	"github.com/bawaba/checkout/order"
 )
 
@@ -61,10 +63,11 @@ func New(d Deps) *fiber.App {
 		IdleTimeout:           120 * time.Second,
 		ErrorHandler:          errorHandler(d),
 	})
-	app.Use(securityHeaders)
+	app.Use(requestID, securityHeaders)
 
 	app.Get("/healthz", health(d))
 
+	app.Get("/api/v1/openapi.json", openAPI)
 	api := app.Group("/api/v1", apiAuth(d))
 	api.Post("/orders", createOrder(d))
 	api.Get("/orders", listOrders(d))
@@ -135,6 +138,22 @@ func detached(h http.Handler) http.Handler {
 	})
 }
 
+// requestID gives every request an id: the client's X-Request-Id when it is a short plain
+// token, else a fresh one. It is answered in X-Request-Id, carried by the request's context (so
+// every log line of the request names it: logging.New) and put in problem+json bodies.
+func requestID(c *fiber.Ctx) error {
+	id := c.Get(fiber.HeaderXRequestID)
+	if !logging.ValidRequestID(id) {
+		id = logging.NewRequestID()
+	}
+	c.Set(fiber.HeaderXRequestID, id)
+	c.Locals(requestIDKey{}, id)
+	c.SetUserContext(logging.WithRequestID(c.UserContext(), id))
+	return c.Next()
+}
+
+type requestIDKey struct{}
+
 // securityHeaders sets the headers every response carries.
 func securityHeaders(c *fiber.Ctx) error {
 	c.Set("X-Content-Type-Options", "nosniff")
@@ -153,7 +172,7 @@ func errorHandler(d Deps) fiber.ErrorHandler {
 			status = fe.Code
 		}
 		if status >= 500 {
-			d.Logger.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+			d.Logger.ErrorContext(c.UserContext(), "request failed", "method", c.Method(), "path", c.Path(), "err", err)
 		}
 		if strings.HasPrefix(c.Path(), "/api/") || strings.HasPrefix(c.Path(), "/webhooks/") || c.Path() == "/healthz" {
 			switch status {
@@ -176,6 +195,14 @@ func errorHandler(d Deps) fiber.ErrorHandler {
 	}
 }
 
+// openAPI serves the OpenAPI 3.1 document of the merchant API (no key needed).
+func openAPI(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
+	c.Set(fiber.HeaderAccessControlAllowOrigin, "*")
+	return c.Send(api.OpenAPI)
+}
+
 func health(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
@@ -183,7 +210,7 @@ func health(d Deps) fiber.Handler {
 		body := fiber.Map{"status": "ok", "version": d.Version, "sandbox": d.Sandbox, "database": "ok"}
 		status := fiber.StatusOK
 		if err := d.DB.Ping(ctx); err != nil {
-			d.Logger.Error("health: database", "err", err)
+			d.Logger.ErrorContext(c.UserContext(), "health: database", "err", err)
 			body["status"], body["database"] = "unavailable", "unavailable"
 			status = fiber.StatusServiceUnavailable
 		}

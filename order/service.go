@@ -232,7 +232,7 @@ func (s *Service) closeOpenAttempts(ctx context.Context, o *Order) {
 			continue
 		}
 		if err := c.Close(ctx, s.gatewayAttempt(o, &a)); err != nil {
-			s.log.Warn("close attempt at gateway", "order", o.ID, "attempt", a.ID, "gateway", a.Gateway, "err", err)
+			s.log.WarnContext(ctx, "close attempt at gateway", "order", o.ID, "attempt", a.ID, "gateway", a.Gateway, "err", err)
 		}
 	}
 }
@@ -368,10 +368,10 @@ func (s *Service) StartAttempt(ctx context.Context, id, method string, opt Start
 	}
 	started, startErr := g.Start(ctx, ga)
 	if startErr != nil {
-		s.log.Error("start attempt", "order", o.ID, "attempt", a.ID, "gateway", g.Name(), "err", startErr)
+		s.log.ErrorContext(ctx, "start attempt", "order", o.ID, "attempt", a.ID, "gateway", g.Name(), "err", startErr)
 		res := gateway.Result{Status: gateway.StatusFailed, Reason: gateway.ReasonGatewayError, GatewayMessage: startErr.Error()}
 		if _, err := s.apply(ctx, a.ID, res, "start"); err != nil {
-			s.log.Error("record failed start", "attempt", a.ID, "err", err)
+			s.log.ErrorContext(ctx, "record failed start", "attempt", a.ID, "err", err)
 		}
 		return a, gateway.Action{}, fmt.Errorf("order: start %s: %w", g.Name(), startErr)
 	}
@@ -468,7 +468,7 @@ func (s *Service) Return(ctx context.Context, gatewayName, attemptID string, q u
 	res, err := g.Return(ctx, s.gatewayAttempt(&o, &a), q)
 	if err != nil {
 		// The return could not be verified now; the reconciler will ask again.
-		s.log.Warn("verify return", "order", o.ID, "attempt", a.ID, "gateway", a.Gateway, "err", err)
+		s.log.WarnContext(ctx, "verify return", "order", o.ID, "attempt", a.ID, "gateway", a.Gateway, "err", err)
 		return o, nil
 	}
 	return s.apply(ctx, a.ID, res, "return")
@@ -510,7 +510,7 @@ func (s *Service) Webhook(ctx context.Context, gatewayName string, req gateway.W
 		for i, n := range notes {
 			a, ferr := s.findAttempt(ctx, gatewayName, n.Ref)
 			if ferr != nil {
-				s.log.Warn("webhook for unknown attempt", "gateway", gatewayName, "attempt", n.Ref.AttemptID, "payment", n.Ref.PaymentID)
+				s.log.WarnContext(ctx, "webhook for unknown attempt", "gateway", gatewayName, "attempt", n.Ref.AttemptID, "payment", n.Ref.PaymentID)
 				continue
 			}
 			notes[i].Ref.AttemptID = a.ID
@@ -533,7 +533,7 @@ func (s *Service) Webhook(ctx context.Context, gatewayName string, req gateway.W
 				break
 			}
 			if refuse {
-				s.log.Warn("payment refused at the handshake", "gateway", gatewayName, "attempt", a.ID, "order", a.OrderID)
+				s.log.WarnContext(ctx, "payment refused at the handshake", "gateway", gatewayName, "attempt", a.ID, "order", a.OrderID)
 				err = gateway.ErrRefused
 				break
 			}
@@ -599,7 +599,7 @@ func (s *Service) Check(ctx context.Context, attemptID string) (Order, error) {
 	}
 	res, err := g.Inquire(ctx, s.gatewayAttempt(&o, &a))
 	if err != nil {
-		s.log.Warn("inquire", "order", o.ID, "attempt", a.ID, "gateway", a.Gateway, "err", err)
+		s.log.WarnContext(ctx, "inquire", "order", o.ID, "attempt", a.ID, "gateway", a.Gateway, "err", err)
 		return o, s.scheduleNextCheck(ctx, a.ID)
 	}
 	return s.apply(ctx, a.ID, res, "inquiry")
@@ -673,7 +673,7 @@ func (s *Service) apply(ctx context.Context, attemptID string, res gateway.Resul
 		p, err := PlanAttempt(&o, a, to)
 		if errors.Is(err, ErrIllegalTransition) {
 			// e.g. a failure reported after a success: paid never regresses. Keep a trace.
-			s.log.Info("transition refused", "order", o.ID, "attempt", a.ID, "from", a.Status, "to", to, "source", source)
+			s.log.InfoContext(ctx, "transition refused", "order", o.ID, "attempt", a.ID, "from", a.Status, "to", to, "source", source)
 			out = o
 			if mismatch != "" { // keep the review flags set above
 				if err := tx.UpdateAttempt(a); err != nil {
@@ -910,7 +910,7 @@ func (s *Service) ReconcileDue(ctx context.Context) (int, error) {
 	}
 	for _, a := range due {
 		if _, err := s.Check(ctx, a.ID); err != nil {
-			s.log.Warn("reconcile", "attempt", a.ID, "err", err)
+			s.log.WarnContext(ctx, "reconcile", "attempt", a.ID, "err", err)
 		}
 	}
 	return len(due), nil

@@ -7,9 +7,12 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bawaba/checkout/logging"
 )
 
 // Config is every setting of the server, filled from the environment and then from flags
@@ -23,6 +26,8 @@ type Config struct {
 	MerchantLogo string // CHECKOUT_MERCHANT_LOGO: URL of a logo, optional
 	WebhookURL   string // CHECKOUT_WEBHOOK_URL: default merchant webhook target
 	LogLevel     string // CHECKOUT_LOG_LEVEL: debug | info | warn | error
+	LogFormat    string // CHECKOUT_LOG_FORMAT: text | json
+	MetricsToken string // CHECKOUT_METRICS_TOKEN: when set, /metrics wants "Authorization: Bearer <token>"
 	KNETGateway  string // CHECKOUT_KNET_GATEWAY: which gateway serves KNET (tap)
 	TapSecretKey string // CHECKOUT_TAP_SECRET_KEY (live): sk_live_…
 	TapBaseURL   string // CHECKOUT_TAP_BASE_URL: default https://api.tap.company
@@ -84,6 +89,8 @@ func loadConfig(fs *flag.FlagSet, args []string) (Config, error) {
 	fs.StringVar(&c.MerchantLogo, "merchant-logo", env("CHECKOUT_MERCHANT_LOGO", ""), "URL of the shop's logo (CHECKOUT_MERCHANT_LOGO)")
 	fs.StringVar(&c.WebhookURL, "webhook-url", env("CHECKOUT_WEBHOOK_URL", ""), "default merchant webhook URL (CHECKOUT_WEBHOOK_URL)")
 	fs.StringVar(&c.LogLevel, "log-level", env("CHECKOUT_LOG_LEVEL", "info"), "debug, info, warn or error (CHECKOUT_LOG_LEVEL)")
+	fs.StringVar(&c.LogFormat, "log-format", env("CHECKOUT_LOG_FORMAT", "text"), "text or json (CHECKOUT_LOG_FORMAT)")
+	c.MetricsToken = env("CHECKOUT_METRICS_TOKEN", "")
 	fs.StringVar(&c.KNETGateway, "knet-gateway", env("CHECKOUT_KNET_GATEWAY", "tap"), "gateway serving KNET: tap, adyen or knet (CHECKOUT_KNET_GATEWAY)")
 	fs.StringVar(&c.TapSecretKey, "tap-secret-key", env("CHECKOUT_TAP_SECRET_KEY", ""), "Tap secret key, live mode (CHECKOUT_TAP_SECRET_KEY)")
 	fs.StringVar(&c.TapBaseURL, "tap-base-url", env("CHECKOUT_TAP_BASE_URL", "https://api.tap.company"), "Tap API base URL, live mode (CHECKOUT_TAP_BASE_URL)")
@@ -196,6 +203,9 @@ func (c *Config) validate() error {
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		errs = append(errs, err)
 	}
+	if !slices.Contains(logging.Formats, c.LogFormat) {
+		errs = append(errs, fmt.Errorf("config: log format %q: use text or json", c.LogFormat))
+	}
 	if c.WebhookURL != "" {
 		if w, err := url.Parse(c.WebhookURL); err != nil || (w.Scheme != "http" && w.Scheme != "https") || w.Host == "" {
 			errs = append(errs, fmt.Errorf("config: webhook URL %q must be an absolute http(s) URL", c.WebhookURL))
@@ -236,7 +246,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("alqaseh_base_url", c.AlqasehBaseURL), slog.String("alqaseh_client_id", c.AlqasehClientID),
 		slog.String("alqaseh_client_secret", mask(c.AlqasehClientSecret)), slog.Any("alqaseh_currencies", c.AlqasehCurrencies),
 		slog.String("click_base_url", c.ClickBaseURL), slog.String("click_developer_user", c.ClickDeveloperUser),
-		slog.String("click_token", mask(c.ClickToken)),
+		slog.String("click_token", mask(c.ClickToken)), slog.String("log_format", c.LogFormat),
+		slog.String("metrics_token", mask(c.MetricsToken)),
 		slog.Duration("tick", c.Tick), slog.Duration("reconcile_after", c.ReconcileAfter),
 	)
 }

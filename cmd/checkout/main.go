@@ -20,6 +20,7 @@ import (
 	"syscall"
 	_ "time/tzdata" // receipts show Gulf and Thai local times even in a scratch image
 
+	"github.com/bawaba/checkout/logging"
 	"github.com/bawaba/checkout/store"
 )
 
@@ -59,7 +60,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%s takes no arguments, got %q", cmd, fs.Args())
 	}
 	level, _ := parseLevel(cfg.LogLevel)
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	log, err := logging.New(stderr, cfg.LogFormat, level)
+	if err != nil {
+		return err
+	}
 	slog.SetDefault(log)
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
