@@ -1,6 +1,6 @@
 # Common tasks. The test command is scripts/test.sh (installs chromium, the Playwright driver and
 # axe-core when missing, then runs unit + e2e tests); extra go test args: make test ARGS='-run TestX ./e2e/'
-.PHONY: run test generate lint build
+.PHONY: run test generate lint build bench
 
 ARGS ?=
 
@@ -19,3 +19,7 @@ lint:
 
 build:
 	CGO_ENABLED=0 go build -trimpath -o bin/checkout ./cmd/checkout
+
+# Load figures as ratios against a static file server and raw SQLite (wrk; see README, Performance).
+bench:
+	bash scripts/bench.sh $(ARGS)

@@ -31,7 +31,10 @@ type SQLite struct {
 	path string
 }
 
-func dsn(path string, writer bool) string {
+// DSN is the connection string the store opens path with: the writer's (one connection,
+// IMMEDIATE transactions) or the readers' (query_only). scripts/bench uses it so that its raw
+// SQLite baseline runs on exactly the same file settings.
+func DSN(path string, writer bool) string {
 	q := url.Values{}
 	// busy_timeout first, so the pragmas after it wait instead of failing.
 	q.Add("_pragma", "busy_timeout(10000)")
@@ -53,7 +56,7 @@ func Open(ctx context.Context, path string) (*SQLite, error) {
 			return nil, fmt.Errorf("store: create %s: %w", dir, err)
 		}
 	}
-	w, err := sql.Open("sqlite", dsn(path, true))
+	w, err := sql.Open("sqlite", DSN(path, true))
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
@@ -69,7 +72,7 @@ func Open(ctx context.Context, path string) (*SQLite, error) {
 		w.Close()
 		return nil, err
 	}
-	r, err := sql.Open("sqlite", dsn(path, false))
+	r, err := sql.Open("sqlite", DSN(path, false))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("store: open readers: %w", err)
