@@ -13,6 +13,19 @@ import (
 type Registry struct {
 	byName   map[string]Gateway
 	byMethod map[string][]Gateway
+	obs      CallObserver
+}
+
+// Observe makes every connector the registry hands out report its calls to obs (metrics).
+// Callers then ask for optional capabilities with As, never with a type assertion.
+func (r *Registry) Observe(obs CallObserver) { r.obs = obs }
+
+// handOut returns g as callers get it: wrapped when the registry is observed.
+func (r *Registry) handOut(g Gateway) Gateway {
+	if r.obs == nil {
+		return g
+	}
+	return &observed{Gateway: g, obs: r.obs}
 }
 
 // NewRegistry returns an empty registry.
@@ -42,14 +55,17 @@ func (r *Registry) Register(g Gateway, methods ...string) error {
 // Gateway returns the connector with that name.
 func (r *Registry) Gateway(name string) (Gateway, bool) {
 	g, ok := r.byName[name]
-	return g, ok
+	if !ok {
+		return nil, false
+	}
+	return r.handOut(g), true
 }
 
 // ForMethod returns the connector that serves the method in the currency.
 func (r *Registry) ForMethod(method, currency string) (Gateway, bool) {
 	for _, g := range r.byMethod[method] {
 		if g.Supports(method, currency) {
-			return g, true
+			return r.handOut(g), true
 		}
 	}
 	return nil, false

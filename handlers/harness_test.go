@@ -26,6 +26,7 @@ import (
 	"github.com/bawaba/checkout/gateway"
 	"github.com/bawaba/checkout/gateway/tap"
 	"github.com/bawaba/checkout/handlers"
+	"github.com/bawaba/checkout/metrics"
 	"github.com/bawaba/checkout/order"
 	taptest "github.com/bawaba/checkout/sandbox/tap"
 	"github.com/bawaba/checkout/store"
@@ -69,6 +70,9 @@ type envConfig struct {
 	holdSimWebhooks bool
 	// now is the order service's clock; nil: time.Now.
 	now func() time.Time
+	// metrics, when set, is wired as cmd/checkout wires it (registry, service, dispatcher aside).
+	metrics      *metrics.Metrics
+	metricsToken string
 }
 
 type envOption func(*envConfig)
@@ -76,6 +80,10 @@ type envOption func(*envConfig)
 func holdSimWebhooks() envOption { return func(c *envConfig) { c.holdSimWebhooks = true } }
 
 func withClock(now func() time.Time) envOption { return func(c *envConfig) { c.now = now } }
+
+func withMetrics(m *metrics.Metrics, token string) envOption {
+	return func(c *envConfig) { c.metrics, c.metricsToken = m, token }
+}
 
 // testClock is a clock a test moves by hand.
 type testClock struct {
@@ -149,8 +157,14 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	if err := registry.Register(connector, gateway.MethodKNET); err != nil {
 		t.Fatalf("register tap: %v", err)
 	}
+	var observer order.Observer
+	if cfg.metrics != nil {
+		registry.Observe(cfg.metrics.GatewayCall)
+		observer = cfg.metrics
+	}
 	e.svc = order.NewService(db, registry, order.Config{
 		BaseURL: base, DefaultWebhookURL: "https://shop.example/bawaba-webhooks", Logger: log, Now: cfg.now,
+		Observer: observer,
 	})
 	shopper, err := handlers.NewShopper(ctx, handlers.ShopperConfig{
 		MerchantName: "Test Shop", BaseURL: base, ReturnSecret: testReturnSecret, Sandbox: true, Secrets: db,
@@ -161,6 +175,7 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	app := handlers.New(handlers.Deps{
 		Orders: e.svc, Keys: db, DB: db, Logger: log, Version: "test", Sandbox: true,
 		Simulators: map[string]http.Handler{"/sandbox/tap": e.sim}, Shopper: shopper,
+		Metrics: cfg.metrics, MetricsToken: cfg.metricsToken,
 	})
 	if _, e.apiKey, err = db.CreateAPIKey(ctx, "test key"); err != nil {
 		t.Fatalf("CreateAPIKey: %v", err)

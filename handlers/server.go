@@ -18,6 +18,7 @@ import (
 
 	"github.com/bawaba/checkout/api"
 	"github.com/bawaba/checkout/logging"
+	"github.com/bawaba/checkout/metrics"
 	"github.com/bawaba/checkout/order"
 )
 
@@ -43,6 +44,10 @@ type Deps struct {
 	Simulators map[string]http.Handler
 	// Shopper holds what the shopper pages need; nil leaves them out.
 	Shopper *ShopperDeps
+	// Metrics, when set, counts every request and is served at GET /metrics, to
+	// "Authorization: Bearer <MetricsToken>" only when MetricsToken is set.
+	Metrics      *metrics.Metrics
+	MetricsToken string
 }
 
 // maxAPIBody is the largest merchant API request body accepted.
@@ -63,9 +68,15 @@ func New(d Deps) *fiber.App {
 		IdleTimeout:           120 * time.Second,
 		ErrorHandler:          errorHandler(d),
 	})
+	if d.Metrics != nil {
+		app.Use(measure(d.Metrics))
+	}
 	app.Use(requestID, securityHeaders)
 
 	app.Get("/healthz", health(d))
+	if d.Metrics != nil {
+		app.Get("/metrics", metricsEndpoint(d.Metrics, d.MetricsToken))
+	}
 
 	app.Get("/api/v1/openapi.json", openAPI)
 	api := app.Group("/api/v1", apiAuth(d))

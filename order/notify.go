@@ -48,6 +48,8 @@ type Dispatcher struct {
 	Now      func() time.Time
 	Logger   *slog.Logger
 	RetryFor time.Duration // default 72h
+	// Observe, when set, hears each try: its event type, whether it was delivered, how long it took.
+	Observe func(eventType string, delivered bool, took time.Duration)
 }
 
 // SignatureHeader is the header carrying a merchant webhook's signature.
@@ -122,6 +124,9 @@ func (d *Dispatcher) deliver(ctx context.Context, m Pending) {
 		}
 	}
 	rec.Duration = d.now().Sub(start)
+	if d.Observe != nil {
+		d.Observe(m.Type, err == nil, rec.Duration)
+	}
 	if err == nil {
 		rec.Delivered = true
 	} else {

@@ -83,7 +83,7 @@ func (s *Service) Refund(ctx context.Context, orderID, amount, reason string) (O
 		if g, ok = s.gw.Gateway(paid.Gateway); !ok {
 			return ErrRefundUnsupported
 		}
-		if _, ok := g.(gateway.Refunder); !ok {
+		if _, ok := gateway.As[gateway.Refunder](g); !ok {
 			return ErrRefundUnsupported
 		}
 		left, err := refundable(&o)
@@ -109,7 +109,8 @@ func (s *Service) Refund(ctx context.Context, orderID, amount, reason string) (O
 		return o, ref, err
 	}
 
-	res, gerr := g.(gateway.Refunder).Refund(ctx, s.gatewayAttempt(&o, &paid), ref.Amount)
+	refunder, _ := gateway.As[gateway.Refunder](g) // checked in the transaction above
+	res, gerr := refunder.Refund(ctx, s.gatewayAttempt(&o, &paid), ref.Amount)
 	var out Order
 	err = s.st.Write(ctx, func(tx Tx) error {
 		o, err := tx.Order(orderID)

@@ -22,6 +22,16 @@ type Config struct {
 	FirstCheck time.Duration
 	Now        func() time.Time
 	Logger     *slog.Logger
+	// Observer hears what the service did, once it is committed (the metrics); nil: nobody.
+	Observer Observer
+}
+
+// Observer is told of committed changes, for counting. It must be quick and must not fail.
+type Observer interface {
+	// OrderCreated: a new order (not an idempotent replay).
+	OrderCreated(currency string)
+	// AttemptMoved: an attempt at gateway for method took a new status.
+	AttemptMoved(gatewayName, method string, to gateway.Status)
 }
 
 // Service creates orders, starts attempts and applies verified gateway results. It is the only
@@ -151,6 +161,9 @@ func (s *Service) Create(ctx context.Context, in NewOrder, idem *Idempotency) (C
 	if err != nil {
 		return Created{}, err
 	}
+	if s.cfg.Observer != nil && !out.Replayed {
+		s.cfg.Observer.OrderCreated(out.Order.Amount.Currency().Code)
+	}
 	return out, nil
 }
 
@@ -227,7 +240,7 @@ func (s *Service) closeOpenAttempts(ctx context.Context, o *Order) {
 		if !ok {
 			continue
 		}
-		c, ok := g.(gateway.Closer)
+		c, ok := gateway.As[gateway.Closer](g)
 		if !ok {
 			continue
 		}
@@ -407,7 +420,7 @@ func (s *Service) EmbedFor(ctx context.Context, o *Order, method, locale string)
 	if !ok {
 		return nil, ErrMethodUnavailable
 	}
-	e, ok := g.(gateway.Embedder)
+	e, ok := gateway.As[gateway.Embedder](g)
 	if !ok || !e.EmbedsMethod(method) {
 		return nil, nil
 	}
@@ -481,7 +494,7 @@ func (s *Service) ReturnTo(ctx context.Context, gatewayName string, q url.Values
 	if !ok {
 		return Order{}, ErrNotFound
 	}
-	loc, ok := g.(gateway.ReturnLocator)
+	loc, ok := gateway.As[gateway.ReturnLocator](g)
 	if !ok {
 		return Order{}, ErrNotFound
 	}
@@ -517,7 +530,7 @@ func (s *Service) Webhook(ctx context.Context, gatewayName string, req gateway.W
 			orders[a.ID] = a.OrderID
 			res := n.Result
 			refuse := false
-			if r, ok := g.(gateway.Refuser); ok && r.RefusesUnacknowledged() && res.Status == gateway.StatusPaid {
+			if r, ok := gateway.As[gateway.Refuser](g); ok && r.RefusesUnacknowledged() && res.Status == gateway.StatusPaid {
 				if refuse, err = s.closedFor(ctx, a); err != nil {
 					break
 				}
@@ -539,7 +552,7 @@ func (s *Service) Webhook(ctx context.Context, gatewayName string, req gateway.W
 			}
 		}
 	}
-	if ack, ok := g.(gateway.Acknowledger); ok {
+	if ack, ok := gateway.As[gateway.Acknowledger](g); ok {
 		return ack.Acknowledge(notes, err, func(attemptID string) string {
 			if id, ok := orders[attemptID]; ok {
 				return s.cfg.BaseURL + "/pay/" + id + "/result"
@@ -617,7 +630,9 @@ func (s *Service) Apply(ctx context.Context, attemptID string, res gateway.Resul
 func (s *Service) apply(ctx context.Context, attemptID string, res gateway.Result, source string) (Order, error) {
 	var out Order
 	closeAfter := false
+	var moved *Attempt // the attempt, when its status changed
 	err := s.st.Write(ctx, func(tx Tx) error {
+		moved = nil
 		att, err := s.attemptInTx(tx, attemptID)
 		if err != nil {
 			return err
@@ -757,9 +772,13 @@ func (s *Service) apply(ctx context.Context, attemptID string, res gateway.Resul
 			}
 		}
 		closeAfter = p.OrderTo == StatusPaid
+		moved = a
 		out = o
 		return nil
 	})
+	if err == nil && moved != nil && s.cfg.Observer != nil {
+		s.cfg.Observer.AttemptMoved(moved.Gateway, moved.Method, moved.Status)
+	}
 	if err == nil && closeAfter {
 		// Paid: other attempts still open at their gateways should not take money too.
 		others := out

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/bawaba/checkout/handlers"
+	"github.com/bawaba/checkout/metrics"
 	"github.com/bawaba/checkout/order"
 	"github.com/bawaba/checkout/store"
 )
@@ -23,8 +24,11 @@ func serve(ctx context.Context, cfg Config, db *store.SQLite, log *slog.Logger, 
 	}
 	defer gws.close()
 	registry, simulators := gws.registry, gws.simulators
+	m := metrics.New(db)
+	registry.Observe(m.GatewayCall)
 
-	svc := order.NewService(db, registry, order.Config{BaseURL: cfg.BaseURL, DefaultWebhookURL: cfg.WebhookURL, FirstCheck: cfg.ReconcileAfter, Logger: log})
+	svc := order.NewService(db, registry, order.Config{BaseURL: cfg.BaseURL, DefaultWebhookURL: cfg.WebhookURL,
+		FirstCheck: cfg.ReconcileAfter, Logger: log, Observer: m})
 
 	secret, err := webhookSecret(ctx, db)
 	if err != nil {
@@ -39,7 +43,7 @@ func serve(ctx context.Context, cfg Config, db *store.SQLite, log *slog.Logger, 
 	}
 	app := handlers.New(handlers.Deps{
 		Orders: svc, Keys: db, DB: db, Logger: log, Version: version, Sandbox: cfg.sandbox(),
-		Simulators: simulators, Shopper: shopper,
+		Simulators: simulators, Shopper: shopper, Metrics: m, MetricsToken: cfg.MetricsToken,
 	})
 
 	if cfg.sandbox() {
@@ -59,7 +63,7 @@ func serve(ctx context.Context, cfg Config, db *store.SQLite, log *slog.Logger, 
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		runWorkers(workers, cfg.Tick, svc, &order.Dispatcher{Outbox: db, Secret: secret, Logger: log}, log)
+		runWorkers(workers, cfg.Tick, svc, &order.Dispatcher{Outbox: db, Secret: secret, Logger: log, Observe: m.WebhookDelivery}, log)
 	}()
 
 	errc := make(chan error, 1)
