@@ -15,10 +15,12 @@ AXE_VER=4.14.1                              # pinned npm axe-core
 CACHE="$REPO/.cache"
 say() { printf '==> %s\n' "$*" >&2; }
 
-# --- 1. Debian packages: chromium + Arabic fonts, and node/npm if a machine lacks them ---------
+# --- 1. Debian packages: chromium + Arabic fonts, node/npm, php-cli, python3 if missing ---------
 apt_pkgs=()
 [ -x /usr/bin/chromium ] || apt_pkgs+=(chromium fonts-noto-core)
 command -v npm >/dev/null || apt_pkgs+=(nodejs npm)
+command -v php >/dev/null || apt_pkgs+=(php-cli)              # the PHP webhook snippet's test
+command -v python3 >/dev/null || apt_pkgs+=(python3)          # the Python webhook snippet's test
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     say "installing with apt: ${apt_pkgs[*]}"
