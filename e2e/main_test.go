@@ -53,7 +53,12 @@ func run(m *testing.M) int {
 	}
 
 	defer stopBrowser() // only does something if a test started the shared browser
-	return m.Run()
+	code := m.Run()
+	if err := serverLogs.check(); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: FAIL:", err)
+		return 1
+	}
+	return code
 }
 
 // findRepoRoot walks up from the working directory (e2e/ under go test) to the go.mod.

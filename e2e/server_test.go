@@ -24,6 +24,7 @@ type server struct {
 	DBPath  string // its SQLite file
 
 	out *syncBuffer
+	log *syncBuffer // stderr alone: the server's log
 }
 
 // Output returns everything the server has printed so far (stdout and stderr).
@@ -57,7 +58,7 @@ func startServer(t *testing.T, extraEnv ...string) *server {
 
 func tryStartServer(t *testing.T, dbPath string, extraEnv []string) (*server, error) {
 	port, err := freePort()
-	s := &server{out: &syncBuffer{}, DBPath: dbPath}
+	s := &server{out: &syncBuffer{}, log: &syncBuffer{}, DBPath: dbPath}
 	if err != nil {
 		return s, err
 	}
@@ -69,9 +70,11 @@ func tryStartServer(t *testing.T, dbPath string, extraEnv []string) (*server, er
 		"CHECKOUT_ADDR="+addr,
 		"CHECKOUT_BASE_URL="+s.BaseURL,
 		"CHECKOUT_DB="+dbPath,
+		"CHECKOUT_LOG_LEVEL=debug", // the most the server logs: searched for secrets (secrets_test.go)
 	)
 	cmd.Env = append(cmd.Env, extraEnv...)
-	cmd.Stdout, cmd.Stderr = s.out, s.out
+	cmd.Stdout, cmd.Stderr = s.out, io.MultiWriter(s.out, s.log)
+	serverLogs.add(s, cmd.Env)
 	if err := cmd.Start(); err != nil {
 		return s, err
 	}
