@@ -83,62 +83,88 @@ type validated struct {
 }
 
 // validate checks a NewOrder; available lists the methods that the configured gateways can
-// take in a currency.
+// take in a currency. Every problem is reported at once, field by field.
 func (in *NewOrder) validate(available func(currency string) []string) (validated, error) {
 	var v validated
 	ve := &ValidationError{}
-
 	cur, curOK := money.LookupCurrency(in.Currency)
-	if !curOK {
-		ve.add("currency", "unknown or unsupported currency %q: use an ISO 4217 code such as KWD", in.Currency)
-	}
-	if curOK {
-		a, err := money.Parse(in.Amount, cur.Code)
-		if err != nil {
-			ve.add("amount", "%s", amountMessage(err, cur))
-		}
-		v.amount = a
-	} else if in.Amount == "" {
-		ve.add("amount", "is required, as a string such as \"6.000\"")
-	}
-
+	v.amount = in.checkAmount(ve, cur, curOK)
 	checkText(ve, "reference", in.Reference, maxReference, false)
 	checkText(ve, "description", in.Description, maxDescription, false)
+	v.items = in.checkItems(ve, cur, curOK, v.amount)
+	in.checkCustomer(ve)
+	in.checkURLs(ve)
+	v.expiresIn = in.checkExpiry(ve)
+	in.checkMetadata(ve)
+	if in.checkMethodNames(ve) && curOK {
+		in.checkUsable(ve, cur.Code, available(cur.Code))
+	}
+	if len(ve.Fields) > 0 {
+		return v, ve
+	}
+	return v, nil
+}
 
+// checkAmount parses the amount in the currency (cur is valid only with curOK).
+func (in *NewOrder) checkAmount(ve *ValidationError, cur money.Currency, curOK bool) money.Amount {
+	if !curOK {
+		ve.add("currency", "unknown or unsupported currency %q: use an ISO 4217 code such as KWD", in.Currency)
+		if in.Amount == "" {
+			ve.add("amount", "is required, as a string such as \"6.000\"")
+		}
+		return money.Amount{}
+	}
+	a, err := money.Parse(in.Amount, cur.Code)
+	if err != nil {
+		ve.add("amount", "%s", amountMessage(err, cur))
+	}
+	return a
+}
+
+// checkItems parses the lines and checks that they add up to amount (when both are valid).
+func (in *NewOrder) checkItems(ve *ValidationError, cur money.Currency, curOK bool, amount money.Amount) []Item {
 	if len(in.Items) > maxItems {
 		ve.add("items", "at most %d items", maxItems)
-	} else if curOK {
-		sum, _ := money.Zero(cur.Code)
-		sumOK := true
-		for i, it := range in.Items {
-			f := fmt.Sprintf("items[%d]", i)
-			checkText(ve, f+".name", it.Name, maxItemName, true)
-			if it.Quantity < 1 || it.Quantity > maxQuantity {
-				ve.add(f+".quantity", "must be a whole number from 1 to %d", maxQuantity)
-				sumOK = false
-				continue
-			}
-			unit, err := money.Parse(it.UnitAmount, cur.Code)
-			if err != nil {
-				ve.add(f+".unit_amount", "%s", amountMessage(err, cur))
-				sumOK = false
-				continue
-			}
-			line, err1 := unit.MulInt(it.Quantity)
-			next, err2 := sum.Add(line)
-			if err1 != nil || err2 != nil {
-				ve.add(f+".unit_amount", "line total is too large")
-				sumOK = false
-				continue
-			}
-			sum = next
-			v.items = append(v.items, Item{Name: it.Name, Quantity: it.Quantity, UnitAmount: unit})
-		}
-		if sumOK && len(in.Items) > 0 && v.amount.IsPositive() && !sum.Equal(v.amount) {
-			ve.add("items", "items add up to %s but amount is %s", sum.String(), v.amount.String())
-		}
+		return nil
 	}
+	if !curOK {
+		return nil
+	}
+	var items []Item
+	sum, _ := money.Zero(cur.Code)
+	sumOK := true
+	for i, it := range in.Items {
+		f := fmt.Sprintf("items[%d]", i)
+		checkText(ve, f+".name", it.Name, maxItemName, true)
+		if it.Quantity < 1 || it.Quantity > maxQuantity {
+			ve.add(f+".quantity", "must be a whole number from 1 to %d", maxQuantity)
+			sumOK = false
+			continue
+		}
+		unit, err := money.Parse(it.UnitAmount, cur.Code)
+		if err != nil {
+			ve.add(f+".unit_amount", "%s", amountMessage(err, cur))
+			sumOK = false
+			continue
+		}
+		line, err1 := unit.MulInt(it.Quantity)
+		next, err2 := sum.Add(line)
+		if err1 != nil || err2 != nil {
+			ve.add(f+".unit_amount", "line total is too large")
+			sumOK = false
+			continue
+		}
+		sum = next
+		items = append(items, Item{Name: it.Name, Quantity: it.Quantity, UnitAmount: unit})
+	}
+	if sumOK && len(in.Items) > 0 && amount.IsPositive() && !sum.Equal(amount) {
+		ve.add("items", "items add up to %s but amount is %s", sum.String(), amount.String())
+	}
+	return items
+}
 
+// checkCustomer checks the customer's email, name and phone, and the locale.
+func (in *NewOrder) checkCustomer(ve *ValidationError) {
 	if in.Customer.Email != "" {
 		if a, err := mail.ParseAddress(in.Customer.Email); err != nil || a.Address != in.Customer.Email || len(in.Customer.Email) > 254 {
 			ve.add("customer.email", "is not a valid email address")
@@ -151,6 +177,10 @@ func (in *NewOrder) validate(available func(currency string) []string) (validate
 	if in.Locale != "" && in.Locale != "ar" && in.Locale != "en" {
 		ve.add("locale", "must be \"ar\" or \"en\"")
 	}
+}
+
+// checkURLs checks the return (required), cancel and webhook URLs.
+func (in *NewOrder) checkURLs(ve *ValidationError) {
 	if in.ReturnURL == "" {
 		ve.add("return_url", "is required: where the shopper goes back to your shop")
 	} else if !validURL(in.ReturnURL) {
@@ -162,15 +192,21 @@ func (in *NewOrder) validate(available func(currency string) []string) (validate
 	if in.WebhookURL != "" && !validURL(in.WebhookURL) {
 		ve.add("webhook_url", "must be an absolute http or https URL")
 	}
+}
 
-	v.expiresIn = DefaultExpiresIn
-	if in.ExpiresIn != nil {
-		v.expiresIn = *in.ExpiresIn
-		if v.expiresIn < MinExpiresIn || v.expiresIn > MaxExpiresIn {
-			ve.add("expires_in", "must be from %d to %d seconds", MinExpiresIn, MaxExpiresIn)
-		}
+// checkExpiry returns the order's lifetime in seconds (DefaultExpiresIn when not given).
+func (in *NewOrder) checkExpiry(ve *ValidationError) int64 {
+	if in.ExpiresIn == nil {
+		return DefaultExpiresIn
 	}
+	if e := *in.ExpiresIn; e < MinExpiresIn || e > MaxExpiresIn {
+		ve.add("expires_in", "must be from %d to %d seconds", MinExpiresIn, MaxExpiresIn)
+	}
+	return *in.ExpiresIn
+}
 
+// checkMetadata checks the number and sizes of metadata keys and values.
+func (in *NewOrder) checkMetadata(ve *ValidationError) {
 	if len(in.Metadata) > maxMetadata {
 		ve.add("metadata", "at most %d keys", maxMetadata)
 	}
@@ -181,38 +217,39 @@ func (in *NewOrder) validate(available func(currency string) []string) (validate
 			ve.add("metadata."+k, "at most %d characters", maxMetadataValue)
 		}
 	}
+}
 
-	methodsOK := true
+// checkMethodNames reports whether every method named is one Bawaba knows.
+func (in *NewOrder) checkMethodNames(ve *ValidationError) bool {
+	ok := true
 	for i, m := range in.Methods {
 		if !gateway.KnownMethod(m) {
 			ve.add(fmt.Sprintf("methods[%d]", i), "unknown method %q; known: %s", m, strings.Join(gateway.AllMethods, ", "))
-			methodsOK = false
+			ok = false
 		}
 	}
-	if curOK && methodsOK {
-		avail := available(cur.Code)
-		usable := avail
-		if len(in.Methods) > 0 {
-			usable = nil
-			for _, m := range in.Methods {
-				if slices.Contains(avail, m) {
-					usable = append(usable, m)
-				}
-			}
-		}
-		if len(usable) == 0 {
-			field := "currency"
-			if len(in.Methods) > 0 {
-				field = "methods"
-			}
-			ve.add(field, "no configured payment method can take %s%s", cur.Code, availableHint(avail))
-		}
-	}
+	return ok
+}
 
-	if len(ve.Fields) > 0 {
-		return v, ve
+// checkUsable checks that at least one method (of those named, if any) can take the currency:
+// avail lists those the configured gateways take in it.
+func (in *NewOrder) checkUsable(ve *ValidationError, currency string, avail []string) {
+	usable := avail
+	if len(in.Methods) > 0 {
+		usable = nil
+		for _, m := range in.Methods {
+			if slices.Contains(avail, m) {
+				usable = append(usable, m)
+			}
+		}
 	}
-	return v, nil
+	if len(usable) == 0 {
+		field := "currency"
+		if len(in.Methods) > 0 {
+			field = "methods"
+		}
+		ve.add(field, "no configured payment method can take %s%s", currency, availableHint(avail))
+	}
 }
 
 func availableHint(avail []string) string {
