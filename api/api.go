@@ -1,5 +1,6 @@
-// Package api holds the OpenAPI 3.1 description of the merchant API (openapi.json), embedded
-// in the binary and served at /api/v1/openapi.json. The handlers' API tests validate every
+// Package api is the merchant API's wire format: the JSON views of orders and webhook events
+// (view.go), and their OpenAPI 3.1 description (openapi.json), embedded in the binary and served
+// at /api/v1/openapi.json. The handlers' API tests validate every
 // real response against it (handlers/openapi_test.go), so it cannot drift from the code.
 //
 // To document a new endpoint: add its path under "paths" (responses by $ref to

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/bawaba/checkout/api"
 	"github.com/bawaba/checkout/gateway"
 	"github.com/bawaba/checkout/order"
 )
@@ -84,13 +85,7 @@ func createOrder(d Deps) fiber.Handler {
 		var idem *order.Idempotency
 		if key != "" {
 			sum := sha256.Sum256(body)
-			idem = &order.Idempotency{
-				Scope: c.Locals("key").(string), Key: key, RequestHash: hex.EncodeToString(sum[:]),
-				Render: func(o order.Order) (int, []byte, error) {
-					b, err := json.Marshal(d.Orders.View(&o))
-					return fiber.StatusCreated, b, err
-				},
-			}
+			idem = &order.Idempotency{Scope: c.Locals("key").(string), Key: key, RequestHash: hex.EncodeToString(sum[:])}
 		}
 		res, err := d.Orders.Create(c.UserContext(), req.toNewOrder(), idem)
 		if err != nil {
@@ -98,15 +93,15 @@ func createOrder(d Deps) fiber.Handler {
 		}
 		c.Set(fiber.HeaderLocation, "/api/v1/orders/"+res.Order.ID)
 		c.Set(fiber.HeaderCacheControl, "no-store")
-		if idem != nil {
-			if res.Replayed {
-				c.Set("Idempotent-Replayed", "true")
-			}
-			c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
-			return c.Status(res.Status).Send(res.Body)
+		if res.Replayed {
+			c.Set("Idempotent-Replayed", "true")
+		} else {
+			d.Logger.InfoContext(c.UserContext(), "order created", "order", res.Order.ID, "amount", res.Order.Amount.String(), "currency", res.Order.Amount.Currency().Code)
 		}
-		d.Logger.InfoContext(c.UserContext(), "order created", "order", res.Order.ID, "amount", res.Order.Amount.String(), "currency", res.Order.Amount.Currency().Code)
-		return c.Status(fiber.StatusCreated).JSON(d.Orders.View(&res.Order))
+		// The answer is the order as created, so that a replay answers the first answer's bytes
+		// however the order moved since.
+		created := res.Order.AsCreated()
+		return c.Status(fiber.StatusCreated).JSON(d.Views.Order(&created))
 	}
 }
 
@@ -117,7 +112,7 @@ func getOrder(d Deps) fiber.Handler {
 			return orderError(c, err)
 		}
 		c.Set(fiber.HeaderCacheControl, "no-store")
-		return c.JSON(d.Orders.View(&o))
+		return c.JSON(d.Views.Order(&o))
 	}
 }
 
@@ -132,9 +127,9 @@ func listOrders(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		views := make([]order.View, len(list))
+		views := make([]api.OrderView, len(list))
 		for i := range list {
-			views[i] = d.Orders.View(&list[i])
+			views[i] = d.Views.Order(&list[i])
 		}
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return c.JSON(fiber.Map{"object": "list", "data": views})
@@ -149,7 +144,7 @@ func cancelOrder(d Deps) fiber.Handler {
 		}
 		d.Logger.InfoContext(c.UserContext(), "order cancelled", "order", o.ID)
 		c.Set(fiber.HeaderCacheControl, "no-store")
-		return c.JSON(d.Orders.View(&o))
+		return c.JSON(d.Views.Order(&o))
 	}
 }
 

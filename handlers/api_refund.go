@@ -59,6 +59,6 @@ func refundOrder(d Deps) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return c.Status(fiber.StatusCreated).JSON(d.Orders.View(&fresh))
+		return c.Status(fiber.StatusCreated).JSON(d.Views.Order(&fresh))
 	}
 }

@@ -23,6 +23,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/bawaba/checkout/api"
 	"github.com/bawaba/checkout/gateway"
 	"github.com/bawaba/checkout/gateway/tap"
 	"github.com/bawaba/checkout/handlers"
@@ -162,8 +163,9 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 		registry.Observe(cfg.metrics.GatewayCall)
 		observer = cfg.metrics
 	}
+	views := api.Views{BaseURL: base, Gateways: registry}
 	e.svc = order.NewService(db, registry, order.Config{
-		BaseURL: base, DefaultWebhookURL: "https://shop.example/bawaba-webhooks", Logger: log, Now: cfg.now,
+		BaseURL: base, DefaultWebhookURL: "https://shop.example/bawaba-webhooks", Events: views, Logger: log, Now: cfg.now,
 		Observer: observer,
 	})
 	shopper, err := handlers.NewShopper(ctx, handlers.ShopperConfig{
@@ -173,7 +175,7 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 		t.Fatalf("NewShopper: %v", err)
 	}
 	app := handlers.New(handlers.Deps{
-		Orders: e.svc, Keys: db, DB: db, Logger: log, Version: "test", Sandbox: true,
+		Orders: e.svc, Views: views, Keys: db, DB: db, Logger: log, Version: "test", Sandbox: true,
 		Simulators: map[string]http.Handler{"/sandbox/tap": e.sim}, Shopper: shopper,
 		Metrics: cfg.metrics, MetricsToken: cfg.metricsToken,
 	})
@@ -283,13 +285,13 @@ func orderBody(ref, amount string) string {
 }
 
 // createOrder creates a 6.000 KWD order through the API and returns its view.
-func (e *env) createOrder(ref string) order.View {
+func (e *env) createOrder(ref string) api.OrderView {
 	e.t.Helper()
 	res := e.api("POST", "/api/v1/orders", orderBody(ref, "6.000"), nil)
 	if res.StatusCode != http.StatusCreated {
 		e.t.Fatalf("create order: %d %s", res.StatusCode, res.body)
 	}
-	var v order.View
+	var v api.OrderView
 	if err := json.Unmarshal(res.body, &v); err != nil {
 		e.t.Fatalf("create order: %v", err)
 	}
@@ -297,13 +299,13 @@ func (e *env) createOrder(ref string) order.View {
 }
 
 // getOrder reads an order through the API.
-func (e *env) getOrder(id string) order.View {
+func (e *env) getOrder(id string) api.OrderView {
 	e.t.Helper()
 	res := e.api("GET", "/api/v1/orders/"+id, "", nil)
 	if res.StatusCode != http.StatusOK {
 		e.t.Fatalf("get order %s: %d %s", id, res.StatusCode, res.body)
 	}
-	var v order.View
+	var v api.OrderView
 	if err := json.Unmarshal(res.body, &v); err != nil {
 		e.t.Fatalf("get order: %v", err)
 	}
@@ -318,8 +320,8 @@ func (e *env) countByReference(ref string) int {
 		e.t.Fatalf("list orders: %d %s", res.StatusCode, res.body)
 	}
 	var list struct {
-		Object string       `json:"object"`
-		Data   []order.View `json:"data"`
+		Object string          `json:"object"`
+		Data   []api.OrderView `json:"data"`
 	}
 	if err := json.Unmarshal(res.body, &list); err != nil {
 		e.t.Fatalf("list orders: %v", err)

@@ -34,7 +34,10 @@ type Pinger interface {
 
 // Deps are the handlers' collaborators.
 type Deps struct {
-	Orders  *order.Service
+	Orders *order.Service
+	// Views renders orders as the API answers them (the same api.Views the service encodes
+	// merchant webhooks with).
+	Views   api.Views
 	Keys    KeyStore
 	DB      Pinger
 	Logger  *slog.Logger

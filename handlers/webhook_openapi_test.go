@@ -13,7 +13,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
-	"github.com/bawaba/checkout/order"
+	"github.com/bawaba/checkout/webhook"
 )
 
 // The merchant webhooks the server really delivers (paid, failed, refunded, cancelled) follow
@@ -57,7 +57,7 @@ func TestWebhookDeliveriesFollowOpenAPI(t *testing.T) {
 
 	// The real dispatcher delivers the outbox to the shop.
 	db := redirectOutbox{e.db, shop.URL}
-	disp := &order.Dispatcher{Outbox: db, Secret: "whsec_spec", Client: shop.Client()}
+	disp := &webhook.Dispatcher{Outbox: db, Secret: "whsec_spec", Client: shop.Client()}
 	if _, err := disp.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -96,11 +96,11 @@ func TestWebhookDeliveriesFollowOpenAPI(t *testing.T) {
 
 // redirectOutbox hands the dispatcher the due messages addressed to the test's shop.
 type redirectOutbox struct {
-	order.Outbox
+	webhook.Outbox
 	url string
 }
 
-func (r redirectOutbox) DueMessages(ctx context.Context, now time.Time, limit int) ([]order.Pending, error) {
+func (r redirectOutbox) DueMessages(ctx context.Context, now time.Time, limit int) ([]webhook.Pending, error) {
 	due, err := r.Outbox.DueMessages(ctx, now, limit)
 	for i := range due {
 		due[i].URL = r.url

@@ -115,7 +115,7 @@ func (m *Metrics) GatewayCall(gatewayName, operation string, took time.Duration,
 	}
 }
 
-// WebhookDelivery records one merchant webhook try (order.Dispatcher's Observe).
+// WebhookDelivery records one merchant webhook try (webhook.Dispatcher's Observe).
 func (m *Metrics) WebhookDelivery(eventType string, delivered bool, took time.Duration) {
 	result := "failed"
 	if delivered {

@@ -5,25 +5,24 @@ import (
 	"time"
 )
 
-// Idempotency carries an Idempotency-Key and how to render the answer to store with it.
+// Idempotency is an Idempotency-Key with the request it came with.
 type Idempotency struct {
-	Scope       string
+	Scope       string // who used the key (an API key id)
 	Key         string
-	RequestHash string
-	Render      func(Order) (status int, body []byte, err error)
+	RequestHash string // a hash of the request body
 }
 
 // Created is the outcome of Create.
 type Created struct {
 	Order    Order
-	Status   int    // with Idempotency: the stored status
-	Body     []byte // with Idempotency: the stored body
-	Replayed bool   // the answer is the one stored for the key
+	Replayed bool // the key was used before with this request: Order is the order it created
 }
 
-// Create validates and stores a new order. With idem, the same key and request return the
-// stored answer, and the same key with another request fails with ErrIdempotencyReused;
-// concurrent requests with one key create one order.
+// Create validates and stores a new order. With idem, the key is stored with the request's hash
+// and the order's id in the order's transaction: the same key and request return the order made
+// the first time (Replayed; the caller answers as it did then, from Order.AsCreated), the same
+// key with another request fails with ErrIdempotencyReused, and concurrent requests with one key
+// create one order.
 func (s *Service) Create(ctx context.Context, in NewOrder, idem *Idempotency) (Created, error) {
 	v, err := in.validate(func(cur string) []string { return s.gw.Available(cur, nil) })
 	if err != nil {
@@ -47,13 +46,8 @@ func (s *Service) Create(ctx context.Context, in NewOrder, idem *Idempotency) (C
 		if idem == nil {
 			return nil
 		}
-		status, body, err := idem.Render(o)
-		if err != nil {
-			return err
-		}
-		out.Status, out.Body = status, body
 		return tx.PutIdempotency(IdempotencyRecord{Scope: idem.Scope, Key: idem.Key, RequestHash: idem.RequestHash,
-			Status: status, Body: body, OrderID: o.ID, CreatedAt: now})
+			OrderID: o.ID, CreatedAt: now})
 	})
 	if err != nil {
 		return Created{}, err
@@ -86,7 +80,7 @@ func (in *NewOrder) order(v validated, now time.Time) Order {
 	}
 }
 
-// replay returns the answer stored for idem's key (found), or ErrIdempotencyReused when the
+// replay returns the order created with idem's key (found), or ErrIdempotencyReused when the
 // key came with another request.
 func replay(tx Tx, idem *Idempotency) (Created, bool, error) {
 	rec, found, err := tx.Idempotency(idem.Scope, idem.Key)
@@ -100,7 +94,7 @@ func replay(tx Tx, idem *Idempotency) (Created, bool, error) {
 	if err != nil {
 		return Created{}, true, err
 	}
-	return Created{Order: prev, Status: rec.Status, Body: rec.Body, Replayed: true}, true, nil
+	return Created{Order: prev, Replayed: true}, true, nil
 }
 
 // insertOrder stores a new order with its created event, refusing a merchant reference already held.

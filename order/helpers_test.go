@@ -2,6 +2,7 @@ package order_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bawaba/checkout/api"
 	"github.com/bawaba/checkout/gateway"
 	"github.com/bawaba/checkout/money"
 	"github.com/bawaba/checkout/order"
@@ -99,10 +101,11 @@ func (c *clock) Advance(d time.Duration) {
 
 // env is a service over a real SQLite store in a temporary file.
 type env struct {
-	st  *store.SQLite
-	svc *order.Service
-	gw  *fakeGateway
-	clk *clock
+	views api.Views
+	st    *store.SQLite
+	svc   *order.Service
+	gw    *fakeGateway
+	clk   *clock
 }
 
 func newEnv(t *testing.T) *env {
@@ -118,12 +121,25 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	clk := newClock()
+	views := api.Views{BaseURL: "https://checkout.example", Gateways: reg}
 	svc := order.NewService(st, reg, order.Config{
 		BaseURL: "https://checkout.example",
+		Events:  views,
 		Now:     clk.Now,
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
-	return &env{st: st, svc: svc, gw: gw, clk: clk}
+	return &env{views: views, st: st, svc: svc, gw: gw, clk: clk}
+}
+
+// createdJSON is the API's answer to creating o: its view as created, as JSON.
+func (e *env) createdJSON(t *testing.T, o order.Order) string {
+	t.Helper()
+	c := o.AsCreated()
+	b, err := json.Marshal(e.views.Order(&c))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // validOrder is a request that Create accepts: 6.000 KWD, with a webhook URL so that the

@@ -73,6 +73,19 @@ type Order struct {
 	Refunds     []Refund  // oldest first; filled by reads that load them
 }
 
+// AsCreated returns the order as Create stored it: what changes afterwards (status, review
+// flag, update and payment times, attempts, refunds) back to its first value. An idempotent
+// replay answers with it, so that the answer is the first one, byte for byte, however the order
+// moved since. A field added to Order that changes after creation must be reset here.
+func (o Order) AsCreated() Order {
+	o.Status = StatusOpen
+	o.NeedsReview = false
+	o.UpdatedAt = o.CreatedAt
+	o.PaidAt = time.Time{}
+	o.Attempts, o.Refunds = nil, nil
+	return o
+}
+
 // Refunded returns what was given back by succeeded refunds.
 func (o *Order) Refunded() money.Amount {
 	sum, _ := money.Zero(o.Amount.Currency().Code)

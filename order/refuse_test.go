@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/bawaba/checkout/api"
 	"github.com/bawaba/checkout/gateway"
 	"github.com/bawaba/checkout/money"
 	"github.com/bawaba/checkout/order"
@@ -52,7 +53,8 @@ func TestWebhookRefusesSuccessForAClosedOrder(t *testing.T) {
 			if err := reg.Register(g, gateway.MethodKNET); err != nil {
 				t.Fatal(err)
 			}
-			e.svc = order.NewService(e.st, reg, order.Config{BaseURL: "https://checkout.example", Now: e.clk.Now})
+			e.svc = order.NewService(e.st, reg, order.Config{BaseURL: "https://checkout.example", Now: e.clk.Now,
+				Events: api.Views{BaseURL: "https://checkout.example", Gateways: reg}})
 			o := e.create(t, validOrder())
 			a, _, err := e.svc.StartAttempt(ctx, o.ID, gateway.MethodKNET, order.StartOptions{})
 			if err != nil {

@@ -2,7 +2,7 @@ package order
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -26,10 +26,20 @@ type Config struct {
 	// FirstCheck is when the reconciler first asks a gateway about a pending attempt; later
 	// checks back off, doubling, to an hour. Default one minute.
 	FirstCheck time.Duration
-	Now        func() time.Time
-	Logger     *slog.Logger
+	// Events encodes the merchant webhooks the service puts in the outbox (api.Views). Required
+	// when orders can have webhooks: without it, a change that should notify fails.
+	Events EventEncoder
+	Now    func() time.Time
+	Logger *slog.Logger
 	// Observer hears what the service did, once it is committed (the metrics); nil: nobody.
 	Observer Observer
+}
+
+// EventEncoder writes the body of merchant webhook id, of type typ, about order o as it stands
+// in the transaction that decided the event. The domain decides which event and when; the edge
+// (the api package) decides the bytes.
+type EventEncoder interface {
+	EncodeEvent(id, typ string, created time.Time, o *Order) ([]byte, error)
 }
 
 // Observer is told of committed changes, for counting. It must be quick and must not fail.
@@ -101,11 +111,11 @@ func (s *Service) enqueue(tx Tx, o *Order, typ string, now time.Time) error {
 	if target == "" || typ == "" {
 		return nil
 	}
+	if s.cfg.Events == nil {
+		return errors.New("order: no EventEncoder configured for merchant webhooks")
+	}
 	id := NewID("evt")
-	payload, err := json.Marshal(WebhookEvent{
-		ID: id, Object: "event", Type: typ, Created: now.Unix(),
-		Data: WebhookData{Order: s.View(o)},
-	})
+	payload, err := s.cfg.Events.EncodeEvent(id, typ, now, o)
 	if err != nil {
 		return err
 	}

@@ -1,9 +1,7 @@
 package order_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"reflect"
 	"slices"
@@ -414,28 +412,34 @@ func TestCreateIdempotency(t *testing.T) {
 	in := validOrder()
 	in.Reference = "INV-1"
 	idem := func(hash string) *order.Idempotency {
-		return &order.Idempotency{Scope: "key_1", Key: "idem-123", RequestHash: hash,
-			Render: func(o order.Order) (int, []byte, error) {
-				b, err := json.Marshal(e.svc.View(&o))
-				return 201, b, err
-			}}
+		return &order.Idempotency{Scope: "key_1", Key: "idem-123", RequestHash: hash}
 	}
 
 	first, err := e.svc.Create(ctx, in, idem("hash-a"))
 	if err != nil {
 		t.Fatalf("first Create: %v", err)
 	}
-	if first.Replayed || first.Status != 201 || len(first.Body) == 0 {
-		t.Fatalf("first = replayed %v status %d body %d bytes; want a fresh 201 with a body", first.Replayed, first.Status, len(first.Body))
+	if first.Replayed {
+		t.Fatal("first Create replayed")
 	}
 
-	e.clk.Advance(time.Minute) // a replay must not re-render
+	// The order moves on; a replay still gets the order as the first answer showed it.
+	if _, _, err := e.svc.StartAttempt(ctx, first.Order.ID, gateway.MethodKNET, order.StartOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	e.clk.Advance(time.Minute)
 	again, err := e.svc.Create(ctx, in, idem("hash-a"))
 	if err != nil {
 		t.Fatalf("replayed Create: %v", err)
 	}
-	if !again.Replayed || again.Status != 201 || !bytes.Equal(again.Body, first.Body) || again.Order.ID != first.Order.ID {
-		t.Errorf("replay = replayed %v status %d order %s; want the stored 201 body of %s", again.Replayed, again.Status, again.Order.ID, first.Order.ID)
+	if !again.Replayed || again.Order.ID != first.Order.ID {
+		t.Fatalf("replay = replayed %v order %s; want order %s replayed", again.Replayed, again.Order.ID, first.Order.ID)
+	}
+	if again.Order.Status != order.StatusProcessing || len(again.Order.Attempts) != 1 {
+		t.Errorf("replay's order = %s with %d attempts; want the order as it is now", again.Order.Status, len(again.Order.Attempts))
+	}
+	if got, want := e.createdJSON(t, again.Order), e.createdJSON(t, first.Order); got != want {
+		t.Errorf("replayed answer =\n%s\nwant the first answer, byte for byte\n%s", got, want)
 	}
 
 	if _, err := e.svc.Create(ctx, in, idem("hash-b")); !errors.Is(err, order.ErrIdempotencyReused) {

@@ -45,13 +45,11 @@ type Tx interface {
 	UpdateRefund(r *Refund) error
 }
 
-// IdempotencyRecord is a stored answer to a request made with an Idempotency-Key.
+// IdempotencyRecord is an Idempotency-Key with the request it came with and the order it made.
 type IdempotencyRecord struct {
 	Scope       string // who used the key (an API key id)
 	Key         string
 	RequestHash string // sha256 of the request body
-	Status      int
-	Body        []byte
 	OrderID     string
 	CreatedAt   time.Time
 }

@@ -358,8 +358,8 @@ func (t *txn) AppendEvent(e order.Event) error {
 func (t *txn) Idempotency(scope, key string) (order.IdempotencyRecord, bool, error) {
 	r := order.IdempotencyRecord{Scope: scope, Key: key}
 	var created int64
-	err := t.q.QueryRowContext(t.ctx, "SELECT request_hash, status, body, order_id, created_at FROM idempotency_keys WHERE scope = ? AND key = ?",
-		scope, key).Scan(&r.RequestHash, &r.Status, &r.Body, &r.OrderID, &created)
+	err := t.q.QueryRowContext(t.ctx, "SELECT request_hash, order_id, created_at FROM idempotency_keys WHERE scope = ? AND key = ?",
+		scope, key).Scan(&r.RequestHash, &r.OrderID, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, false, nil
 	}
@@ -368,8 +368,8 @@ func (t *txn) Idempotency(scope, key string) (order.IdempotencyRecord, bool, err
 }
 
 func (t *txn) PutIdempotency(r order.IdempotencyRecord) error {
-	_, err := t.q.ExecContext(t.ctx, "INSERT INTO idempotency_keys (scope, key, request_hash, status, body, order_id, created_at) VALUES (?,?,?,?,?,?,?)",
-		r.Scope, r.Key, r.RequestHash, r.Status, r.Body, r.OrderID, ms(r.CreatedAt))
+	_, err := t.q.ExecContext(t.ctx, "INSERT INTO idempotency_keys (scope, key, request_hash, order_id, created_at) VALUES (?,?,?,?,?)",
+		r.Scope, r.Key, r.RequestHash, r.OrderID, ms(r.CreatedAt))
 	return err
 }
 

@@ -4,13 +4,13 @@ import (
 	"context"
 	"time"
 
-	"github.com/bawaba/checkout/order"
+	"github.com/bawaba/checkout/webhook"
 )
 
-var _ order.Outbox = (*SQLite)(nil)
+var _ webhook.Outbox = (*SQLite)(nil)
 
-// DueMessages implements order.Outbox.
-func (s *SQLite) DueMessages(ctx context.Context, now time.Time, limit int) ([]order.Pending, error) {
+// DueMessages implements webhook.Outbox.
+func (s *SQLite) DueMessages(ctx context.Context, now time.Time, limit int) ([]webhook.Pending, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, order_id, type, url, payload, created_at, attempts FROM outbox
 		WHERE delivered_at = 0 AND failed_at = 0 AND next_attempt_at <= ? ORDER BY next_attempt_at, created_at LIMIT ?`,
 		now.UnixMilli(), limit)
@@ -18,9 +18,9 @@ func (s *SQLite) DueMessages(ctx context.Context, now time.Time, limit int) ([]o
 		return nil, err
 	}
 	defer rows.Close()
-	var out []order.Pending
+	var out []webhook.Pending
 	for rows.Next() {
-		var p order.Pending
+		var p webhook.Pending
 		var created int64
 		if err := rows.Scan(&p.ID, &p.OrderID, &p.Type, &p.URL, &p.Payload, &created, &p.Attempts); err != nil {
 			return nil, err
@@ -31,8 +31,8 @@ func (s *SQLite) DueMessages(ctx context.Context, now time.Time, limit int) ([]o
 	return out, rows.Err()
 }
 
-// RecordDelivery implements order.Outbox.
-func (s *SQLite) RecordDelivery(ctx context.Context, d order.Delivery) error {
+// RecordDelivery implements webhook.Outbox.
+func (s *SQLite) RecordDelivery(ctx context.Context, d webhook.Delivery) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err

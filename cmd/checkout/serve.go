@@ -10,10 +10,12 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/bawaba/checkout/api"
 	"github.com/bawaba/checkout/handlers"
 	"github.com/bawaba/checkout/metrics"
 	"github.com/bawaba/checkout/order"
 	"github.com/bawaba/checkout/store"
+	"github.com/bawaba/checkout/webhook"
 )
 
 func serve(ctx context.Context, cfg Config, db *store.SQLite, log *slog.Logger, stdout io.Writer) error {
@@ -27,8 +29,9 @@ func serve(ctx context.Context, cfg Config, db *store.SQLite, log *slog.Logger, 
 	m := metrics.New(db)
 	registry.Observe(m.GatewayCall)
 
+	views := api.Views{BaseURL: cfg.BaseURL, Gateways: registry}
 	svc := order.NewService(db, registry, order.Config{BaseURL: cfg.BaseURL, DefaultWebhookURL: cfg.WebhookURL,
-		FirstCheck: cfg.ReconcileAfter, Logger: log, Observer: m})
+		FirstCheck: cfg.ReconcileAfter, Events: views, Logger: log, Observer: m})
 
 	secret, err := webhookSecret(ctx, db)
 	if err != nil {
@@ -42,7 +45,7 @@ func serve(ctx context.Context, cfg Config, db *store.SQLite, log *slog.Logger, 
 		return err
 	}
 	app := handlers.New(handlers.Deps{
-		Orders: svc, Keys: db, DB: db, Logger: log, Version: version, Sandbox: cfg.sandbox(),
+		Orders: svc, Views: views, Keys: db, DB: db, Logger: log, Version: version, Sandbox: cfg.sandbox(),
 		Simulators: simulators, Shopper: shopper, Metrics: m, MetricsToken: cfg.MetricsToken,
 	})
 
@@ -63,7 +66,7 @@ func serve(ctx context.Context, cfg Config, db *store.SQLite, log *slog.Logger, 
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		runWorkers(workers, cfg.Tick, svc, &order.Dispatcher{Outbox: db, Secret: secret, Logger: log, Observe: m.WebhookDelivery}, log)
+		runWorkers(workers, cfg.Tick, svc, &webhook.Dispatcher{Outbox: db, Secret: secret, Logger: log, Observe: m.WebhookDelivery}, log)
 	}()
 
 	errc := make(chan error, 1)
@@ -83,7 +86,7 @@ func serve(ctx context.Context, cfg Config, db *store.SQLite, log *slog.Logger, 
 }
 
 // runWorkers expires orders, reconciles attempts and delivers merchant webhooks every tick.
-func runWorkers(ctx context.Context, tick time.Duration, svc *order.Service, disp *order.Dispatcher, log *slog.Logger) {
+func runWorkers(ctx context.Context, tick time.Duration, svc *order.Service, disp *webhook.Dispatcher, log *slog.Logger) {
 	t := time.NewTicker(tick)
 	defer t.Stop()
 	for {

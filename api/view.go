@@ -1,16 +1,30 @@
-package order
+package api
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/order"
 )
 
-// View is the JSON representation of an order, shared by the merchant API and merchant webhooks.
-type View struct {
+// Views renders orders as the merchant API and merchant webhooks show them (the JSON this
+// package's openapi.json describes). The order service encodes webhook events with it
+// (order.EventEncoder) inside the transaction that decides them; the handlers render answers
+// with it at the edge.
+type Views struct {
+	BaseURL  string            // public URL of the server, without a trailing slash
+	Gateways *gateway.Registry // which methods an order offers
+}
+
+var _ order.EventEncoder = Views{}
+
+// OrderView is the JSON representation of an order, shared by the merchant API and merchant
+// webhooks.
+type OrderView struct {
 	ID          string            `json:"id"`
 	Object      string            `json:"object"`
-	Status      Status            `json:"status"`
+	Status      order.Status      `json:"status"`
 	Reference   string            `json:"reference,omitempty"`
 	Amount      string            `json:"amount"`
 	AmountMinor int64             `json:"amount_minor"`
@@ -38,15 +52,15 @@ type View struct {
 
 // RefundView is the JSON representation of a refund.
 type RefundView struct {
-	ID        string       `json:"id"`
-	Object    string       `json:"object"`
-	Amount    string       `json:"amount"`
-	Currency  string       `json:"currency"`
-	Status    RefundStatus `json:"status"`
-	Kind      string       `json:"kind"`
-	Reason    string       `json:"reason,omitempty"`
-	Failure   string       `json:"failure,omitempty"`
-	CreatedAt string       `json:"created_at"`
+	ID        string             `json:"id"`
+	Object    string             `json:"object"`
+	Amount    string             `json:"amount"`
+	Currency  string             `json:"currency"`
+	Status    order.RefundStatus `json:"status"`
+	Kind      string             `json:"kind"`
+	Reason    string             `json:"reason,omitempty"`
+	Failure   string             `json:"failure,omitempty"`
+	CreatedAt string             `json:"created_at"`
 }
 
 // ItemView is the JSON representation of an order line.
@@ -88,7 +102,7 @@ type WebhookEvent struct {
 
 // WebhookData is what a merchant webhook is about.
 type WebhookData struct {
-	Order View `json:"order"`
+	Order OrderView `json:"order"`
 }
 
 func timeText(t time.Time) string {
@@ -98,34 +112,41 @@ func timeText(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// View renders an order for the API and webhooks.
-func (s *Service) View(o *Order) View {
-	v := View{
+// EncodeEvent implements order.EventEncoder: the body of merchant webhook id of type typ about o.
+func (v Views) EncodeEvent(id, typ string, created time.Time, o *order.Order) ([]byte, error) {
+	return json.Marshal(WebhookEvent{ID: id, Object: "event", Type: typ, Created: created.Unix(),
+		Data: WebhookData{Order: v.Order(o)}})
+}
+
+// Order renders an order for the API and webhooks.
+func (v Views) Order(o *order.Order) OrderView {
+	methods := v.Gateways.Available(o.Amount.Currency().Code, o.Methods)
+	if methods == nil {
+		methods = []string{}
+	}
+	ov := OrderView{
 		ID: o.ID, Object: "order", Status: o.Status, Reference: o.Reference,
 		Amount: o.Amount.String(), AmountMinor: o.Amount.Minor(), Currency: o.Amount.Currency().Code,
 		Description: o.Description, Locale: o.Locale,
 		ReturnURL: o.ReturnURL, CancelURL: o.CancelURL, WebhookURL: o.WebhookURL,
-		Methods: s.Methods(o), Metadata: o.Metadata, NeedsReview: o.NeedsReview,
-		CheckoutURL: s.CheckoutURL(o.ID),
+		Methods: methods, Metadata: o.Metadata, NeedsReview: o.NeedsReview,
+		CheckoutURL: v.BaseURL + "/pay/" + o.ID,
 		ExpiresAt:   timeText(o.ExpiresAt), CreatedAt: timeText(o.CreatedAt), UpdatedAt: timeText(o.UpdatedAt),
 		PaidAt:   timeText(o.PaidAt),
 		Attempts: []AttemptView{},
 		Refunds:  []RefundView{}, RefundedAmount: o.Refunded().String(),
 	}
 	for _, r := range o.Refunds {
-		v.Refunds = append(v.Refunds, RefundView{ID: r.ID, Object: "refund", Amount: r.Amount.String(),
+		ov.Refunds = append(ov.Refunds, RefundView{ID: r.ID, Object: "refund", Amount: r.Amount.String(),
 			Currency: r.Amount.Currency().Code, Status: r.Status, Kind: r.Kind, Reason: r.Reason,
 			Failure: r.Failure, CreatedAt: timeText(r.CreatedAt)})
 	}
-	if v.Methods == nil {
-		v.Methods = []string{}
-	}
 	if o.Customer != (gateway.Customer{}) {
 		c := o.Customer
-		v.Customer = &c
+		ov.Customer = &c
 	}
 	for _, it := range o.Items {
-		v.Items = append(v.Items, ItemView{Name: it.Name, Quantity: it.Quantity, UnitAmount: it.UnitAmount.String()})
+		ov.Items = append(ov.Items, ItemView{Name: it.Name, Quantity: it.Quantity, UnitAmount: it.UnitAmount.String()})
 	}
 	for _, a := range o.Attempts {
 		av := AttemptView{
@@ -137,7 +158,7 @@ func (s *Service) View(o *Order) View {
 		if a.ReportedAmount.Currency().Code != "" {
 			av.ReportedAmount, av.ReportedCcy = a.ReportedAmount.String(), a.ReportedAmount.Currency().Code
 		}
-		v.Attempts = append(v.Attempts, av)
+		ov.Attempts = append(ov.Attempts, av)
 	}
-	return v
+	return ov
 }

@@ -1,4 +1,4 @@
-package order_test
+package webhook_test
 
 import (
 	"context"
@@ -16,7 +16,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bawaba/checkout/api"
 	"github.com/bawaba/checkout/order"
+	"github.com/bawaba/checkout/webhook"
 )
 
 const webhookSecret = "whsec_test_3f9a"
@@ -55,10 +57,10 @@ func TestSign(t *testing.T) {
 	// printf '1767225600.{"id":"evt_1","type":"order.paid"}' | openssl dgst -sha256 -hmac whsec_test_3f9a
 	const want = "t=1767225600,v1=553d61c8670bf8aa1384e29533ffbbb9d8a6846cbf2f0afe2aead6000307df32"
 
-	if got := order.Sign(webhookSecret, at, body); got != want {
+	if got := webhook.Sign(webhookSecret, at, body); got != want {
 		t.Errorf("Sign = %s\nwant   %s", got, want)
 	}
-	if _, ok := verify(webhookSecret, order.Sign(webhookSecret, at, body), body); !ok {
+	if _, ok := verify(webhookSecret, webhook.Sign(webhookSecret, at, body), body); !ok {
 		t.Error("a merchant cannot verify the signature")
 	}
 
@@ -74,7 +76,7 @@ func TestSign(t *testing.T) {
 		{"re-encoded body", webhookSecret, at, []byte(`{"id": "evt_1", "type": "order.paid"}`)},
 	}
 	for _, d := range differs {
-		if order.Sign(d.secret, d.at, d.body) == want {
+		if webhook.Sign(d.secret, d.at, d.body) == want {
 			t.Errorf("%s: same signature", d.name)
 		}
 	}
@@ -115,33 +117,20 @@ func (m *merchant) got() []received {
 
 // recordingOutbox passes through to the real store and keeps every Delivery it records.
 type recordingOutbox struct {
-	order.Outbox
+	webhook.Outbox
 	mu         sync.Mutex
-	deliveries []order.Delivery
+	deliveries []webhook.Delivery
 }
 
-func (r *recordingOutbox) RecordDelivery(ctx context.Context, d order.Delivery) error {
+func (r *recordingOutbox) RecordDelivery(ctx context.Context, d webhook.Delivery) error {
 	r.mu.Lock()
 	r.deliveries = append(r.deliveries, d)
 	r.mu.Unlock()
 	return r.Outbox.RecordDelivery(ctx, d)
 }
 
-// cancelledOrder creates an order whose webhooks go to url and cancels it, which puts one
-// order.cancelled message in the outbox.
-func (e *env) cancelledOrder(t *testing.T, url string) order.Order {
-	t.Helper()
-	in := validOrder()
-	in.WebhookURL = url
-	o := e.create(t, in)
-	if _, err := e.svc.Cancel(context.Background(), o.ID); err != nil {
-		t.Fatal(err)
-	}
-	return o
-}
-
-func (e *env) dispatcher(m *merchant, out order.Outbox) *order.Dispatcher {
-	return &order.Dispatcher{
+func (e *env) dispatcher(m *merchant, out webhook.Outbox) *webhook.Dispatcher {
+	return &webhook.Dispatcher{
 		Outbox:   out,
 		Secret:   webhookSecret,
 		Client:   m.srv.Client(),
@@ -151,7 +140,7 @@ func (e *env) dispatcher(m *merchant, out order.Outbox) *order.Dispatcher {
 	}
 }
 
-func runOnce(t *testing.T, d *order.Dispatcher) int {
+func runOnce(t *testing.T, d *webhook.Dispatcher) int {
 	t.Helper()
 	n, err := d.RunOnce(context.Background())
 	if err != nil {
@@ -176,9 +165,9 @@ func TestDispatcherDeliversSignedWebhook(t *testing.T) {
 				t.Fatalf("merchant got %d requests, want 1", len(reqs))
 			}
 			r := reqs[0]
-			ts, ok := verify(webhookSecret, r.header.Get(order.SignatureHeader), r.body)
+			ts, ok := verify(webhookSecret, r.header.Get(webhook.SignatureHeader), r.body)
 			if !ok {
-				t.Errorf("%s %q does not verify over the body received", order.SignatureHeader, r.header.Get(order.SignatureHeader))
+				t.Errorf("%s %q does not verify over the body received", webhook.SignatureHeader, r.header.Get(webhook.SignatureHeader))
 			}
 			if ts != e.clk.Now().Unix() {
 				t.Errorf("signature time %d, want %d", ts, e.clk.Now().Unix())
@@ -186,7 +175,7 @@ func TestDispatcherDeliversSignedWebhook(t *testing.T) {
 			if ct := r.header.Get("Content-Type"); ct != "application/json" {
 				t.Errorf("Content-Type = %q", ct)
 			}
-			var ev order.WebhookEvent
+			var ev api.WebhookEvent
 			if err := json.Unmarshal(r.body, &ev); err != nil {
 				t.Fatalf("body is not JSON: %v", err)
 			}
@@ -288,7 +277,7 @@ func TestDispatcherRetryRecoversAfterMerchantIsBack(t *testing.T) {
 	}
 	// Every try is signed over the exact bytes sent.
 	for i, r := range m.got() {
-		if _, ok := verify(webhookSecret, r.header.Get(order.SignatureHeader), r.body); !ok {
+		if _, ok := verify(webhookSecret, r.header.Get(webhook.SignatureHeader), r.body); !ok {
 			t.Errorf("try %d: signature does not verify", i+1)
 		}
 	}

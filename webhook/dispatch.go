@@ -1,4 +1,7 @@
-package order
+// Package webhook delivers merchant webhooks: it takes the messages the order service put in
+// the outbox (in the transaction that decided them), signs each body with the merchant's
+// secret (Bawaba-Signature: t=…,v1=…) and POSTs it, retrying with exponential backoff.
+package webhook
 
 import (
 	"bytes"
@@ -12,6 +15,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/bawaba/checkout/order"
 )
 
 // Outbox is what the dispatcher needs of the store.
@@ -24,7 +29,7 @@ type Outbox interface {
 
 // Pending is an outbox message with its delivery bookkeeping.
 type Pending struct {
-	Message
+	order.Message
 	Attempts int
 }
 
