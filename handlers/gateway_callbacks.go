@@ -12,6 +12,17 @@ import (
 	"github.com/bawaba/checkout/order"
 )
 
+// mountGateways mounts what gateways call: the shopper's browser coming back, and their
+// server-to-server notifications. Both work with the shopper pages off (Deps.Shopper nil): a
+// payment under way must still be verified and recorded.
+func mountGateways(app *fiber.App, d Deps) {
+	app.Get("/return/:gateway", gatewayReturn(d))
+	app.Post("/return/:gateway", gatewayReturn(d))
+	app.Get("/return/:gateway/:attempt", gatewayReturn(d))
+	app.Post("/return/:gateway/:attempt", gatewayReturn(d))
+	app.Post("/webhooks/:gateway", gatewayWebhook(d))
+}
+
 // gatewayReturn is /return/{gateway}/{attempt} (or /return/{gateway} for gateways with one
 // registered return URL): the browser back from the gateway. Its query
 // (or form) is only a hint: the service verifies with the gateway before anything changes.
@@ -34,6 +45,10 @@ func gatewayReturn(d Deps) fiber.Handler {
 		}
 		if err != nil {
 			return shopperOrderError(c, err)
+		}
+		if d.Shopper == nil {
+			c.Set(fiber.HeaderCacheControl, "no-store")
+			return c.Redirect(resultPath(o.ID), fiber.StatusSeeOther)
 		}
 		return d.Shopper.redirect(c, resultPath(o.ID))
 	}

@@ -74,6 +74,8 @@ type envConfig struct {
 	// metrics, when set, is wired as cmd/checkout wires it (registry, service, dispatcher aside).
 	metrics      *metrics.Metrics
 	metricsToken string
+	// noShopper leaves the shopper pages out (Deps.Shopper nil).
+	noShopper bool
 }
 
 type envOption func(*envConfig)
@@ -81,6 +83,8 @@ type envOption func(*envConfig)
 func holdSimWebhooks() envOption { return func(c *envConfig) { c.holdSimWebhooks = true } }
 
 func withClock(now func() time.Time) envOption { return func(c *envConfig) { c.now = now } }
+
+func withoutShopperPages() envOption { return func(c *envConfig) { c.noShopper = true } }
 
 func withMetrics(m *metrics.Metrics, token string) envOption {
 	return func(c *envConfig) { c.metrics, c.metricsToken = m, token }
@@ -173,6 +177,9 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	})
 	if err != nil {
 		t.Fatalf("NewShopper: %v", err)
+	}
+	if cfg.noShopper {
+		shopper = nil
 	}
 	app := handlers.New(handlers.Deps{
 		Orders: e.svc, Views: views, Keys: db, DB: db, Logger: log, Version: "test", Sandbox: true,

@@ -6,13 +6,12 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
-
-	"github.com/bawaba/checkout/metrics"
 )
 
 // measure records every request by its route pattern ("/api/v1/orders/:id"), never the raw
 // path: ids would make a series each. A request no route matched is counted as "unmatched".
-func measure(m *metrics.Metrics) fiber.Handler {
+func measure(d Deps) fiber.Handler {
+	m := d.Metrics
 	return func(c *fiber.Ctx) error {
 		start := time.Now()
 		err := c.Next()
@@ -35,8 +34,8 @@ func measure(m *metrics.Metrics) fiber.Handler {
 }
 
 // metricsEndpoint serves GET /metrics; with a token, only to "Authorization: Bearer <token>".
-func metricsEndpoint(m *metrics.Metrics, token string) fiber.Handler {
-	h := adaptor.HTTPHandler(m.Handler())
+func metricsEndpoint(d Deps) fiber.Handler {
+	h, token := adaptor.HTTPHandler(d.Metrics.Handler()), d.MetricsToken
 	return func(c *fiber.Ctx) error {
 		if token != "" {
 			got := []byte(c.Get(fiber.HeaderAuthorization))

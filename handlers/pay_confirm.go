@@ -49,10 +49,6 @@ func confirmPay(d Deps) fiber.Handler {
 		if err != nil {
 			return shopperOrderError(c, err)
 		}
-		if !s.checkCSRF(c) {
-			d.Logger.WarnContext(c.UserContext(), "csrf check failed", "order", id, "ip", c.IP())
-			return fiber.ErrForbidden
-		}
 		l := s.lang(c, o.Locale)
 		att, act, err := d.Orders.StartAttempt(c.UserContext(), id, c.FormValue("method"),
 			order.StartOptions{Locale: string(l), Form: scriptFields(c)})

@@ -1,5 +1,12 @@
 // Package handlers holds the thin fiber handlers: the merchant API, the shopper pages, the
 // gateway returns and webhooks. Each parses its input, calls the order service and renders.
+//
+// One style: a handler is a factory, func name(d Deps) fiber.Handler, that takes what it needs
+// from Deps once and returns the closure (a handler needing nothing, like openAPI, is a plain
+// fiber.Handler). Files are named after the action they serve (pay_confirm.go, api_refund.go).
+// Routes are mounted in groups: the API (New), the gateways' returns and webhooks
+// (mountGateways, always), the shopper pages (mountShopper, when Deps.Shopper is set, every
+// POST behind the CSRF middleware).
 package handlers
 
 import (
@@ -72,13 +79,13 @@ func New(d Deps) *fiber.App {
 		ErrorHandler:          errorHandler(d),
 	})
 	if d.Metrics != nil {
-		app.Use(measure(d.Metrics))
+		app.Use(measure(d))
 	}
 	app.Use(requestID, securityHeaders)
 
 	app.Get("/healthz", health(d))
 	if d.Metrics != nil {
-		app.Get("/metrics", metricsEndpoint(d.Metrics, d.MetricsToken))
+		app.Get("/metrics", metricsEndpoint(d))
 	}
 
 	app.Get("/api/v1/openapi.json", openAPI)
@@ -96,6 +103,7 @@ func New(d Deps) *fiber.App {
 		return problem(c, fiber.StatusNotFound, ProblemNotFound, "Not found", "no such API route: "+c.Method()+" "+c.Path())
 	})
 
+	mountGateways(app, d)
 	if d.Shopper != nil {
 		mountShopper(app, d)
 	}

@@ -3,9 +3,7 @@ package handlers
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/hex"
 	"net/http"
 	"net/url"
@@ -126,26 +124,6 @@ func (s *ShopperDeps) lang(c *fiber.Ctx, orderLocale string) i18n.Lang {
 	}
 	saved, _ := sess.Values["lang"].(string)
 	return i18n.Choose(q, saved, orderLocale, c.Get(fiber.HeaderAcceptLanguage))
-}
-
-// csrfToken returns the session's CSRF token, creating it on first use.
-func (s *ShopperDeps) csrfToken(c *fiber.Ctx) string {
-	sess := s.session(c)
-	if t, ok := sess.Values["csrf"].(string); ok && t != "" {
-		return t
-	}
-	t := rand.Text()
-	sess.Values["csrf"] = t
-	return t
-}
-
-// checkCSRF compares the form's token with the session's in constant time. The token is read
-// from the POSTed form only, never from the URL (c.FormValue would also take ?csrf=), so that
-// it is never accepted from a place where it leaks to logs and history.
-func (s *ShopperDeps) checkCSRF(c *fiber.Ctx) bool {
-	want, _ := s.session(c).Values["csrf"].(string)
-	got := string(c.Request().PostArgs().Peek("csrf"))
-	return want != "" && subtle.ConstantTimeCompare([]byte(want), []byte(got)) == 1
 }
 
 // page builds the layout data for a page in lang.

@@ -8,22 +8,24 @@ import (
 	"github.com/bawaba/checkout/assets"
 )
 
+// mountShopper mounts the shopper pages. Every POST goes through post, which puts the CSRF
+// check in front of the handler: a shopper form cannot be mounted without it.
 func mountShopper(app *fiber.App, d Deps) {
+	csrf := d.Shopper.CSRF(d.Logger)
+	post := func(path string, h fiber.Handler) { app.Post(path, csrf, h) }
+
 	app.Get("/assets/:name", serveAsset)
 	app.Get("/", demoShow(d))
-	app.Post("/demo/orders", demoCreate(d))
+	if d.Shopper.cfg.Sandbox {
+		post("/demo/orders", demoCreate(d))
+	}
 	app.Get("/demo/return", demoReturn(d))
 	app.Get("/pay/:id", payShow(d))
 	app.Get("/pay/:id/confirm", confirmShow(d))
-	app.Post("/pay/:id/confirm", confirmPay(d))
+	post("/pay/:id/confirm", confirmPay(d))
 	app.Get("/pay/:id/attempt/:attempt", attemptShow(d))
 	app.Get("/pay/:id/result", resultShow(d))
 	app.Get("/pay/:id/status", statusJSON(d))
-	app.Get("/return/:gateway", gatewayReturn(d))
-	app.Post("/return/:gateway", gatewayReturn(d))
-	app.Get("/return/:gateway/:attempt", gatewayReturn(d))
-	app.Post("/return/:gateway/:attempt", gatewayReturn(d))
-	app.Post("/webhooks/:gateway", gatewayWebhook(d))
 }
 
 // serveAsset serves a fingerprinted file, cached for a year: its name changes with its content.

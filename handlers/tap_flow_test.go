@@ -85,6 +85,10 @@ func TestTapPaysEndToEnd(t *testing.T) {
 	if v := e.getOrder(o.ID); len(v.Attempts) != 0 || v.Status != "open" {
 		t.Fatalf("refused confirmations changed the order: %+v", v)
 	}
+	// The check comes before any read: an unknown order is not even looked up (403, not 404).
+	if res := e.postForm(b, "/pay/ord_unknown/confirm", url.Values{"method": {"knet"}}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("confirm without a token for an unknown order: %d, want 403", res.StatusCode)
+	}
 
 	res := e.postForm(b, "/pay/"+o.ID+"/confirm", url.Values{"csrf": {csrf}, "method": {"knet"}})
 	simURL := expectRedirect(t, res)
