@@ -242,7 +242,7 @@ func TestKPayUnionPay(t *testing.T) {
 func TestKPayAlipay(t *testing.T) {
 	cases := []struct{ name, button, want string }{
 		{"paid", "kpay-alipay-approve", "paid"},
-		{"cancelled", "kpay-alipay-cancel", "failed"},
+		{"cancelled", "kpay-alipay-cancel", "cancelled"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -176,6 +176,9 @@ const (
 	ReasonGatewayError = "gateway_error" // the gateway could not process it
 	ReasonMismatch     = "mismatch"      // the gateway's amount, currency or reference did not match
 	ReasonExpired      = "expired"       // the gateway's page or QR code expired before payment
+	// ReasonNotCompleted is for a gateway that reports a cancel and a decline alike (Click):
+	// the shopper is told it did not go through, without blaming the bank or themselves.
+	ReasonNotCompleted = "not_completed"
 )
 
 // AttemptRef tells the order service which attempt a notification is about. Connectors fill

@@ -75,7 +75,9 @@
 //     pending; succeeded → paid (authorized when transaction_type is "Authorization", [GUESS]
 //     of the summary; we only create Retail); failed → failed (reason gateway_error);
 //     declined → failed (reason declined); duplicated → failed (reason gateway_error);
-//     expired → expired; revoked → cancelled (reason cancelled); unknown, the redirect's
+//     expired → expired; revoked → cancelled (reason cancelled: the spec's one cancel status,
+//     which is also what the payer's Cancel on the payment page leaves, since the redirect's
+//     Failed is said for cancellations too (§7) and is ignored); unknown, the redirect's
 //     capitalised words (Success, Pending, …) and anything else → unknown, which is never
 //     paid and is asked again. When the payment carries an ISO 8583 response code rc (the
 //     Way4 vocabulary of §6), a failure's reason is refined: 51/61/65 insufficient, 33/54

@@ -298,8 +298,10 @@ func mapStatus(status, response string, expires, now time.Time) (gateway.Status,
 			return gateway.StatusExpired, gateway.ReasonTimeout
 		}
 		return gateway.StatusPending, ""
-	case "error", "wrong", "failed", "failure", "fail", "declined":
+	case "declined":
 		return gateway.StatusFailed, gateway.ReasonDeclined
+	case "error", "wrong", "failed", "failure", "fail": // a decline, a cancel or the fee minimum
+		return gateway.StatusFailed, gateway.ReasonNotCompleted
 	case "cancel", "cancelled", "canceled":
 		return gateway.StatusCancelled, gateway.ReasonCancelled
 	case "expired", "expire", "session expire":

@@ -160,7 +160,7 @@ func (g *Gateway) Return(ctx context.Context, a gateway.Attempt, query url.Value
 		case gateway.StatusPaid, gateway.StatusExpired, gateway.StatusFailed, gateway.StatusCancelled:
 			return res, nil // Click's server has the last word
 		}
-		res.Status, res.Reason = gateway.StatusFailed, gateway.ReasonDeclined
+		res.Status, res.Reason = gateway.StatusFailed, gateway.ReasonNotCompleted
 		if isCancel(msgType) {
 			res.Status, res.Reason = gateway.StatusCancelled, gateway.ReasonCancelled
 		}

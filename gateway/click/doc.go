@@ -60,16 +60,21 @@
 //     is what Payment Status says. An error return (message=error, any message_type; the
 //     indicator is Click's ERROR… value and cannot be checked) is also confirmed by Payment
 //     Status: paid, expired, failed or cancelled there win; otherwise it is failed with
-//     gateway.ReasonDeclined, or cancelled when message_type is cancel/cancelled/canceled (not
-//     in the seed; a KNET "Cancel" comes back as error/wrong, so cancels normally show as failed).
-//     Click's "amount below the store's fees" error cannot be told apart from a decline: failed,
-//     declined. Any other return (no message, success with another message_type, a parameter
+//     gateway.ReasonNotCompleted, or cancelled when message_type is cancel/cancelled/canceled
+//     (not in the seed). Cancels: the spec has NO cancel signal. A Cancel on CLK's KNET or card
+//     page comes back as error/wrong, exactly like a decline or Click's "amount below the
+//     store's fees" error, and Payment Status documents only "success". So a cancel at Click
+//     cannot be told apart and is failed with reason not_completed, whose words ("cancelled or
+//     declined on the payment page, no money taken") are true of all three, rather than
+//     declined (which would blame the bank for the shopper's own cancel) or cancelled (which
+//     would call a decline a cancel). Any other return (no message, success with another message_type, a parameter
 //     given twice with different values) is gateway.ErrBadRequest. If Payment Status cannot be
 //     reached the return fails (nothing changes) and the reconciler asks later.
 //   - Payment Status mapping. Status "success" (any case) is paid when Response is absent or
 //     also "success", else unknown. "No_status" is pending, or expired (reason timeout) once the
 //     session_expire kept in State is more than 15 minutes past. The undocumented
-//     error/wrong/failed/failure/fail/declined are failed (declined), cancel/cancelled/canceled
+//     error/wrong/failed/failure/fail are failed (not_completed), declined failed (declined),
+//     cancel/cancelled/canceled
 //     cancelled, expired/expire expired; the body {"message":" Session Expire","status":0} is
 //     expired (reason timeout, as the brief asks: a late success after it can only come through a
 //     success return, which is then flagged by the order service); anything else is unknown.

@@ -208,6 +208,16 @@ func mapState(state, status, failureCode string, fullyRefunded bool) (gateway.St
 			return gateway.StatusCancelled, gateway.ReasonCancelled
 		}
 	}
+	if code == "17" { // §9.1 "Customer Cancellation" on a charge that did not go through
+		switch stateKey(state) {
+		case "declined":
+			return gateway.StatusCancelled, gateway.ReasonCancelled
+		case "preauthorized", "initialize", "initialized":
+			if failed {
+				return gateway.StatusCancelled, gateway.ReasonCancelled
+			}
+		}
+	}
 	switch stateKey(state) {
 	case "authorized":
 		switch {

@@ -93,7 +93,11 @@
 //     Authorized+success → paid; Authorized+pending → pending; Authorized+fail (how a failed
 //     void or settle answers) or no status → unknown; Captured, Settled → paid (a failed
 //     refund answers Settled); Pre-Authorized or Initialize + success/Pending → pending, +
-//     fail/Failed → failed [22]; Declined → failed; Reversed → failed (timeout by code 500
+//     fail/Failed → failed [22]; Declined → failed;
+//     but a failed Pre-Authorized/Initialize or a Declined charge whose failure_code is 17
+//     ("Customer Cancellation", §9.1: the only cancel signal K-Payment has for cards,
+//     UnionPay and Alipay; the QR's is qr_cancelled) → cancelled (reason cancelled), so a
+//     Cancel on the 3-D Secure, UnionPay or Alipay page reads as a cancel, not a failure; Reversed → failed (timeout by code 500
 //     [52], else gateway error); Voided and the sample's VOID [38] → voided; Refunded →
 //     refunded; Refund Sent → refunded unless refund_info shows an amount left, then paid;
 //     Partial Refund → paid (the order service keeps the refunds); anything else → unknown.

@@ -30,7 +30,12 @@ func TestMapState(t *testing.T) {
 		{"Pre-Authorized", "success", "", true, gateway.StatusPending, ""}, // Dynamic URL sent (§8.1)
 		{"Pre-Authorized", "Pending", "", true, gateway.StatusPending, ""}, // OTP not entered yet
 		{"Pre-Authorized", "fail", "", true, gateway.StatusFailed, gateway.ReasonDeclined},
-		{"Pre-Authorized", "Failed", "50", true, gateway.StatusFailed, gateway.ReasonDeclined}, // authentication failed
+		{"Pre-Authorized", "Failed", "50", true, gateway.StatusFailed, gateway.ReasonDeclined},   // authentication failed
+		{"Pre-Authorized", "fail", "17", true, gateway.StatusCancelled, gateway.ReasonCancelled}, // Cancel on the OTP page
+		{"Pre-Authorized", "success", "17", true, gateway.StatusPending, ""},
+		{"Declined", "fail", "17", true, gateway.StatusCancelled, gateway.ReasonCancelled}, // Cancel on UnionPay/Alipay
+		{"Initialize", "fail", "17", true, gateway.StatusCancelled, gateway.ReasonCancelled},
+		{"Authorized", "success", "17", true, gateway.StatusPaid, ""},
 		{"Initialize", "success", "", true, gateway.StatusPending, ""},
 		{"Initialize", "fail", "", true, gateway.StatusFailed, gateway.ReasonDeclined},
 		{"Declined", "fail", "05", true, gateway.StatusFailed, gateway.ReasonDeclined},

@@ -79,7 +79,7 @@
 //	4000000000000002                           failed     rc 96
 //	4000000000000119                           unknown    rc 91
 //	any other Luhn-valid card                  declined   rc 05
-//	Cancel                                     failed     rc, approval and rrn empty
+//	Cancel                                     revoked    rc, approval and rrn empty
 //
 // Card expiry dates are not compared with the clock. After Pay or Cancel the
 // webhook is sent in the background and the browser gets 302 to
@@ -118,8 +118,13 @@
 //     context's status, or "replaced" while it can be paid with its new token.
 //   - Expiry is applied lazily whenever a context is read (API, history,
 //     page), dated at the token's expiry; the page says expired (HTTP 410).
-//   - Cancel on the page fails the payment (so it can be retried) and
-//     redirects with status=Failed.
+//   - Cancel on the page revokes the payment and redirects with status=Failed.
+//     The spec's only cancelled status is revoked (the gateway summary maps
+//     it to cancelled) and the redirect of a cancellation is Failed (§7); what
+//     payment_status a payer's cancel leaves is not documented, so we take the
+//     one status that says "cancelled", not failed (which reads as an error).
+//     Like a revoked context it cannot be retried: a new try creates a new
+//     context.
 //   - Currencies: IQD (whole dinars; "25000.0" accepted, 25000.5 refused) and
 //     USD (2 decimals); no 250 IQD minimum. Create answers 200, not 201.
 //   - HTTP statuses and error codes above are invented in the spec's shape.

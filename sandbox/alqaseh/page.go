@@ -187,7 +187,7 @@ func (s *Simulator) submitPage(w http.ResponseWriter, r *http.Request) {
 	}
 	if cancel {
 		p.rc, p.approval, p.rrn = "", "", ""
-		p.setStatus(statusFailed, now, "cancelled by the payer on the payment page")
+		p.setStatus(statusRevoked, now, "cancelled by the payer on the payment page")
 	} else {
 		if errs := f.validate(lang); len(errs) > 0 {
 			v := paymentView(p, token, current, lang, f)

@@ -116,7 +116,7 @@ func (s *Simulator) submit3DS(w http.ResponseWriter, r *http.Request) {
 		return
 	case "cancel":
 		c.cancelled = true
-		c.fail(statePreAuthorized, "50")
+		c.fail(statePreAuthorized, "17") // §9.1 Customer Cancellation
 	default:
 		otp := strings.TrimSpace(r.PostForm.Get("otp"))
 		if len(otp) != 6 || !isDigits(otp) {
