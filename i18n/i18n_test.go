@@ -56,6 +56,7 @@ func readCatalog(t *testing.T, lang string) map[string]string {
 }
 
 func TestCatalogsMatch(t *testing.T) {
+	t.Parallel()
 	en, ar := readCatalog(t, "en"), readCatalog(t, "ar")
 	if len(en) == 0 || len(ar) == 0 {
 		t.Fatal("empty catalog")
@@ -147,6 +148,7 @@ func TestCatalogsMatch(t *testing.T) {
 }
 
 func TestArabicPluralCategories(t *testing.T) {
+	t.Parallel()
 	// CLDR: zero 0; one 1; two 2; few n%100 in 3..10; many n%100 in 11..99; other the rest
 	// (100–102, 200–202, …).
 	cases := []struct {
@@ -170,6 +172,7 @@ func TestArabicPluralCategories(t *testing.T) {
 }
 
 func TestN(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		lang i18n.Lang
 		key  string
@@ -204,6 +207,7 @@ func TestN(t *testing.T) {
 }
 
 func TestT(t *testing.T) {
+	t.Parallel()
 	got := i18n.EN.T("confirm.sentence", "amount", "KD 6.000", "merchant", "Test Shop", "method", "KNET")
 	if got != "You are paying KD 6.000 to Test Shop with KNET." {
 		t.Errorf("T with placeholders: %q", got)
@@ -217,6 +221,7 @@ func TestT(t *testing.T) {
 }
 
 func TestLang(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]i18n.Lang{"ar": i18n.AR, "AR": i18n.AR, "ar-KW": i18n.AR, " en-US ": i18n.EN, "en": i18n.EN} {
 		if got, ok := i18n.Parse(in); !ok || got != want {
 			t.Errorf("Parse(%q) = %q, %v", in, got, ok)
@@ -239,6 +244,7 @@ func TestLang(t *testing.T) {
 }
 
 func TestChoose(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name                                   string
 		query, session, orderLocale, acceptHdr string
@@ -265,6 +271,7 @@ func TestChoose(t *testing.T) {
 }
 
 func TestAcceptLanguage(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		header string
 		want   i18n.Lang

@@ -12,6 +12,7 @@ import (
 )
 
 func TestLookupCurrency(t *testing.T) {
+	t.Parallel()
 	tests := []money.Currency{
 		{Code: "KWD", Scale: 3, SymbolEN: "KD", SymbolAR: "\u062f.\u0643"},
 		{Code: "BHD", Scale: 3, SymbolEN: "BD", SymbolAR: "\u062f.\u0628"},
@@ -48,6 +49,7 @@ func TestLookupCurrency(t *testing.T) {
 }
 
 func TestCurrencies(t *testing.T) {
+	t.Parallel()
 	list := money.Currencies()
 	if len(list) < 18 {
 		t.Fatalf("Currencies() has %d entries, want at least 18", len(list))
@@ -67,6 +69,7 @@ func TestCurrencies(t *testing.T) {
 }
 
 func TestParseRoundTrip(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in, code, str string
 		minor         int64
@@ -126,6 +129,7 @@ func TestParseRoundTrip(t *testing.T) {
 }
 
 func TestParseErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in, code string
 		want     error
@@ -184,6 +188,7 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestParseBoundaries(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in, code string
 		ok       bool
@@ -207,6 +212,7 @@ func TestParseBoundaries(t *testing.T) {
 }
 
 func TestNew(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		d       decimal.Decimal
@@ -250,6 +256,7 @@ func TestNew(t *testing.T) {
 }
 
 func TestFromMinorAndZero(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		minor   int64
 		code    string
@@ -288,6 +295,7 @@ func TestFromMinorAndZero(t *testing.T) {
 }
 
 func TestMustParse(t *testing.T) {
+	t.Parallel()
 	if got := money.MustParse("6.5", "KWD").String(); got != "6.500" {
 		t.Errorf("MustParse = %q, want 6.500", got)
 	}
@@ -300,6 +308,7 @@ func TestMustParse(t *testing.T) {
 }
 
 func TestAddSub(t *testing.T) {
+	t.Parallel()
 	kwd := func(s string) money.Amount { return money.MustParse(s, "KWD") }
 	nearMax := kwd("999999999.999")
 	tests := []struct {
@@ -345,6 +354,7 @@ func TestAddSub(t *testing.T) {
 }
 
 func TestMulInt(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		a       money.Amount
 		n       int64
@@ -374,6 +384,7 @@ func TestMulInt(t *testing.T) {
 }
 
 func TestCmpEqual(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name                string
 		a, b                money.Amount
@@ -415,6 +426,7 @@ func mustNew(t *testing.T, d decimal.Decimal, code string) money.Amount {
 }
 
 func TestFormat(t *testing.T) {
+	t.Parallel()
 	const kd = "\u062f.\u0643" // د.ك
 	tests := []struct {
 		amount, code string

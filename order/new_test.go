@@ -20,6 +20,7 @@ func ptr[T any](v T) *T { return &v }
 // other value must be one of the fields named by the *order.ValidationError, and nothing may
 // be stored.
 func TestCreateValidation(t *testing.T) {
+	t.Parallel()
 	tooMany := map[string]string{}
 	for i := range 21 {
 		tooMany[fmt.Sprintf("k%02d", i)] = "v"
@@ -138,6 +139,7 @@ func TestCreateValidation(t *testing.T) {
 }
 
 func TestCreateReportsEveryFieldAtOnce(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	in := validOrder()
 	in.Amount = "6.0001"
@@ -160,6 +162,7 @@ func TestCreateReportsEveryFieldAtOnce(t *testing.T) {
 }
 
 func TestCreateDefaults(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	o := e.create(t, validOrder())
 

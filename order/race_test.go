@@ -32,6 +32,7 @@ func together(n int, fn func(i int)) {
 
 // A return, a webhook and the reconciler may report the same success at once: exactly one wins.
 func TestConcurrentApplyPaidTransitionsOnce(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	o, a := e.startPending(t)
@@ -70,6 +71,7 @@ func TestConcurrentApplyPaidTransitionsOnce(t *testing.T) {
 
 // A shop retrying one request with one Idempotency-Key gets one order and one answer.
 func TestConcurrentCreateWithOneIdempotencyKey(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	in := validOrder()
@@ -111,6 +113,7 @@ func TestConcurrentCreateWithOneIdempotencyKey(t *testing.T) {
 
 // Two checkouts for one purchase: exactly one open order holds the reference.
 func TestConcurrentCreateWithOneReference(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	in := validOrder()
@@ -154,6 +157,7 @@ func TestConcurrentCreateWithOneReference(t *testing.T) {
 
 // A double click on Pay, many times over: one attempt, one call to the gateway, one action.
 func TestConcurrentStartAttemptMakesOneAttempt(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	o := e.create(t, validOrder())

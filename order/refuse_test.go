@@ -26,6 +26,7 @@ func (refusingGateway) Acknowledge(_ []gateway.Notification, err error, _ func(s
 // A success notified for an order that was cancelled (or expired, or paid through another
 // attempt) meanwhile is refused at the handshake when the gateway can void it: no money taken.
 func TestWebhookRefusesSuccessForAClosedOrder(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	paid := func(a order.Attempt) []gateway.Notification {
 		return []gateway.Notification{{Ref: gateway.AttemptRef{AttemptID: a.ID},

@@ -14,6 +14,7 @@ import (
 )
 
 func TestStartAttemptCreatesOneAttemptAndMovesOrderToProcessing(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	o := e.create(t, validOrder())
@@ -62,6 +63,7 @@ func TestStartAttemptCreatesOneAttemptAndMovesOrderToProcessing(t *testing.T) {
 }
 
 func TestStartAttemptRefusals(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	t.Run("method not configured", func(t *testing.T) {
 		e := newEnv(t)
@@ -97,6 +99,7 @@ func TestStartAttemptRefusals(t *testing.T) {
 }
 
 func TestApplyPaidWithMatchingAmount(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	o, a := e.startPending(t)
 	e.clk.Advance(time.Minute)
@@ -136,6 +139,7 @@ func TestApplyPaidWithMatchingAmount(t *testing.T) {
 }
 
 func TestApplyPaidThatDoesNotMatchIsNeverPaid(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, amount, currency string
 	}{
@@ -174,6 +178,7 @@ func TestApplyPaidThatDoesNotMatchIsNeverPaid(t *testing.T) {
 }
 
 func TestApplyPaidWithWrongReferenceIsNeverPaid(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	o, a := e.startPending(t)
 	res := paidResult(a, "6.000", "KWD")
@@ -187,6 +192,7 @@ func TestApplyPaidWithWrongReferenceIsNeverPaid(t *testing.T) {
 }
 
 func TestApplyPaidTwiceIsANoop(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	o, a := e.startPending(t)
@@ -214,6 +220,7 @@ func TestApplyPaidTwiceIsANoop(t *testing.T) {
 }
 
 func TestFailedAfterPaidIsRefused(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	o, a := e.startPending(t)
@@ -247,6 +254,7 @@ func TestFailedAfterPaidIsRefused(t *testing.T) {
 }
 
 func TestApplyFailedReopensOrder(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	o, a := e.startPending(t)
 	res := gateway.Result{Status: gateway.StatusFailed, Reason: gateway.ReasonDeclined, GatewayCode: "NOT CAPTURED"}
@@ -267,6 +275,7 @@ func TestApplyFailedReopensOrder(t *testing.T) {
 }
 
 func TestCancel(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	o := e.create(t, validOrder())
@@ -306,6 +315,7 @@ func TestCancel(t *testing.T) {
 }
 
 func TestExpireDue(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	o := e.create(t, validOrder()) // expires in 1800s
@@ -342,6 +352,7 @@ func TestExpireDue(t *testing.T) {
 }
 
 func TestSuccessAfterExpiryIsRecordedAndFlagged(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	o, a := e.startPending(t)
@@ -375,6 +386,7 @@ func TestSuccessAfterExpiryIsRecordedAndFlagged(t *testing.T) {
 // A late success must be recorded even when the merchant already made a new order with the
 // same reference after the first one expired.
 func TestSuccessAfterExpiryWithReferenceReused(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	in := validOrder()
@@ -407,6 +419,7 @@ func TestSuccessAfterExpiryWithReferenceReused(t *testing.T) {
 }
 
 func TestCreateIdempotency(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	in := validOrder()
@@ -460,6 +473,7 @@ func TestCreateIdempotency(t *testing.T) {
 }
 
 func TestReferenceTaken(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	in := validOrder()
@@ -489,6 +503,7 @@ func TestReferenceTaken(t *testing.T) {
 }
 
 func TestReferenceStaysTakenWhilePaid(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	in := validOrder()
@@ -507,6 +522,7 @@ func TestReferenceStaysTakenWhilePaid(t *testing.T) {
 }
 
 func TestReturnWebhookAndCheckApplyTheGatewaysVerifiedResult(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	tests := []struct {
 		name string
@@ -549,6 +565,7 @@ func TestReturnWebhookAndCheckApplyTheGatewaysVerifiedResult(t *testing.T) {
 
 // The reconciler backs off and, after a week of a payment that never settles, stops asking.
 func TestReconcilerBacksOffThenStops(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	_, a := e.startPending(t)

@@ -48,6 +48,7 @@ var legalOrderMoves = map[Status][]Status{
 }
 
 func TestCanMoveAttemptWholeTable(t *testing.T) {
+	t.Parallel()
 	if len(legalAttemptMoves) != len(gateway.Statuses) {
 		t.Fatalf("expected table covers %d statuses, gateway.Statuses has %d", len(legalAttemptMoves), len(gateway.Statuses))
 	}
@@ -66,6 +67,7 @@ func TestCanMoveAttemptWholeTable(t *testing.T) {
 }
 
 func TestCanMoveOrderWholeTable(t *testing.T) {
+	t.Parallel()
 	if len(legalOrderMoves) != len(Statuses) {
 		t.Fatalf("expected table covers %d statuses, order.Statuses has %d", len(legalOrderMoves), len(Statuses))
 	}
@@ -84,6 +86,7 @@ func TestCanMoveOrderWholeTable(t *testing.T) {
 }
 
 func TestCanMoveRejectsUnknownStatuses(t *testing.T) {
+	t.Parallel()
 	if CanMoveAttempt("bogus", paid) || CanMoveAttempt(pending, "bogus") {
 		t.Error("an attempt status outside gateway.Statuses must never move")
 	}
@@ -93,6 +96,7 @@ func TestCanMoveRejectsUnknownStatuses(t *testing.T) {
 }
 
 func TestPaidNeverRegresses(t *testing.T) {
+	t.Parallel()
 	for _, to := range []gateway.Status{failed, cancelled, expired, pending, unknown, authorized} {
 		if CanMoveAttempt(paid, to) {
 			t.Errorf("attempt paid → %s allowed; paid must never regress", to)
@@ -115,6 +119,7 @@ func att(id string, st gateway.Status) Attempt {
 }
 
 func TestPlanAttempt(t *testing.T) {
+	t.Parallel()
 	type want struct {
 		noop       bool
 		orderTo    Status
@@ -276,6 +281,7 @@ func TestPlanAttempt(t *testing.T) {
 
 // Every plan PlanAttempt accepts must respect both tables, whatever the order's status.
 func TestPlanAttemptRespectsTables(t *testing.T) {
+	t.Parallel()
 	for _, ost := range Statuses {
 		for _, from := range gateway.Statuses {
 			for _, to := range gateway.Statuses {

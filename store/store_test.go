@@ -61,6 +61,7 @@ func insert(t *testing.T, s *SQLite, o order.Order) {
 }
 
 func TestMigrationsApplyOnceAndReopenIsANoop(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s, file := openTemp(t)
 
@@ -113,6 +114,7 @@ func TestMigrationsApplyOnceAndReopenIsANoop(t *testing.T) {
 }
 
 func TestPragmas(t *testing.T) {
+	t.Parallel()
 	s, _ := openTemp(t)
 	for _, pool := range []struct {
 		name string
@@ -143,6 +145,7 @@ func TestPragmas(t *testing.T) {
 }
 
 func TestAmountsAreExactText(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		amount, currency string
 		text             string
@@ -188,6 +191,7 @@ func TestAmountsAreExactText(t *testing.T) {
 }
 
 func TestReportedAmountRoundTrips(t *testing.T) {
+	t.Parallel()
 	s, _ := openTemp(t)
 	ctx := context.Background()
 	insert(t, s, newOrder("ord_rep", "6.000", "KWD"))
@@ -214,6 +218,7 @@ func TestReportedAmountRoundTrips(t *testing.T) {
 }
 
 func TestWriteRollsBackOnError(t *testing.T) {
+	t.Parallel()
 	s, _ := openTemp(t)
 	ctx := context.Background()
 	boom := errors.New("boom")
@@ -233,6 +238,7 @@ func TestWriteRollsBackOnError(t *testing.T) {
 }
 
 func TestReferenceIndexBacksUpReferenceHeld(t *testing.T) {
+	t.Parallel()
 	s, _ := openTemp(t)
 	a, b := newOrder("ord_a", "6.000", "KWD"), newOrder("ord_b", "6.000", "KWD")
 	a.Reference, b.Reference = "INV-1", "INV-1"
@@ -244,6 +250,7 @@ func TestReferenceIndexBacksUpReferenceHeld(t *testing.T) {
 }
 
 func TestBackup(t *testing.T) {
+	t.Parallel()
 	s, _ := openTemp(t)
 	ctx := context.Background()
 	insert(t, s, newOrder("ord_backup", "6.000", "KWD"))
@@ -275,6 +282,7 @@ func TestBackup(t *testing.T) {
 }
 
 func TestSecret(t *testing.T) {
+	t.Parallel()
 	s, file := openTemp(t)
 	ctx := context.Background()
 
@@ -329,6 +337,7 @@ func TestSecret(t *testing.T) {
 }
 
 func TestAPIKeys(t *testing.T) {
+	t.Parallel()
 	s, _ := openTemp(t)
 	ctx := context.Background()
 	id, key, err := s.CreateAPIKey(ctx, "shop")

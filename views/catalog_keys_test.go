@@ -176,6 +176,7 @@ func demoProductIDs(t *testing.T) []string {
 // TestUsedKeysExist: every message key the handlers and the views use exists in both
 // catalogs, keys built at run time included.
 func TestUsedKeysExist(t *testing.T) {
+	t.Parallel()
 	ns := namespaces()
 	hasBoth := func(k string) bool { return i18n.EN.Has(k) && i18n.AR.Has(k) }
 
@@ -256,6 +257,7 @@ func TestUsedKeysExist(t *testing.T) {
 
 // TestKeyScan checks the scanner itself on a made-up handler and template.
 func TestKeyScan(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	src := "package x\n\nfunc f(l L, id string) {\n\tl.T(\"pay.nonexistent\")\n\tl.T(\"method.\" + id)\n\tkey := \"error.gone\"\n\t_ = l.T(key + \".title\")\n\t_ = \"order.paid\"\n}\n"
 	if err := os.WriteFile(filepath.Join(dir, "x.go"), []byte(src), 0o600); err != nil {

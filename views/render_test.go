@@ -26,6 +26,7 @@ func page(l i18n.Lang) views.Page {
 }
 
 func TestLayoutLangDir(t *testing.T) {
+	t.Parallel()
 	sum := views.Summary{OrderID: "ord_1", Total: "KD 6.000"}
 	methods := []views.Method{{ID: "knet", Label: "KNET", Logo: "/assets/knet.00000000.svg"}}
 	for l, want := range map[i18n.Lang]string{i18n.AR: `<html lang="ar" dir="rtl">`, i18n.EN: `<html lang="en" dir="ltr">`} {
@@ -44,6 +45,7 @@ func TestLayoutLangDir(t *testing.T) {
 }
 
 func TestResultPageStatusHook(t *testing.T) {
+	t.Parallel()
 	for _, st := range []string{"paid", "failed", "cancelled", "pending", "expired", "refunded"} {
 		r := views.Result{Status: st, Headline: i18n.EN.T("result." + st + ".title"), PrimaryURL: "https://shop.example/?a=1&b=2", PrimaryTxt: "Back"}
 		out := render(t, views.ResultPage(page(i18n.EN), views.Summary{Total: "KD 1.000"}, r))

@@ -50,6 +50,7 @@ func verify(secret, header string, body []byte) (ts int64, ok bool) {
 }
 
 func TestSign(t *testing.T) {
+	t.Parallel()
 	at := time.Unix(1767225600, 0) // 2026-01-01T00:00:00Z
 	body := []byte(`{"id":"evt_1","type":"order.paid"}`)
 
@@ -150,6 +151,7 @@ func runOnce(t *testing.T, d *webhook.Dispatcher) int {
 }
 
 func TestDispatcherDeliversSignedWebhook(t *testing.T) {
+	t.Parallel()
 	for _, status := range []int{http.StatusOK, http.StatusNoContent} {
 		t.Run(http.StatusText(status), func(t *testing.T) {
 			e := newEnv(t)
@@ -203,6 +205,7 @@ func TestDispatcherDeliversSignedWebhook(t *testing.T) {
 }
 
 func TestDispatcherRetriesThenGivesUp(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	m := newMerchant(t, http.StatusInternalServerError)
 	o := e.cancelledOrder(t, m.srv.URL)
@@ -258,6 +261,7 @@ func TestDispatcherRetriesThenGivesUp(t *testing.T) {
 }
 
 func TestDispatcherRetryRecoversAfterMerchantIsBack(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	m := newMerchant(t, http.StatusServiceUnavailable)
 	o := e.cancelledOrder(t, m.srv.URL)
@@ -284,6 +288,7 @@ func TestDispatcherRetryRecoversAfterMerchantIsBack(t *testing.T) {
 }
 
 func TestDispatcherUnreachableMerchantIsRetried(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	m := newMerchant(t, http.StatusOK)
 	url := m.srv.URL
