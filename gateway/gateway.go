@@ -281,6 +281,13 @@ type Closer interface {
 	Close(ctx context.Context, a Attempt) error
 }
 
+// OfflineStarter is the optional capability of gateways whose Start calls nothing (it only
+// builds where the shopper goes, as KNET's encrypted payment request does) for a method: the
+// order service then starts the attempt inside the transaction that creates it.
+type OfflineStarter interface {
+	StartsOffline(method string) bool
+}
+
 // Errors a connector returns so that callers can react without knowing the gateway.
 var (
 	// ErrSignature: a webhook's signature or MAC did not verify. Answer 401, change nothing.

@@ -26,55 +26,74 @@ func (s *Service) Apply(ctx context.Context, attemptID string, res gateway.Resul
 // reconciler's bookkeeping), or the transition with its events and webhooks.
 func (s *Service) apply(ctx context.Context, attemptID string, res gateway.Result, source string) (Order, error) {
 	var out Order
-	closeAfter := false
-	var moved *Attempt // the attempt, when its status changed
+	var done applied
 	err := s.st.Write(ctx, func(tx Tx) error {
-		moved = nil
-		o, a, err := loadAttempt(tx, attemptID)
-		if err != nil {
-			return err
-		}
-		st := &applying{s: s, tx: tx, o: &o, a: a, res: res, source: source,
-			now: s.now().UTC().Truncate(time.Millisecond), to: res.Status}
-		defer func() { out = o }()
-		if !st.to.Valid() {
-			st.to = gateway.StatusUnknown
-		}
-		if err := st.checkMatch(); err != nil {
-			return err
-		}
-		if st.partialRefund() {
-			return st.recordPartialRefund()
-		}
-		p, err := PlanAttempt(&o, a, st.to)
-		switch {
-		case errors.Is(err, ErrIllegalTransition):
-			// e.g. a failure reported after a success: paid never regresses. Keep a trace.
-			s.log.InfoContext(ctx, "transition refused", "order", o.ID, "attempt", a.ID, "from", a.Status, "to", st.to, "source", source)
-			return st.refuse()
-		case err != nil:
-			return err
-		case p.Noop:
-			return st.noop()
-		}
-		closeAfter, moved = p.OrderTo == StatusPaid, a
-		return st.transition(p)
+		var err error
+		out, done, err = s.applyInTx(ctx, tx, attemptID, res, source)
+		return err
 	})
-	if err == nil && moved != nil && s.cfg.Observer != nil {
-		s.cfg.Observer.AttemptMoved(moved.Gateway, moved.Method, moved.Status)
-	}
-	if err == nil && closeAfter {
-		// Paid: other attempts still open at their gateways should not take money too.
-		others := out
-		others.Attempts = nil
-		for _, x := range out.Attempts {
-			if x.ID != attemptID {
-				others.Attempts = append(others.Attempts, x)
-			}
-		}
-		s.closeOpenAttempts(ctx, &others)
+	if err == nil {
+		s.afterApply(ctx, out, done)
 	}
 	return out, err
+}
+
+// applied is what a committed apply still has to do outside the transaction.
+type applied struct {
+	moved       *Attempt // the attempt, when its status changed (for the Observer)
+	closeOthers bool     // the order was paid: close the other attempts still open
+}
+
+// applyInTx is apply's work inside the caller's transaction; the caller runs afterApply once
+// the transaction committed.
+func (s *Service) applyInTx(ctx context.Context, tx Tx, attemptID string, res gateway.Result, source string) (Order, applied, error) {
+	o, a, err := loadAttempt(tx, attemptID)
+	if err != nil {
+		return o, applied{}, err
+	}
+	st := &applying{s: s, tx: tx, o: &o, a: a, res: res, source: source,
+		now: s.now().UTC().Truncate(time.Millisecond), to: res.Status}
+	if !st.to.Valid() {
+		st.to = gateway.StatusUnknown
+	}
+	if err := st.checkMatch(); err != nil {
+		return o, applied{}, err
+	}
+	if st.partialRefund() {
+		return o, applied{}, st.recordPartialRefund()
+	}
+	p, err := PlanAttempt(&o, a, st.to)
+	switch {
+	case errors.Is(err, ErrIllegalTransition):
+		// e.g. a failure reported after a success: paid never regresses. Keep a trace.
+		s.log.InfoContext(ctx, "transition refused", "order", o.ID, "attempt", a.ID, "from", a.Status, "to", st.to, "source", source)
+		return o, applied{}, st.refuse()
+	case err != nil:
+		return o, applied{}, err
+	case p.Noop:
+		return o, applied{}, st.noop()
+	}
+	err = st.transition(p)
+	return o, applied{moved: a, closeOthers: p.OrderTo == StatusPaid}, err
+}
+
+// afterApply tells the Observer of a moved attempt and, when the order was paid, asks the
+// gateways of the order's other attempts still open not to take money too.
+func (s *Service) afterApply(ctx context.Context, o Order, done applied) {
+	if done.moved != nil && s.cfg.Observer != nil {
+		s.cfg.Observer.AttemptMoved(done.moved.Gateway, done.moved.Method, done.moved.Status)
+	}
+	if !done.closeOthers {
+		return
+	}
+	others := o
+	others.Attempts = nil
+	for _, x := range o.Attempts {
+		if x.ID != done.moved.ID {
+			others.Attempts = append(others.Attempts, x)
+		}
+	}
+	s.closeOpenAttempts(ctx, &others)
 }
 
 // applying is one gateway result being applied to attempt a of order o inside tx.

@@ -19,6 +19,12 @@ type StartOptions struct {
 // StartAttempt starts paying order id with method: it creates an attempt, asks the gateway,
 // and returns where the shopper goes. While an attempt with the same method is still pending
 // it is returned instead (a double click on Pay makes one attempt).
+//
+// A gateway whose Start calls nothing (gateway.OfflineStarter) is started inside the
+// transaction that creates the attempt: one write, and a concurrent click finds the attempt
+// with its action. Any other is called between two transactions (never holding the database's
+// writer while waiting on the network), and a concurrent click waits for the first to record
+// the gateway's answer.
 func (s *Service) StartAttempt(ctx context.Context, id, method string, opt StartOptions) (Attempt, gateway.Action, error) {
 	current, err := s.st.Order(ctx, id)
 	if err != nil {
@@ -27,6 +33,9 @@ func (s *Service) StartAttempt(ctx context.Context, id, method string, opt Start
 	g, ok := s.gw.ForMethod(method, current.Amount.Currency().Code)
 	if !ok {
 		return Attempt{}, gateway.Action{}, ErrMethodUnavailable
+	}
+	if off, ok := gateway.As[gateway.OfflineStarter](g); ok && off.StartsOffline(method) {
+		return s.startOffline(ctx, id, method, g, opt)
 	}
 	o, a, reused, err := s.reserveAttempt(ctx, id, method, g.Name())
 	if err != nil {
@@ -40,8 +49,7 @@ func (s *Service) StartAttempt(ctx context.Context, id, method string, opt Start
 	started, startErr := g.Start(ctx, s.startRequest(&o, &a, opt))
 	if startErr != nil {
 		s.log.ErrorContext(ctx, "start attempt", "order", o.ID, "attempt", a.ID, "gateway", g.Name(), "err", startErr)
-		res := gateway.Result{Status: gateway.StatusFailed, Reason: gateway.ReasonGatewayError, GatewayMessage: startErr.Error()}
-		if _, err := s.apply(ctx, a.ID, res, "start"); err != nil {
+		if _, err := s.apply(ctx, a.ID, failedStart(startErr), "start"); err != nil {
 			s.log.ErrorContext(ctx, "record failed start", "attempt", a.ID, "err", err)
 		}
 		return a, gateway.Action{}, fmt.Errorf("order: start %s: %w", g.Name(), startErr)
@@ -63,44 +71,101 @@ func (s *Service) StartAttempt(ctx context.Context, id, method string, opt Start
 func (s *Service) reserveAttempt(ctx context.Context, id, method, gatewayName string) (o Order, a Attempt, reused bool, err error) {
 	err = s.st.Write(ctx, func(tx Tx) error {
 		var err error
-		if o, err = tx.Order(id); err != nil {
-			return err
-		}
-		now := s.now().UTC().Truncate(time.Millisecond)
-		if !o.Status.Payable() {
-			return ErrNotPayable
-		}
-		if o.Expired(now) {
-			return ErrOrderExpired
-		}
-		if !slices.Contains(s.Methods(&o), method) {
-			return ErrMethodUnavailable
-		}
-		for _, x := range o.Attempts {
-			if x.Method == method && x.Status == gateway.StatusPending {
-				a, reused = x, true
-				return nil
-			}
-		}
-		a = Attempt{
-			ID: NewID("att"), OrderID: o.ID, Method: method, Gateway: gatewayName,
-			Status: gateway.StatusPending, CreatedAt: now, UpdatedAt: now,
-			NextCheckAt: now.Add(s.cfg.FirstCheck),
-		}
-		if err := tx.InsertAttempt(&a); err != nil {
-			return err
-		}
-		if o.Status == StatusOpen {
-			o.Status, o.UpdatedAt = StatusProcessing, now
-			if err := tx.UpdateOrder(&o); err != nil {
-				return err
-			}
-		}
-		o.Attempts = append(o.Attempts, a)
-		return tx.AppendEvent(Event{OrderID: o.ID, AttemptID: a.ID, Type: EventAttemptStarted, CreatedAt: now,
-			Data: map[string]string{"method": method, "gateway": gatewayName}})
+		o, a, reused, err = s.reserveInTx(tx, id, method, gatewayName)
+		return err
 	})
 	return o, a, reused, err
+}
+
+// reserveInTx is reserveAttempt's work inside the caller's transaction.
+func (s *Service) reserveInTx(tx Tx, id, method, gatewayName string) (o Order, a Attempt, reused bool, err error) {
+	if o, err = tx.Order(id); err != nil {
+		return o, a, false, err
+	}
+	now := s.now().UTC().Truncate(time.Millisecond)
+	if !o.Status.Payable() {
+		return o, a, false, ErrNotPayable
+	}
+	if o.Expired(now) {
+		return o, a, false, ErrOrderExpired
+	}
+	if !slices.Contains(s.Methods(&o), method) {
+		return o, a, false, ErrMethodUnavailable
+	}
+	for _, x := range o.Attempts {
+		if x.Method == method && x.Status == gateway.StatusPending {
+			return o, x, true, nil
+		}
+	}
+	a = Attempt{
+		ID: NewID("att"), OrderID: o.ID, Method: method, Gateway: gatewayName,
+		Status: gateway.StatusPending, CreatedAt: now, UpdatedAt: now,
+		NextCheckAt: now.Add(s.cfg.FirstCheck),
+	}
+	if err := tx.InsertAttempt(&a); err != nil {
+		return o, a, false, err
+	}
+	if o.Status == StatusOpen {
+		o.Status, o.UpdatedAt = StatusProcessing, now
+		if err := tx.UpdateOrder(&o); err != nil {
+			return o, a, false, err
+		}
+	}
+	o.Attempts = append(o.Attempts, a)
+	return o, a, false, tx.AppendEvent(Event{OrderID: o.ID, AttemptID: a.ID, Type: EventAttemptStarted, CreatedAt: now,
+		Data: map[string]string{"method": method, "gateway": gatewayName}})
+}
+
+// startOffline is StartAttempt for a gateway whose Start calls nothing: the attempt is
+// reserved, started and its answer recorded (a failed start as a failed attempt, an immediate
+// result through apply) in one transaction.
+func (s *Service) startOffline(ctx context.Context, id, method string, g gateway.Gateway, opt StartOptions) (Attempt, gateway.Action, error) {
+	var a Attempt
+	var act gateway.Action
+	var startErr error
+	var out Order
+	var done applied
+	err := s.st.Write(ctx, func(tx Tx) error {
+		startErr, done = nil, applied{}
+		o, att, reused, err := s.reserveInTx(tx, id, method, g.Name())
+		a, act = att, att.Action
+		if err != nil || reused {
+			return err
+		}
+		started, err := g.Start(ctx, s.startRequest(&o, &a, opt))
+		if err != nil {
+			startErr = err
+			out, done, err = s.applyInTx(ctx, tx, a.ID, failedStart(startErr), "start")
+			return err
+		}
+		a.PaymentID, a.State, a.Action = started.PaymentID, started.State, started.Action
+		a.UpdatedAt = s.now().UTC()
+		if err := tx.UpdateAttempt(&a); err != nil {
+			return err
+		}
+		act = started.Action
+		if started.Result != nil {
+			out, done, err = s.applyInTx(ctx, tx, a.ID, *started.Result, "start")
+		}
+		return err
+	})
+	if err != nil {
+		return a, gateway.Action{}, err
+	}
+	s.afterApply(ctx, out, done)
+	if startErr != nil {
+		s.log.ErrorContext(ctx, "start attempt", "order", id, "attempt", a.ID, "gateway", g.Name(), "err", startErr)
+		return a, gateway.Action{}, fmt.Errorf("order: start %s: %w", g.Name(), startErr)
+	}
+	if act.Kind == "" { // a pending attempt started elsewhere, its answer not recorded yet
+		act, err = s.awaitAction(ctx, a)
+	}
+	return a, act, err
+}
+
+// failedStart is the result recorded when a gateway refused to start an attempt.
+func failedStart(err error) gateway.Result {
+	return gateway.Result{Status: gateway.StatusFailed, Reason: gateway.ReasonGatewayError, GatewayMessage: err.Error()}
 }
 
 // startRequest is what the gateway is asked to start: the attempt in the shopper's current

@@ -101,6 +101,9 @@ func (g *Gateway) Supports(method, currency string) bool {
 	return method == gateway.MethodKNET && currency == currencyKWD
 }
 
+// StartsOffline implements gateway.OfflineStarter: Start builds the request and calls nothing.
+func (g *Gateway) StartsOffline(string) bool { return true }
+
 // Start builds the encrypted payment request (spec §3) and sends the shopper to KNET's
 // PaymentHTTP.htm with it. Nothing is called server-side: KNET's payment id is only known
 // from the notification, so Started.PaymentID is empty and State keeps the track id.
