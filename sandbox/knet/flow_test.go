@@ -120,7 +120,7 @@ func TestTestCardOutcomes(t *testing.T) {
 					t.Errorf("finished page: status %d", status)
 				}
 			}
-			e.merchant.none(t)
+			e.none()
 			if c := e.merchant.count.Load(); c != 1 {
 				t.Errorf("%d notifications, want 1", c)
 			}
@@ -202,7 +202,7 @@ func TestHandshakeFailureAutoVoids(t *testing.T) {
 			if !tt.close {
 				e.merchant.next(t)
 			}
-			time.Sleep(30 * time.Millisecond)
+			e.idle()
 			if c, want := e.merchant.count.Load(), map[bool]int32{true: 0, false: 1}[tt.close]; c != want {
 				t.Errorf("%d notification attempts, want %d (no retry)", c, want)
 			}
@@ -299,7 +299,7 @@ func TestDoubleConfirmChargesOnce(t *testing.T) {
 		t.Errorf("%d redirects, %d busy pages; want 1 and 4", redirects, busy)
 	}
 	e.merchant.next(t)
-	e.merchant.none(t)
+	e.none()
 }
 
 func TestBusyPage(t *testing.T) {
@@ -354,7 +354,7 @@ func TestSessionExpiry(t *testing.T) {
 			t.Errorf("errorURL query %v", q)
 		}
 	}
-	e.merchant.none(t)
+	e.none()
 	if r := e.inquire(p.get("trackid"), "6.000"); r["error_code_tag"] != errTimeLimit {
 		t.Errorf("inquiry after expiry: %v", r)
 	}

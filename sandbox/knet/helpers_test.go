@@ -303,13 +303,27 @@ func (m *merchant) next(t *testing.T) notification {
 	}
 }
 
-// none checks that no notification arrives for a short while.
-func (m *merchant) none(t *testing.T) {
-	t.Helper()
+// idle waits until the simulator has no handshake in flight (its WaitGroup), so that what it
+// sent has arrived: the merchant queues each call before answering it.
+func (e *env) idle() {
+	e.t.Helper()
+	done := make(chan struct{})
+	go func() { e.sim.wg.Wait(); close(done) }()
 	select {
-	case n := <-m.calls:
-		t.Fatalf("unexpected notification: %s", n.plain)
-	case <-time.After(50 * time.Millisecond):
+	case <-done:
+	case <-time.After(5 * time.Second):
+		e.t.Fatal("the simulator still has a handshake in flight after 5s")
+	}
+}
+
+// none checks that no notification was sent: once the simulator is idle, nothing more comes.
+func (e *env) none() {
+	e.t.Helper()
+	e.idle()
+	select {
+	case n := <-e.merchant.calls:
+		e.t.Fatalf("unexpected notification: %s", n.plain)
+	default:
 	}
 }
 

@@ -168,7 +168,7 @@ func TestValidationErrorsAreBilingualAndChangeNothing(t *testing.T) {
 	})
 	// Nothing changed: no notification, the page is still the card page and
 	// the inquiry still finds no transaction.
-	e.merchant.none(t)
+	e.none()
 	_, page, _ := e.do(http.MethodGet, e.pagePath(pid), nil, "")
 	if !strings.Contains(page, `data-testid="knet-submit"`) {
 		t.Error("card page gone after validation errors")
@@ -220,7 +220,7 @@ func TestConfirmationPage(t *testing.T) {
 			t.Errorf("after Back the card page lacks %q", s)
 		}
 	}
-	e.merchant.none(t)
+	e.none()
 }
 
 func TestUnknownPayment(t *testing.T) {
@@ -239,5 +239,5 @@ func TestUnknownPayment(t *testing.T) {
 	if status != http.StatusNotFound {
 		t.Errorf("post unknown: status %d", status)
 	}
-	e.merchant.none(t)
+	e.none()
 }

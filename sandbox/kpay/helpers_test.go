@@ -97,6 +97,19 @@ type env struct {
 	client *http.Client // does not follow redirects
 }
 
+// idle waits until every webhook the simulator spawned has finished (delivered or given up),
+// so that a count of deliveries is final.
+func (e *env) idle() {
+	e.t.Helper()
+	done := make(chan struct{})
+	go func() { e.sim.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		e.t.Fatal("the simulator is still delivering after 5s")
+	}
+}
+
 func newEnv(t *testing.T, tweak func(*Config)) *env {
 	t.Helper()
 	mux := http.NewServeMux()
