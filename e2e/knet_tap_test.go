@@ -94,6 +94,29 @@ func shop(t *testing.T) *server {
 	return startServer(t, "CHECKOUT_TICK=200ms", "CHECKOUT_WEBHOOK_SECRET="+webhookSecret)
 }
 
+// settle returns once a webhook enqueued now has reached hook: the dispatcher sends due
+// messages oldest first, one after the other, so every message enqueued before it (a
+// duplicate, say) has been delivered by then. The webhook is the order.cancelled of a
+// sentinel order, cancelled for the purpose.
+func settle(t *testing.T, s *server, hook *receiver) {
+	t.Helper()
+	o := kwdOrder(t, s, map[string]any{"webhook_url": hook.URL, "reference": "e2e-sentinel-" + t.Name()})
+	id := o["id"].(string)
+	if code, body := s.do(t, "POST", "/api/v1/orders/"+id+"/cancel", s.APIKey, nil); code != http.StatusOK {
+		t.Fatalf("cancel the sentinel order: %d %s", code, body)
+	}
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		for _, d := range hook.events("order.cancelled") {
+			if strings.Contains(string(d.Body), id) {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the sentinel's order.cancelled never arrived")
+		}
+	}
+}
+
 func kwdOrder(t *testing.T, s *server, extra map[string]any) map[string]any {
 	t.Helper()
 	body := map[string]any{
@@ -225,7 +248,7 @@ func TestKNETViaTapPaid(t *testing.T) {
 			for len(hook.events("order.paid")) == 0 && time.Now().Before(deadline) {
 				time.Sleep(100 * time.Millisecond)
 			}
-			time.Sleep(600 * time.Millisecond) // a few more ticks: a duplicate would show now
+			settle(t, s, hook) // a duplicate would have arrived by now
 			paid := hook.events("order.paid")
 			if len(paid) != 1 {
 				t.Fatalf("order.paid deliveries = %d, want exactly 1", len(paid))
