@@ -58,6 +58,8 @@ type Deps struct {
 	// "Authorization: Bearer <MetricsToken>" only when MetricsToken is set.
 	Metrics      *metrics.Metrics
 	MetricsToken string
+	// Console is the merchant console (package admin), mounted under /admin; nil leaves it out.
+	Console interface{ Mount(app *fiber.App) }
 }
 
 // maxAPIBody is the largest merchant API request body accepted.
@@ -106,6 +108,9 @@ func New(d Deps) *fiber.App {
 	mountGateways(app, d)
 	if d.Shopper != nil {
 		mountShopper(app, d)
+	}
+	if d.Console != nil {
+		d.Console.Mount(app)
 	}
 	for prefix, h := range d.Simulators {
 		app.All(prefix+"/*", adaptor.HTTPHandler(detached(h)))

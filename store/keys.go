@@ -23,18 +23,25 @@ func hashKey(key string) string {
 func (s *SQLite) CreateAPIKey(ctx context.Context, label string) (id, key string, err error) {
 	key = APIKeyPrefix + rand.Text()
 	id = "key_" + rand.Text()[:16]
-	_, err = s.w.ExecContext(ctx, "INSERT INTO api_keys (id, hash, label, created_at) VALUES (?,?,?,?)",
-		id, hashKey(key), label, time.Now().UnixMilli())
+	_, err = s.w.ExecContext(ctx, "INSERT INTO api_keys (id, hash, label, created_at, hint) VALUES (?,?,?,?,?)",
+		id, hashKey(key), label, time.Now().UnixMilli(), key[len(key)-4:])
 	return id, key, err
 }
 
 // APIKeyID returns the id of an active API key, or "" when the key is unknown or revoked.
-// The lookup is by the key's hash, so timing reveals nothing about stored keys.
+// The lookup is by the key's hash, so timing reveals nothing about stored keys. It records when
+// the key was last used, at most once a minute per key (so reads do not queue behind writes).
 func (s *SQLite) APIKeyID(ctx context.Context, key string) (string, error) {
 	var id string
-	err := s.r.QueryRowContext(ctx, "SELECT id FROM api_keys WHERE hash = ? AND revoked_at = 0", hashKey(key)).Scan(&id)
+	var last int64
+	err := s.r.QueryRowContext(ctx, "SELECT id, last_used_at FROM api_keys WHERE hash = ? AND revoked_at = 0", hashKey(key)).Scan(&id, &last)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
+	}
+	if now := time.Now().UnixMilli(); err == nil && now-last >= lastUsedGranularity.Milliseconds() {
+		if _, err := s.w.ExecContext(ctx, "UPDATE api_keys SET last_used_at = ? WHERE id = ?", now, id); err != nil {
+			return "", err
+		}
 	}
 	return id, err
 }

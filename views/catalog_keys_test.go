@@ -181,6 +181,8 @@ func TestUsedKeysExist(t *testing.T) {
 	hasBoth := func(k string) bool { return i18n.EN.Has(k) && i18n.AR.Has(k) }
 
 	goKeys, goPrefixes := goKeyUses(t, "../handlers")
+	adminKeys, adminPrefixes := goKeyUses(t, "../admin")
+	goKeys, goPrefixes = append(goKeys, adminKeys...), append(goPrefixes, adminPrefixes...)
 	tKeys, tPrefixes, calls := templKeyUses(t, ".")
 	if calls < 30 {
 		t.Fatalf("found only %d T(…) calls in the .templ files: is the scan broken?", calls)

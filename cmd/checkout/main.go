@@ -5,6 +5,9 @@
 //	checkout migrate           apply database migrations and exit
 //	checkout backup FILE       write an online backup of the database to FILE
 //	checkout webhook-secret    print the secret that signs merchant webhooks
+//	checkout user add EMAIL    add a console user (password from the terminal, or --password-stdin)
+//	checkout user list | remove EMAIL
+//	checkout apikey create NAME | list | revoke ID
 package main
 
 import (
@@ -40,14 +43,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		cmd, args = args[0], args[1:]
 	}
 	fs := flag.NewFlagSet("checkout "+cmd, flag.ContinueOnError)
+	var verb string        // user add, apikey create …
+	var passwordStdin bool // user add --password-stdin
 	fs.SetOutput(stderr)
 	switch cmd {
 	case "version":
 		fmt.Fprintln(stdout, "bawaba checkout", version)
 		return nil
 	case "serve", "migrate", "backup", "webhook-secret":
+	case "user", "apikey":
+		var err error
+		if verb, args, passwordStdin, err = splitVerb(cmd, args); err != nil {
+			return err
+		}
 	default:
-		return fmt.Errorf("unknown command %q: use serve, version, migrate, backup FILE or webhook-secret", cmd)
+		return fmt.Errorf("unknown command %q: use serve, version, migrate, backup FILE, webhook-secret, user or apikey", cmd)
 	}
 	cfg, err := loadConfig(fs, args)
 	if err != nil {
@@ -56,7 +66,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		return err
 	}
-	if cmd != "backup" && fs.NArg() > 0 {
+	if cmd != "backup" && cmd != "user" && cmd != "apikey" && fs.NArg() > 0 {
 		return fmt.Errorf("%s takes no arguments, got %q", cmd, fs.Args())
 	}
 	level, _ := parseLevel(cfg.LogLevel)
@@ -92,6 +102,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "backup written to %s\n", fs.Arg(0))
 		return nil
+	case "user":
+		return userCommand(ctx, db, verb, fs.Args(), passwordStdin, stdout, stderr)
+	case "apikey":
+		return apikeyCommand(ctx, db, verb, fs.Args(), stdout)
 	case "webhook-secret":
 		secret, err := webhookSecret(ctx, db)
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/bawaba/checkout/admin"
 	"github.com/bawaba/checkout/api"
 	"github.com/bawaba/checkout/handlers"
 	"github.com/bawaba/checkout/metrics"
@@ -44,9 +45,17 @@ func serve(ctx context.Context, cfg Config, db *store.SQLite, log *slog.Logger, 
 	if err != nil {
 		return err
 	}
+	console, err := admin.New(ctx, admin.Config{
+		BaseURL: cfg.BaseURL, MerchantName: cfg.MerchantName, Sandbox: cfg.sandbox(),
+		Store: db, Orders: svc, Logger: log,
+	})
+	if err != nil {
+		return err
+	}
 	app := handlers.New(handlers.Deps{
 		Orders: svc, Views: views, Keys: db, DB: db, Logger: log, Version: version, Sandbox: cfg.sandbox(),
 		Simulators: simulators, Shopper: shopper, Metrics: m, MetricsToken: cfg.MetricsToken,
+		Console: console,
 	})
 
 	if cfg.sandbox() {

@@ -1,0 +1,210 @@
+// Package admin is the merchant console under /admin: login with a session, API keys, orders,
+// webhook deliveries. Every page is server-rendered (views/admin*.templ), works without
+// JavaScript, in Arabic and English. Nothing here is reachable with an API key: the console
+// knows only its own session cookie.
+package admin
+
+import (
+	"context"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/gofiber/fiber/v2"
+	"github.com/gorilla/sessions"
+
+	"github.com/bawaba/checkout/assets"
+	"github.com/bawaba/checkout/i18n"
+	"github.com/bawaba/checkout/order"
+	"github.com/bawaba/checkout/store"
+	"github.com/bawaba/checkout/views"
+)
+
+// Store is what the console needs of persistence. store.SQLite implements it.
+type Store interface {
+	Secret(ctx context.Context, name string, n int) ([]byte, error)
+	UserByEmail(ctx context.Context, email string) (store.User, error)
+	UserByID(ctx context.Context, id string) (store.User, error)
+	RecordLogin(ctx context.Context, id string, at time.Time) error
+	APIKeys(ctx context.Context) ([]store.APIKey, error)
+	CreateAPIKey(ctx context.Context, name string) (id, key string, err error)
+	RevokeAPIKey(ctx context.Context, id string) (bool, error)
+}
+
+// Config is the console's configuration and collaborators.
+type Config struct {
+	BaseURL      string // public URL; https makes the session cookie Secure
+	MerchantName string
+	Sandbox      bool
+	Store        Store
+	Orders       *order.Service
+	Logger       *slog.Logger
+	Now          func() time.Time
+	// Session rules; zero values take the defaults (30 minutes idle, 12 hours at most).
+	IdleTimeout time.Duration
+	MaxSession  time.Duration
+}
+
+// NavItem is one entry of the console's navigation.
+type NavItem struct {
+	ID       string // compared with a page's Active
+	Path     string // /admin/…
+	LabelKey string // i18n key
+}
+
+// Console is the mounted merchant console.
+type Console struct {
+	cfg      Config
+	log      *slog.Logger
+	sessions *sessions.CookieStore
+	rules    sessionRules
+	throttle *Throttle
+	nav      []NavItem
+	extra    []func(fiber.Router)
+	origin   string // scheme://host of the base URL
+}
+
+// New prepares the console. Its cookie keys are generated once and kept in the database,
+// apart from the shopper's, so a restart logs no one out.
+func New(ctx context.Context, cfg Config) (*Console, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	hashKey, err := cfg.Store.Secret(ctx, "admin_session_hash_key", 64)
+	if err != nil {
+		return nil, err
+	}
+	blockKey, err := cfg.Store.Secret(ctx, "admin_session_block_key", 32)
+	if err != nil {
+		return nil, err
+	}
+	rules := sessionRules{Idle: cfg.IdleTimeout, Max: cfg.MaxSession}.withDefaults()
+	cs := sessions.NewCookieStore(hashKey, blockKey)
+	cs.Options = cookieOptions(cfg.BaseURL, rules)
+	cs.MaxAge(int(rules.Max.Seconds()))
+	cs.Options.MaxAge = 0 // a browser-session cookie; the server enforces the limits
+	origin := ""
+	if u, err := url.Parse(cfg.BaseURL); err == nil {
+		origin = u.Scheme + "://" + u.Host
+	}
+	c := &Console{cfg: cfg, log: cfg.Logger, sessions: cs, rules: rules, throttle: NewThrottle(), origin: origin}
+	c.throttle.Now = cfg.Now
+	c.nav = []NavItem{
+		{ID: "keys", Path: "/admin/keys", LabelKey: "admin.nav.keys"},
+	}
+	return c, nil
+}
+
+// Extend adds a navigation entry and the routes behind it; call it before Mount. The routes get
+// the router of the signed-in console: a session is required and every POST is CSRF-checked.
+func (c *Console) Extend(item NavItem, routes func(r fiber.Router)) {
+	c.nav = append(c.nav, item)
+	c.extra = append(c.extra, routes)
+}
+
+// Mount registers the console's routes on app.
+func (c *Console) Mount(app *fiber.App) {
+	app.Get("/admin/login", c.loginShow)
+	app.Post("/admin/login", c.sameOrigin, c.checkCSRF, c.loginCheck)
+	r := app.Group("/admin", c.requireUser, c.sameOrigin, c.checkCSRF)
+	r.Post("/logout", c.logout)
+	r.Get("/", c.homeShow)
+	r.Get("/keys", c.keysShow)
+	r.Post("/keys", c.keyCreate)
+	r.Get("/keys/:id/revoke", c.keyRevokeConfirm)
+	r.Post("/keys/:id/revoke", c.keyRevoke)
+	for _, f := range c.extra {
+		f(r)
+	}
+}
+
+// lang picks the console's language: ?lang= (kept in the session), the session, the browser.
+func (c *Console) lang(ctx *fiber.Ctx) i18n.Lang {
+	sess := c.session(ctx)
+	q := ctx.Query("lang")
+	if l, ok := i18n.Parse(q); ok && sess.Values["lang"] != string(l) {
+		sess.Values["lang"] = string(l)
+	}
+	saved, _ := sess.Values["lang"].(string)
+	return i18n.Choose(q, saved, "", ctx.Get(fiber.HeaderAcceptLanguage))
+}
+
+// Page builds the layout data of a console page; active names the nav entry to highlight.
+func (c *Console) Page(ctx *fiber.Ctx, titleKey, active string) views.AdminPage {
+	l := c.lang(ctx)
+	p := views.AdminPage{
+		Lang: l, Title: l.T(titleKey), Merchant: c.cfg.MerchantName, Sandbox: c.cfg.Sandbox,
+		CSS: assets.Path("app.css"), AdminCSS: assets.Path("console.css"), JS: assets.Path("console.js"),
+		CSRF: c.csrfToken(ctx), Active: active, SwitchURL: switchURL(ctx, l.Other()),
+		TZ: c.zone(ctx).String(),
+	}
+	if u, ok := ctx.Locals(userKey).(store.User); ok {
+		p.User = u.Email
+		for _, n := range c.nav {
+			p.Nav = append(p.Nav, views.AdminNav{ID: n.ID, Path: n.Path, Label: l.T(n.LabelKey)})
+		}
+	}
+	return p
+}
+
+// switchURL is the current GET page in the other language.
+func switchURL(ctx *fiber.Ctx, to i18n.Lang) string {
+	if ctx.Method() != fiber.MethodGet {
+		return "?lang=" + string(to)
+	}
+	q, _ := url.ParseQuery(string(ctx.Request().URI().QueryString()))
+	q.Set("lang", string(to))
+	return ctx.Path() + "?" + q.Encode()
+}
+
+// zone is the viewer's time zone: the tz cookie console.js sets from the browser, else UTC (the
+// page says which zone it shows, so a viewer without JavaScript is not misled).
+func (c *Console) zone(ctx *fiber.Ctx) *time.Location {
+	if name := ctx.Cookies("tz"); name != "" && len(name) < 64 && !strings.ContainsAny(name, ". ") {
+		if loc, err := time.LoadLocation(name); err == nil {
+			return loc
+		}
+	}
+	return time.UTC
+}
+
+// Render writes a console page: never cached, under a strict Content-Security-Policy.
+func (c *Console) Render(ctx *fiber.Ctx, status int, comp templ.Component) error {
+	if err := c.saveSession(ctx); err != nil {
+		return err
+	}
+	ctx.Set(fiber.HeaderCacheControl, "no-store")
+	// same-origin (not no-referrer): the browser then sends the console's Origin on its POSTs.
+	ctx.Set(fiber.HeaderReferrerPolicy, "same-origin")
+	ctx.Set(fiber.HeaderContentSecurityPolicy, "default-src 'self'; img-src 'self' data: https:; script-src 'self'; "+
+		"style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+	ctx.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	ctx.Status(status)
+	return comp.Render(ctx.UserContext(), ctx.Response().BodyWriter())
+}
+
+// redirect sends the browser on with 303 after saving the session.
+func (c *Console) redirect(ctx *fiber.Ctx, to string) error {
+	if err := c.saveSession(ctx); err != nil {
+		return err
+	}
+	ctx.Set(fiber.HeaderCacheControl, "no-store")
+	return ctx.Redirect(to, fiber.StatusSeeOther)
+}
+
+// when formats a time in the viewer's zone.
+func (c *Console) when(ctx *fiber.Ctx, t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(c.zone(ctx)).Format("2006-01-02 15:04:05")
+}
+
+func (c *Console) homeShow(ctx *fiber.Ctx) error {
+	return c.redirect(ctx, "/admin/keys")
+}
