@@ -22,7 +22,7 @@ type APIKey struct {
 // APIKeys lists every API key, active ones first, newest first.
 func (s *SQLite) APIKeys(ctx context.Context) ([]APIKey, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, label, hint, created_at, last_used_at, revoked_at FROM api_keys
-		ORDER BY revoked_at > 0, created_at DESC`)
+		ORDER BY revoked_at > 0, created_at DESC, rowid DESC`)
 	if err != nil {
 		return nil, err
 	}
