@@ -31,6 +31,13 @@ type Store interface {
 	APIKeys(ctx context.Context) ([]store.APIKey, error)
 	CreateAPIKey(ctx context.Context, name string) (id, key string, err error)
 	RevokeAPIKey(ctx context.Context, id string) (bool, error)
+	ListOrders(ctx context.Context, f store.OrderFilter, after *store.OrderCursor, limit int) ([]store.OrderRow, error)
+	OrderTotals(ctx context.Context, f store.OrderFilter) ([]store.CurrencyTotal, error)
+	EachOrder(ctx context.Context, f store.OrderFilter, fn func(store.OrderRow) error) error
+	AppendOrderNote(ctx context.Context, orderID, typ string, data map[string]string, at time.Time) error
+	OutboxFor(ctx context.Context, orderID string) ([]store.OutboxEntry, error)
+	ListWebhookEvents(ctx context.Context, failing bool, after *store.WebhookCursor, limit int) ([]store.WebhookEvent, error)
+	Redeliver(ctx context.Context, id string, now time.Time) (bool, error)
 }
 
 // Config is the console's configuration and collaborators.
@@ -42,6 +49,9 @@ type Config struct {
 	Orders       *order.Service
 	Logger       *slog.Logger
 	Now          func() time.Time
+	// WakeWorkers, when set, asks the background workers (webhook delivery) to run now rather
+	// than at their next tick: a redelivery then happens at once.
+	WakeWorkers func()
 	// Session rules; zero values take the defaults (30 minutes idle, 12 hours at most).
 	IdleTimeout time.Duration
 	MaxSession  time.Duration
@@ -95,6 +105,8 @@ func New(ctx context.Context, cfg Config) (*Console, error) {
 	c := &Console{cfg: cfg, log: cfg.Logger, sessions: cs, rules: rules, throttle: NewThrottle(), origin: origin}
 	c.throttle.Now = cfg.Now
 	c.nav = []NavItem{
+		{ID: "orders", Path: "/admin/orders", LabelKey: "admin.nav.orders"},
+		{ID: "webhooks", Path: "/admin/webhooks", LabelKey: "admin.nav.webhooks"},
 		{ID: "keys", Path: "/admin/keys", LabelKey: "admin.nav.keys"},
 	}
 	return c, nil
@@ -114,6 +126,15 @@ func (c *Console) Mount(app *fiber.App) {
 	r := app.Group("/admin", c.requireUser, c.sameOrigin, c.checkCSRF)
 	r.Post("/logout", c.logout)
 	r.Get("/", c.homeShow)
+	r.Get("/orders", c.ordersShow)
+	r.Get("/orders.csv", c.ordersCSV)
+	r.Get("/orders/:id", c.orderShow)
+	r.Get("/orders/:id/cancel", c.orderCancelConfirm)
+	r.Post("/orders/:id/cancel", c.orderCancel)
+	r.Get("/orders/:id/refund", c.orderRefundForm)
+	r.Post("/orders/:id/refund", c.orderRefund)
+	r.Get("/webhooks", c.webhooksShow)
+	r.Post("/webhooks/:id/redeliver", c.webhookRedeliver)
 	r.Get("/keys", c.keysShow)
 	r.Post("/keys", c.keyCreate)
 	r.Get("/keys/:id/revoke", c.keyRevokeConfirm)
@@ -206,5 +227,5 @@ func (c *Console) when(ctx *fiber.Ctx, t time.Time) string {
 }
 
 func (c *Console) homeShow(ctx *fiber.Ctx) error {
-	return c.redirect(ctx, "/admin/keys")
+	return c.redirect(ctx, "/admin/orders")
 }

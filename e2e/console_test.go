@@ -1,10 +1,15 @@
 package e2e
 
 import (
+	"io"
+	"net"
 	"net/http"
 	"os/exec"
+	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/playwright-community/playwright-go"
 )
@@ -24,6 +29,17 @@ func addUser(t *testing.T, s *server, email, password string) {
 	if err != nil {
 		t.Fatalf("checkout user add: %v\n%s", err, out)
 	}
+}
+
+// consoleLogin logs in through the form and waits for the console to show.
+func consoleLogin(t *testing.T, page playwright.Page, s *server, lang string) {
+	t.Helper()
+	_, err := page.Goto(s.BaseURL + "/admin/login?lang=" + lang)
+	must(t, err)
+	must(t, page.Locator("[data-testid=login-email]").Fill(consoleEmail))
+	must(t, page.Locator("[data-testid=login-password]").Fill(consolePassword))
+	must(t, page.Locator("[data-testid=login-submit]").Click())
+	must(t, expect.Locator(page.Locator("[data-testid=logout]")).ToBeVisible())
 }
 
 func TestConsoleLoginAndAPIKeys(t *testing.T) {
@@ -91,6 +107,176 @@ func TestConsoleLoginAndAPIKeys(t *testing.T) {
 			_, err = page.Goto(s.BaseURL + "/admin/keys")
 			must(t, err)
 			must(t, expect.Locator(page.Locator("[data-testid=login-submit]")).ToBeVisible())
+		})
+	}
+}
+
+// paidOrder creates a KWD order and pays it through the simulated KNET page (Tap).
+func paidOrder(t *testing.T, s *server, ref string) map[string]any {
+	t.Helper()
+	o := kwdOrder(t, s, map[string]any{"reference": ref})
+	page := newPage(t, "en")
+	toKNET(t, page, o["checkout_url"].(string), "en", false)
+	fillKNET(t, page, "2030", false)
+	status(t, page, "paid")
+	return o
+}
+
+func TestConsoleOrders(t *testing.T) {
+	for _, lang := range []string{"en", "ar"} {
+		t.Run(lang, func(t *testing.T) {
+			page := newPage(t, lang)
+			s := shop(t)
+			addUser(t, s, consoleEmail, consolePassword)
+			ref := "R-" + lang + "-1001"
+			paid := paidOrder(t, s, ref)
+			open := kwdOrder(t, s, map[string]any{"reference": "R-" + lang + "-open", "amount": "2.500",
+				"items": []map[string]any{{"name": "Cup", "quantity": 1, "unit_amount": "2.500"}}})
+			consoleLogin(t, page, s, lang)
+
+			// Find the paid order by its reference.
+			_, err := page.Goto(s.BaseURL + "/admin/orders")
+			must(t, err)
+			must(t, expect.Locator(page.Locator("[data-testid=order-row]")).ToHaveCount(2))
+			checkPage(t, page, lang, "admin-orders")
+			must(t, page.Locator("[data-testid=search]").Fill(ref))
+			must(t, page.Locator("[data-testid=filter-submit]").Click())
+			must(t, expect.Locator(page.Locator("[data-testid=order-row]")).ToHaveCount(1))
+			must(t, expect.Locator(page.Locator("[data-testid=totals]")).ToContainText("6.000"))
+			must(t, page.Locator("[data-testid=order-row] a").First().Click())
+			must(t, expect.Locator(page.Locator("[data-testid=order-reference]")).ToHaveText(ref))
+			must(t, expect.Locator(page.Locator("[data-testid=attempt]")).ToHaveCount(1))
+			checkPage(t, page, lang, "admin-order-paid")
+
+			// Refund part of it, with a confirmation step; it shows in the timeline and the API.
+			must(t, page.Locator("[data-testid=refund]").Click())
+			must(t, expect.Locator(page.Locator("[data-testid=refund-amount]")).ToHaveValue("6.000"))
+			must(t, page.Locator("[data-testid=refund-amount]").Fill("9.000"))
+			must(t, page.Locator("[data-testid=refund-continue]").Click())
+			must(t, page.Locator("[data-testid=confirm]").Click())
+			must(t, expect.Locator(page.Locator("[data-testid=refund-error]")).ToBeVisible())
+			checkPage(t, page, lang, "admin-refund-too-large")
+			must(t, page.Locator("[data-testid=refund-amount]").Fill("2.000"))
+			must(t, page.Locator("[data-testid=refund-reason]").Fill("one cup returned"))
+			must(t, page.Locator("[data-testid=refund-continue]").Click())
+			must(t, expect.Locator(page.Locator("[data-testid=confirm-question]")).ToContainText("2.000"))
+			checkPage(t, page, lang, "admin-refund-confirm")
+			must(t, page.Locator("[data-testid=confirm]").Click())
+			must(t, expect.Locator(page.Locator("[data-testid=notice]")).ToBeVisible())
+			must(t, expect.Locator(page.Locator("[data-testid=timeline]")).ToContainText(consoleEmail))
+			must(t, expect.Locator(page.Locator("[data-testid=refunds]")).ToContainText("2.000"))
+			checkPage(t, page, lang, "admin-order-refunded")
+			api := apiOrder(t, s, paid["id"].(string))
+			if api["status"] != "partially_refunded" || api["refunded_amount"] != "2.000" {
+				t.Fatalf("API after the console refund: status %v, refunded %v", api["status"], api["refunded_amount"])
+			}
+
+			// Cancel the open order, after a confirmation.
+			_, err = page.Goto(s.BaseURL + "/admin/orders/" + open["id"].(string))
+			must(t, err)
+			must(t, page.Locator("[data-testid=cancel]").Click())
+			checkPage(t, page, lang, "admin-cancel-confirm")
+			must(t, page.Locator("[data-testid=confirm]").Click())
+			must(t, expect.Locator(page.Locator("[data-testid=notice]")).ToBeVisible())
+			must(t, expect.Locator(page.Locator("h1 .pill")).ToHaveAttribute("data-status", "cancelled"))
+			if api := apiOrder(t, s, open["id"].(string)); api["status"] != "cancelled" {
+				t.Fatalf("API after the console cancel: %v", api["status"])
+			}
+
+			// The CSV export holds exactly what the filter shows; without a session it is 401.
+			resp, err := page.Context().Request().Get(s.BaseURL + "/admin/orders.csv?status=cancelled")
+			must(t, err)
+			body, err := resp.Text()
+			must(t, err)
+			lines := strings.Split(strings.TrimSpace(body), "\n")
+			if resp.Status() != 200 || len(lines) != 2 || !strings.HasPrefix(lines[0], "id,created_at,status,amount,currency,reference") ||
+				!strings.Contains(lines[1], open["id"].(string)+",") || !strings.Contains(lines[1], ",cancelled,2.500,KWD,R-"+lang+"-open,") {
+				t.Fatalf("CSV export: %d\n%s", resp.Status(), body)
+			}
+			if code := s.get("/admin/orders.csv"); code != http.StatusUnauthorized {
+				t.Fatalf("CSV without a session: %d, want 401", code)
+			}
+		})
+	}
+}
+
+// flakyReceiver is a shop endpoint that answers 500 until accept is set, then 204.
+type flakyReceiver struct {
+	URL    string
+	accept atomic.Bool
+	hits   atomic.Int32
+}
+
+func newFlakyReceiver(t *testing.T) *flakyReceiver {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	must(t, err)
+	r := &flakyReceiver{URL: "http://" + ln.Addr().String() + "/hook"}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		_, _ = io.Copy(io.Discard, req.Body)
+		r.hits.Add(1)
+		if !r.accept.Load() {
+			http.Error(w, "database is down, try later", http.StatusInternalServerError)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return r
+}
+
+func TestConsoleRedeliversAFailedWebhook(t *testing.T) {
+	for _, lang := range []string{"en", "ar"} {
+		t.Run(lang, func(t *testing.T) {
+			page := newPage(t, lang)
+			// A slow tick: the automatic retry (10 s after the failure) cannot beat the button.
+			s := startServer(t, "CHECKOUT_TICK=1s", "CHECKOUT_WEBHOOK_SECRET="+webhookSecret)
+			addUser(t, s, consoleEmail, consolePassword)
+			hook := newFlakyReceiver(t)
+			o := kwdOrder(t, s, map[string]any{"webhook_url": hook.URL})
+			if code, body := s.do(t, "POST", "/api/v1/orders/"+o["id"].(string)+"/cancel", s.APIKey, nil); code != http.StatusOK {
+				t.Fatalf("cancel: %d %s", code, body)
+			}
+			deadline := time.Now().Add(15 * time.Second)
+			for hook.hits.Load() == 0 && time.Now().Before(deadline) {
+				time.Sleep(100 * time.Millisecond)
+			}
+			if hook.hits.Load() == 0 {
+				t.Fatal("the webhook was never tried")
+			}
+
+			consoleLogin(t, page, s, lang)
+			_, err := page.Goto(s.BaseURL + "/admin/webhooks?failing=1")
+			must(t, err)
+			ev := page.Locator("[data-testid=webhook-event]")
+			must(t, expect.Locator(ev).ToHaveCount(1))
+			must(t, expect.Locator(ev.Locator("[data-testid=try]")).ToContainText([]string{"500"}))
+			must(t, expect.Locator(ev.Locator("pre.preview")).ToContainText("database is down"))
+			checkPage(t, page, lang, "admin-webhooks-failing")
+
+			hook.accept.Store(true)
+			must(t, ev.Locator("[data-testid=redeliver]").Click())
+			must(t, expect.Locator(page.Locator("[data-testid=notice]")).ToBeVisible())
+			// The dispatcher was woken: the delivery is recorded within a moment.
+			_, err = page.Goto(s.BaseURL + "/admin/webhooks")
+			must(t, err)
+			for i := 0; i < 30; i++ {
+				if n, _ := page.Locator("[data-testid=webhook-event] [data-testid=try]").Count(); n >= 2 {
+					break
+				}
+				time.Sleep(200 * time.Millisecond)
+				_, err = page.Reload()
+				must(t, err)
+			}
+			ev = page.Locator("[data-testid=webhook-event]")
+			must(t, expect.Locator(ev.Locator("[data-testid=try]")).ToHaveCount(2))
+			must(t, expect.Locator(ev.Locator("[data-testid=try]").First()).ToContainText("204"))
+			must(t, expect.Locator(ev.Locator("[data-testid=webhook-state]")).ToHaveClass(regexp.MustCompile(`pill-ok`)))
+			checkPage(t, page, lang, "admin-webhooks-redelivered")
+			_, err = page.Goto(s.BaseURL + "/admin/webhooks?failing=1")
+			must(t, err)
+			must(t, expect.Locator(page.Locator("[data-testid=no-events]")).ToBeVisible())
 		})
 	}
 }

@@ -38,8 +38,8 @@ func (s *SQLite) RecordDelivery(ctx context.Context, d webhook.Delivery) error {
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, "INSERT INTO deliveries (event_id, attempted_at, status_code, duration_ms, error) VALUES (?,?,?,?,?)",
-		d.MessageID, ms(d.At), d.StatusCode, d.Duration.Milliseconds(), d.Err); err != nil {
+	if _, err := tx.ExecContext(ctx, "INSERT INTO deliveries (event_id, attempted_at, status_code, duration_ms, error, response) VALUES (?,?,?,?,?,?)",
+		d.MessageID, ms(d.At), d.StatusCode, d.Duration.Milliseconds(), d.Err, d.Response); err != nil {
 		return err
 	}
 	var delivered, failed int64

@@ -60,3 +60,97 @@ type AdminConfirmation struct {
 	Back     string
 	Danger   bool
 }
+
+// Option is one choice of a select.
+type Option struct {
+	Value, Label string
+}
+
+// AdminOrderFilter is the order list's filter as the form shows it.
+type AdminOrderFilter struct {
+	Status, Method, Gateway, Currency, From, To, Q string
+	Review                                         bool
+}
+
+// AdminOrders is the order list page.
+type AdminOrders struct {
+	Filter                                  AdminOrderFilter
+	Statuses, Methods, Gateways, Currencies []Option
+	Rows                                    []AdminOrderRow
+	Totals                                  []string // "3 orders · KD 18.000", one per currency
+	NextURL, FirstURL, CSVURL               string
+}
+
+// AdminOrderRow is one order in the list.
+type AdminOrderRow struct {
+	ID, Reference, Amount, Status, StatusLabel string
+	Method, Gateway, Customer, Created         string
+	NeedsReview                                bool
+}
+
+// AdminOrderDetail is one order's page.
+type AdminOrderDetail struct {
+	ID, Reference, Amount, Status, StatusLabel, Description string
+	NeedsReview                                             bool
+	CheckoutURL                                             string
+	Facts                                                   []Row
+	Attempts                                                []AdminAttempt
+	Timeline                                                []AdminEvent
+	Refunds                                                 []AdminRefund
+	Webhooks                                                []AdminWebhookLine
+	CanCancel, CanRefund                                    bool
+	Notice, Error                                           string
+}
+
+// AdminAttempt is one payment attempt with its gateway ids.
+type AdminAttempt struct {
+	ID, Method, Gateway, Status, StatusLabel, Created, Failure string
+	IDs                                                        []Row
+}
+
+// AdminEvent is one line of an order's timeline.
+type AdminEvent struct {
+	When, Text, Detail string
+}
+
+// AdminRefund is one refund of an order.
+type AdminRefund struct {
+	ID, Amount, Status, StatusLabel, Kind, Reason, When, Failure string
+}
+
+// AdminWebhookLine is one webhook sent (or to be sent) for an order.
+type AdminWebhookLine struct {
+	ID, Type, State string
+	Delivered       bool
+	Tries           int
+	LastStatus      int
+}
+
+// AdminRefundInput is the refund form's state.
+type AdminRefundInput struct {
+	OrderID, Amount, Reason, Error, Currency, Remaining, Paid string
+	Scale                                                     int
+}
+
+// AdminWebhooks is the webhook deliveries page.
+type AdminWebhooks struct {
+	Failing           bool
+	Events            []AdminWebhookEvent
+	NextURL, FirstURL string
+	Notice            string
+}
+
+// AdminWebhookEvent is one event sent (or to be sent) to the shop.
+type AdminWebhookEvent struct {
+	ID, OrderID, Type, URL, Created string
+	State, StateClass               string
+	Next                            string // when the next automatic try is due; empty: none
+	Failing                         bool
+	Tries                           []AdminDeliveryTry
+}
+
+// AdminDeliveryTry is one POST to the shop's endpoint.
+type AdminDeliveryTry struct {
+	At, Status, Latency, Error, Response string
+	OK                                   bool
+}

@@ -216,6 +216,13 @@ func TestUsedKeysExist(t *testing.T) {
 		"reason.":       gatewayReasons(t),
 		"demo.product.": demoProductIDs(t),
 		"status.":       {"paid", "failed", "cancelled", "expired", "refunded"}, // the demo shop's return
+		// The merchant console's.
+		"admin.status.":     {"open", "processing", "paid", "expired", "cancelled", "refunded", "partially_refunded"},
+		"admin.attempt.":    {"pending", "authorized", "paid", "failed", "cancelled", "expired", "unknown", "voided", "refunded"},
+		"admin.attempt.id.": {"payment_id", "transaction_id", "track_id", "auth_code", "bank_reference"},
+		"admin.refund.":     {"pending", "succeeded", "failed"},
+		"admin.event.": {"order_created", "order_cancelled", "order_expired", "order_paid", "order_refunded", "refund_failed",
+			"attempt_started", "attempt_status", "order_late_payment", "order_duplicate_payment", "console_cancel", "console_refund"},
 	}
 	for _, s := range resultStatuses {
 		expand["result."] = append(expand["result."], s+".title", s+".message")

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/bawaba/checkout/order"
@@ -40,6 +41,7 @@ type Delivery struct {
 	StatusCode  int
 	Duration    time.Duration
 	Err         string
+	Response    string // the first bytes of the endpoint's answer (for the console)
 	Delivered   bool
 	NextAttempt time.Time // zero with !Delivered: given up
 }
@@ -70,6 +72,9 @@ func Sign(secret string, t time.Time, body []byte) string {
 	mac.Write(body)
 	return "t=" + ts + ",v1=" + hex.EncodeToString(mac.Sum(nil))
 }
+
+// responsePreview is how much of an endpoint's answer is kept with each delivery try.
+const responsePreview = 512
 
 // retryDelay is the wait after the n-th failed try: 10s, 20s, 40s … capped at one hour.
 func retryDelay(n int) time.Duration {
@@ -120,6 +125,8 @@ func (d *Dispatcher) deliver(ctx context.Context, m Pending) {
 		var resp *http.Response
 		resp, err = client.Do(req)
 		if err == nil {
+			head, _ := io.ReadAll(io.LimitReader(resp.Body, responsePreview))
+			rec.Response = strings.ToValidUTF8(string(head), "\uFFFD")
 			io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 			resp.Body.Close()
 			rec.StatusCode = resp.StatusCode

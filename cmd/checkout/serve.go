@@ -45,9 +45,10 @@ func serve(ctx context.Context, cfg Config, db *store.SQLite, log *slog.Logger, 
 	if err != nil {
 		return err
 	}
+	wake := make(waker, 1)
 	console, err := admin.New(ctx, admin.Config{
 		BaseURL: cfg.BaseURL, MerchantName: cfg.MerchantName, Sandbox: cfg.sandbox(),
-		Store: db, Orders: svc, Logger: log,
+		Store: db, Orders: svc, Logger: log, WakeWorkers: wake.poke,
 	})
 	if err != nil {
 		return err
@@ -75,7 +76,7 @@ func serve(ctx context.Context, cfg Config, db *store.SQLite, log *slog.Logger, 
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		runWorkers(workers, cfg.Tick, svc, &webhook.Dispatcher{Outbox: db, Secret: secret, Logger: log, Observe: m.WebhookDelivery}, log)
+		runWorkers(workers, cfg.Tick, wake, svc, &webhook.Dispatcher{Outbox: db, Secret: secret, Logger: log, Observe: m.WebhookDelivery}, log)
 	}()
 
 	errc := make(chan error, 1)
@@ -94,8 +95,20 @@ func serve(ctx context.Context, cfg Config, db *store.SQLite, log *slog.Logger, 
 	return err
 }
 
-// runWorkers expires orders, reconciles attempts and delivers merchant webhooks every tick.
-func runWorkers(ctx context.Context, tick time.Duration, svc *order.Service, disp *webhook.Dispatcher, log *slog.Logger) {
+// waker wakes the workers before their tick (a redelivery asked in the console).
+type waker chan struct{}
+
+// poke asks for a run without waiting; pokes while one is pending merge into it.
+func (w waker) poke() {
+	select {
+	case w <- struct{}{}:
+	default:
+	}
+}
+
+// runWorkers expires orders, reconciles attempts and delivers merchant webhooks every tick, and
+// when woken.
+func runWorkers(ctx context.Context, tick time.Duration, wake waker, svc *order.Service, disp *webhook.Dispatcher, log *slog.Logger) {
 	t := time.NewTicker(tick)
 	defer t.Stop()
 	for {
@@ -103,6 +116,7 @@ func runWorkers(ctx context.Context, tick time.Duration, svc *order.Service, dis
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-wake:
 		}
 		if _, err := svc.ExpireDue(ctx); err != nil && ctx.Err() == nil {
 			log.Error("expire orders", "err", err)

@@ -1,0 +1,216 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/bawaba/checkout/money"
+)
+
+// OrderFilter is what the console's order list and CSV export show. Zero fields do not filter.
+type OrderFilter struct {
+	Status   string
+	Method   string // an attempt with this method
+	Gateway  string // an attempt through this gateway
+	Currency string
+	From, To time.Time // created in [From, To)
+	// Query finds an order by id, reference, an attempt's payment id, transaction id or track id,
+	// or by amount ("6", "6.000": the same amount in any currency it is exact in).
+	Query       string
+	NeedsReview bool
+}
+
+// OrderCursor is where a page of the list continues: after (older than) this order.
+type OrderCursor struct {
+	CreatedAt int64 // unix ms
+	ID        string
+}
+
+// String encodes the cursor for a URL.
+func (c OrderCursor) String() string { return strconv.FormatInt(c.CreatedAt, 10) + "_" + c.ID }
+
+// ParseOrderCursor decodes a cursor from a URL; ok is false for anything malformed.
+func ParseOrderCursor(s string) (OrderCursor, bool) {
+	ms, id, ok := strings.Cut(s, "_")
+	n, err := strconv.ParseInt(ms, 10, 64)
+	if !ok || err != nil || n < 0 || id == "" || len(id) > 64 {
+		return OrderCursor{}, false
+	}
+	return OrderCursor{CreatedAt: n, ID: id}, true
+}
+
+// OrderRow is one line of the console's order list.
+type OrderRow struct {
+	ID          string
+	Reference   string
+	Amount      money.Amount
+	Status      string
+	NeedsReview bool
+	Customer    string // the customer's name or email
+	CreatedAt   time.Time
+	PaidAt      time.Time
+	// The latest attempt's method, gateway and payment id ("" without attempts).
+	Method, Gateway, PaymentID string
+}
+
+// CurrencyTotal is the count and sum of the orders a filter shows, in one currency.
+type CurrencyTotal struct {
+	Count int
+	Sum   money.Amount
+}
+
+// where builds the SQL condition and arguments of a filter over orders o.
+func (f OrderFilter) where() (string, []any) {
+	conds := []string{"1=1"}
+	var args []any
+	if f.Status != "" {
+		conds, args = append(conds, "o.status = ?"), append(args, f.Status)
+	}
+	if f.Currency != "" {
+		conds, args = append(conds, "o.currency = ?"), append(args, f.Currency)
+	}
+	if f.Method != "" {
+		conds, args = append(conds, "EXISTS (SELECT 1 FROM attempts a WHERE a.order_id = o.id AND a.method = ?)"), append(args, f.Method)
+	}
+	if f.Gateway != "" {
+		conds, args = append(conds, "EXISTS (SELECT 1 FROM attempts a WHERE a.order_id = o.id AND a.gateway = ?)"), append(args, f.Gateway)
+	}
+	if !f.From.IsZero() {
+		conds, args = append(conds, "o.created_at >= ?"), append(args, f.From.UnixMilli())
+	}
+	if !f.To.IsZero() {
+		conds, args = append(conds, "o.created_at < ?"), append(args, f.To.UnixMilli())
+	}
+	if f.NeedsReview {
+		conds = append(conds, "o.needs_review = 1")
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		or := []string{"o.id = ?", "o.reference = ?",
+			"o.id IN (SELECT a.order_id FROM attempts a WHERE a.payment_id = ? OR a.transaction_id = ? OR a.track_id = ?)"}
+		args = append(args, q, q, q, q, q)
+		if d, err := decimal.NewFromString(q); err == nil && d.IsPositive() {
+			for _, c := range money.Currencies() {
+				if shifted := d.Shift(c.Scale); shifted.IsInteger() && shifted.LessThan(decimal.New(1, 18)) {
+					or, args = append(or, "(o.currency = ? AND o.amount_minor = ?)"), append(args, c.Code, shifted.IntPart())
+				}
+			}
+		}
+		conds = append(conds, "("+strings.Join(or, " OR ")+")")
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+const orderRowCols = `o.id, o.reference, o.amount, o.currency, o.status, o.needs_review, o.customer, o.created_at, o.paid_at,
+	coalesce(l.method, ''), coalesce(l.gateway, ''), coalesce(l.payment_id, '')`
+
+// latestAttempt joins each order's newest attempt.
+const latestAttempt = `LEFT JOIN attempts l ON l.id = (SELECT a.id FROM attempts a WHERE a.order_id = o.id ORDER BY a.created_at DESC, a.seq DESC LIMIT 1)`
+
+// ListOrders returns up to limit orders the filter shows, newest first, older than after when it
+// is set. Keyset pagination on (created_at, id): every page costs the same at a million orders.
+func (s *SQLite) ListOrders(ctx context.Context, f OrderFilter, after *OrderCursor, limit int) ([]OrderRow, error) {
+	where, args := f.where()
+	if after != nil {
+		where += " AND (o.created_at < ? OR (o.created_at = ? AND o.id < ?))"
+		args = append(args, after.CreatedAt, after.CreatedAt, after.ID)
+	}
+	args = append(args, limit)
+	rows, err := s.r.QueryContext(ctx, "SELECT "+orderRowCols+" FROM orders o "+latestAttempt+
+		" WHERE "+where+" ORDER BY o.created_at DESC, o.id DESC LIMIT ?", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []OrderRow
+	for rows.Next() {
+		var r OrderRow
+		var amount, currency, customer string
+		var created, paid int64
+		var review int
+		if err := rows.Scan(&r.ID, &r.Reference, &amount, &currency, &r.Status, &review, &customer, &created, &paid,
+			&r.Method, &r.Gateway, &r.PaymentID); err != nil {
+			return nil, err
+		}
+		if r.Amount, err = money.Parse(amount, currency); err != nil {
+			return nil, err
+		}
+		var c struct{ Name, Email string }
+		_ = json.Unmarshal([]byte(customer), &c)
+		r.Customer = c.Name
+		if r.Customer == "" {
+			r.Customer = c.Email
+		}
+		r.NeedsReview, r.CreatedAt, r.PaidAt = review != 0, fromMS(created), fromMS(paid)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Cursor is where the page that ends with r continues.
+func (r OrderRow) Cursor() OrderCursor {
+	return OrderCursor{CreatedAt: r.CreatedAt.UnixMilli(), ID: r.ID}
+}
+
+// OrderTotals counts and sums, per currency, every order the filter shows (all pages).
+func (s *SQLite) OrderTotals(ctx context.Context, f OrderFilter) ([]CurrencyTotal, error) {
+	where, args := f.where()
+	rows, err := s.r.QueryContext(ctx, "SELECT o.currency, count(*), sum(o.amount_minor) FROM orders o WHERE "+where+
+		" GROUP BY o.currency ORDER BY o.currency", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []CurrencyTotal
+	for rows.Next() {
+		var cur string
+		var t CurrencyTotal
+		var minor int64
+		if err := rows.Scan(&cur, &t.Count, &minor); err != nil {
+			return nil, err
+		}
+		if t.Sum, err = money.FromMinor(minor, cur); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// EachOrder calls fn for every order the filter shows, newest first, reading in pages so that
+// an export of a million orders holds neither memory nor a read transaction for long.
+func (s *SQLite) EachOrder(ctx context.Context, f OrderFilter, fn func(OrderRow) error) error {
+	var after *OrderCursor
+	for {
+		page, err := s.ListOrders(ctx, f, after, 500)
+		if err != nil {
+			return err
+		}
+		for _, r := range page {
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		if len(page) < 500 {
+			return nil
+		}
+		c := page[len(page)-1].Cursor()
+		after = &c
+	}
+}
+
+// AppendOrderNote adds a line to an order's timeline outside the order service's transitions:
+// who did what in the console ("console.cancel" by owner@shop…), next to what it caused.
+func (s *SQLite) AppendOrderNote(ctx context.Context, orderID, typ string, data map[string]string, at time.Time) error {
+	b, err := json.Marshal(data)
+	if err != nil {
+		return err
+	}
+	_, err = s.w.ExecContext(ctx, "INSERT INTO events (order_id, attempt_id, type, data, created_at) VALUES (?, '', ?, ?, ?)",
+		orderID, typ, string(b), ms(at))
+	return err
+}

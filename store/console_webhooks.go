@@ -1,0 +1,131 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// WebhookEvent is one outbox message with its delivery tries, for the console.
+type WebhookEvent struct {
+	ID, OrderID, Type, URL string
+	CreatedAt              time.Time
+	Attempts               int
+	DeliveredAt            time.Time // zero: not delivered
+	FailedAt               time.Time // zero: not given up
+	NextAttemptAt          time.Time
+	LastStatus             int
+	LastError              string
+	Tries                  []DeliveryTry // newest first
+}
+
+// Failing reports whether the event was tried and not delivered (still retrying or given up).
+func (e WebhookEvent) Failing() bool { return e.DeliveredAt.IsZero() && e.Attempts > 0 }
+
+// DeliveryTry is one POST to the shop's endpoint.
+type DeliveryTry struct {
+	At         time.Time
+	StatusCode int // 0: no HTTP answer (see Err)
+	Duration   time.Duration
+	Err        string
+	Response   string // the first bytes of the answer
+}
+
+// WebhookCursor continues the list after (older than) an event.
+type WebhookCursor = OrderCursor
+
+// ListWebhookEvents returns up to limit events, newest first, older than after when set;
+// failing only keeps those tried and not delivered. Each carries its last tries (at most 10).
+func (s *SQLite) ListWebhookEvents(ctx context.Context, failing bool, after *WebhookCursor, limit int) ([]WebhookEvent, error) {
+	conds := []string{"1=1"}
+	var args []any
+	if failing {
+		conds = append(conds, "delivered_at = 0 AND attempts > 0")
+	}
+	if after != nil {
+		conds, args = append(conds, "(created_at < ? OR (created_at = ? AND id < ?))"), append(args, after.CreatedAt, after.CreatedAt, after.ID)
+	}
+	args = append(args, limit)
+	rows, err := s.r.QueryContext(ctx, `SELECT id, order_id, type, url, created_at, attempts, delivered_at, failed_at, next_attempt_at,
+		last_status, last_error FROM outbox WHERE `+strings.Join(conds, " AND ")+` ORDER BY created_at DESC, id DESC LIMIT ?`, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []WebhookEvent
+	for rows.Next() {
+		var e WebhookEvent
+		var created, delivered, failed, next int64
+		if err := rows.Scan(&e.ID, &e.OrderID, &e.Type, &e.URL, &created, &e.Attempts, &delivered, &failed, &next, &e.LastStatus, &e.LastError); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		e.CreatedAt, e.DeliveredAt, e.FailedAt, e.NextAttemptAt = fromMS(created), fromMS(delivered), fromMS(failed), fromMS(next)
+		out = append(out, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if out[i].Tries, err = s.deliveryTries(ctx, out[i].ID, 10); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (s *SQLite) deliveryTries(ctx context.Context, eventID string, limit int) ([]DeliveryTry, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT attempted_at, status_code, duration_ms, error, response FROM deliveries
+		WHERE event_id = ? ORDER BY id DESC LIMIT ?`, eventID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []DeliveryTry
+	for rows.Next() {
+		var d DeliveryTry
+		var at, dur int64
+		if err := rows.Scan(&at, &d.StatusCode, &dur, &d.Err, &d.Response); err != nil {
+			return nil, err
+		}
+		d.At, d.Duration = fromMS(at), time.Duration(dur)*time.Millisecond
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// Cursor is where the list that ends with e continues.
+func (e WebhookEvent) Cursor() WebhookCursor {
+	return WebhookCursor{CreatedAt: e.CreatedAt.UnixMilli(), ID: e.ID}
+}
+
+// FailingEndpoints counts, per endpoint URL, the events tried and not delivered.
+func (s *SQLite) FailingEndpoints(ctx context.Context) (map[string]int, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT url, count(*) FROM outbox WHERE delivered_at = 0 AND attempts > 0 GROUP BY url")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var u string
+		var n int
+		if err := rows.Scan(&u, &n); err != nil {
+			return nil, err
+		}
+		out[u] = n
+	}
+	return out, rows.Err()
+}
+
+// Redeliver makes an event due now, whatever happened to it before (delivered, retrying or
+// given up): the dispatcher sends it at its next run, with a fresh signature, and records the
+// try beside the earlier ones. It reports whether the event exists.
+func (s *SQLite) Redeliver(ctx context.Context, id string, now time.Time) (bool, error) {
+	res, err := s.w.ExecContext(ctx, "UPDATE outbox SET next_attempt_at = ?, delivered_at = 0, failed_at = 0 WHERE id = ?", ms(now), id)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
