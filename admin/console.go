@@ -18,6 +18,7 @@ import (
 	"github.com/bawaba/checkout/assets"
 	"github.com/bawaba/checkout/i18n"
 	"github.com/bawaba/checkout/order"
+	"github.com/bawaba/checkout/settings"
 	"github.com/bawaba/checkout/store"
 	"github.com/bawaba/checkout/views"
 )
@@ -38,6 +39,10 @@ type Store interface {
 	OutboxFor(ctx context.Context, orderID string) ([]store.OutboxEntry, error)
 	ListWebhookEvents(ctx context.Context, failing bool, after *store.WebhookCursor, limit int) ([]store.WebhookEvent, error)
 	Redeliver(ctx context.Context, id string, now time.Time) (bool, error)
+	FailingEndpoints(ctx context.Context) (map[string]int, error)
+	PaidSince(ctx context.Context, since time.Time) ([]store.PaidLine, error)
+	StatusCounts(ctx context.Context, since time.Time) (map[string]int, error)
+	NeedsReviewCount(ctx context.Context) (int, error)
 }
 
 // Config is the console's configuration and collaborators.
@@ -52,6 +57,9 @@ type Config struct {
 	// WakeWorkers, when set, asks the background workers (webhook delivery) to run now rather
 	// than at their next tick: a redelivery then happens at once.
 	WakeWorkers func()
+	// Shop and Secrets are the settings the console edits; nil leaves /admin/settings out.
+	Shop    *settings.Live
+	Secrets *settings.Secrets
 	// Session rules; zero values take the defaults (30 minutes idle, 12 hours at most).
 	IdleTimeout time.Duration
 	MaxSession  time.Duration
@@ -105,9 +113,13 @@ func New(ctx context.Context, cfg Config) (*Console, error) {
 	c := &Console{cfg: cfg, log: cfg.Logger, sessions: cs, rules: rules, throttle: NewThrottle(), origin: origin}
 	c.throttle.Now = cfg.Now
 	c.nav = []NavItem{
+		{ID: "home", Path: "/admin", LabelKey: "admin.nav.home"},
 		{ID: "orders", Path: "/admin/orders", LabelKey: "admin.nav.orders"},
 		{ID: "webhooks", Path: "/admin/webhooks", LabelKey: "admin.nav.webhooks"},
 		{ID: "keys", Path: "/admin/keys", LabelKey: "admin.nav.keys"},
+	}
+	if cfg.Shop != nil && cfg.Secrets != nil {
+		c.nav = append(c.nav, NavItem{ID: "settings", Path: "/admin/settings", LabelKey: "admin.nav.settings"})
 	}
 	return c, nil
 }
@@ -139,6 +151,13 @@ func (c *Console) Mount(app *fiber.App) {
 	r.Post("/keys", c.keyCreate)
 	r.Get("/keys/:id/revoke", c.keyRevokeConfirm)
 	r.Post("/keys/:id/revoke", c.keyRevoke)
+	if c.cfg.Shop != nil && c.cfg.Secrets != nil {
+		r.Get("/settings", c.settingsShow)
+		r.Post("/settings", c.settingsSave)
+		r.Post("/settings/test-webhook", c.settingsTestWebhook)
+		r.Post("/settings/secret/reveal", c.settingsRevealSecret)
+		r.Post("/settings/secret/rotate", c.settingsRotateSecret)
+	}
 	for _, f := range c.extra {
 		f(r)
 	}
@@ -159,7 +178,7 @@ func (c *Console) lang(ctx *fiber.Ctx) i18n.Lang {
 func (c *Console) Page(ctx *fiber.Ctx, titleKey, active string) views.AdminPage {
 	l := c.lang(ctx)
 	p := views.AdminPage{
-		Lang: l, Title: l.T(titleKey), Merchant: c.cfg.MerchantName, Sandbox: c.cfg.Sandbox,
+		Lang: l, Title: l.T(titleKey), Merchant: c.merchant(), Sandbox: c.cfg.Sandbox,
 		CSS: assets.Path("app.css"), AdminCSS: assets.Path("console.css"), JS: assets.Path("console.js"),
 		CSRF: c.csrfToken(ctx), Active: active, SwitchURL: switchURL(ctx, l.Other()),
 		TZ: c.zone(ctx).String(),
@@ -171,6 +190,14 @@ func (c *Console) Page(ctx *fiber.Ctx, titleKey, active string) views.AdminPage 
 		}
 	}
 	return p
+}
+
+// merchant is the shop's name: as saved in the settings, else the configuration's.
+func (c *Console) merchant() string {
+	if c.cfg.Shop != nil {
+		return c.cfg.Shop.Get().Name
+	}
+	return c.cfg.MerchantName
 }
 
 // switchURL is the current GET page in the other language.
@@ -224,8 +251,4 @@ func (c *Console) when(ctx *fiber.Ctx, t time.Time) string {
 		return ""
 	}
 	return t.In(c.zone(ctx)).Format("2006-01-02 15:04:05")
-}
-
-func (c *Console) homeShow(ctx *fiber.Ctx) error {
-	return c.redirect(ctx, "/admin/orders")
 }

@@ -196,6 +196,14 @@ func TestConsoleOrders(t *testing.T) {
 			if code := s.get("/admin/orders.csv"); code != http.StatusUnauthorized {
 				t.Fatalf("CSV without a session: %d, want 401", code)
 			}
+
+			// The home page: today's paid total, counts by status, the 30-day chart.
+			_, err = page.Goto(s.BaseURL + "/admin")
+			must(t, err)
+			must(t, expect.Locator(page.Locator("[data-testid=home-today]")).ToContainText("6.000"))
+			must(t, expect.Locator(page.Locator("[data-testid=count-cancelled]")).ToHaveText("1"))
+			must(t, expect.Locator(page.Locator("[data-testid=chart] rect")).ToHaveCount(30))
+			checkPage(t, page, lang, "admin-home")
 		})
 	}
 }
@@ -277,6 +285,79 @@ func TestConsoleRedeliversAFailedWebhook(t *testing.T) {
 			_, err = page.Goto(s.BaseURL + "/admin/webhooks?failing=1")
 			must(t, err)
 			must(t, expect.Locator(page.Locator("[data-testid=no-events]")).ToBeVisible())
+		})
+	}
+}
+
+func TestConsoleSettings(t *testing.T) {
+	for _, lang := range []string{"en", "ar"} {
+		t.Run(lang, func(t *testing.T) {
+			page := newPage(t, lang)
+			s := startServer(t)
+			addUser(t, s, consoleEmail, consolePassword)
+			hook := newReceiver(t)
+			consoleLogin(t, page, s, lang)
+			_, err := page.Goto(s.BaseURL + "/admin/settings")
+			must(t, err)
+			checkPage(t, page, lang, "admin-settings")
+
+			// A colour too pale for white text is refused, and nothing is saved.
+			must(t, page.Locator("[data-testid=settings-name]").Fill("Dar Al Qahwa"))
+			must(t, page.Locator("[data-testid=settings-brand]").Fill("#ffcc00"))
+			must(t, page.Locator("[data-testid=settings-logo]").Fill("javascript:alert(1)"))
+			must(t, page.Locator("[data-testid=settings-save]").Click())
+			must(t, expect.Locator(page.Locator("[data-testid=error-brand]")).ToBeVisible())
+			must(t, expect.Locator(page.Locator("[data-testid=error-logo]")).ToBeVisible())
+			checkPage(t, page, lang, "admin-settings-refused")
+
+			must(t, page.Locator("[data-testid=settings-brand]").Fill("#7a1f3d"))
+			must(t, page.Locator("[data-testid=settings-logo]").Fill(""))
+			must(t, page.Locator("[data-testid=settings-webhook]").Fill(hook.URL))
+			must(t, page.Locator("[data-testid=settings-save]").Click())
+			must(t, expect.Locator(page.Locator("[data-testid=notice]")).ToBeVisible())
+
+			// The checkout pages use them at once.
+			o := kwdOrder(t, s, nil)
+			shopper := newPage(t, lang)
+			_, err = shopper.Goto(o["checkout_url"].(string))
+			must(t, err)
+			must(t, expect.Locator(shopper.Locator(".merchant-name")).ToHaveText("Dar Al Qahwa"))
+			must(t, expect.Locator(shopper.Locator("link[href^='/brand.css']")).ToHaveCount(1))
+
+			// A test webhook reaches the shop, signed with the secret the page reveals.
+			must(t, page.Locator("[data-testid=test-webhook]").Click())
+			must(t, expect.Locator(page.Locator("[data-testid=test-result]")).ToContainText("204"))
+			must(t, page.Locator("[data-testid=secret-reveal]").Click())
+			secret, err := page.Locator("[data-testid=secret]").InputValue()
+			must(t, err)
+			pings := hook.events("test.ping")
+			if len(pings) != 1 || !verifySignature(secret, pings[0].Signature, pings[0].Body) {
+				t.Fatalf("test.ping deliveries %d, signed with the revealed secret: %v", len(pings), len(pings) == 1 && verifySignature(secret, pings[0].Signature, pings[0].Body))
+			}
+
+			// Rotate with an overlap: both secrets sign the next webhook.
+			must(t, page.Locator("[data-testid=secret-rotate]").Click())
+			must(t, page.Locator("[data-testid=confirm]").Click())
+			fresh, err := page.Locator("[data-testid=secret]").InputValue()
+			must(t, err)
+			must(t, expect.Locator(page.Locator("[data-testid=secret-previous]")).ToHaveValue(secret))
+			checkPage(t, page, lang, "admin-settings-rotated")
+			if fresh == secret {
+				t.Fatal("the secret did not change")
+			}
+			must(t, page.Locator("[data-testid=test-webhook]").Click())
+			must(t, expect.Locator(page.Locator("[data-testid=test-result]")).ToContainText("204"))
+			pings = hook.events("test.ping")
+			last := pings[len(pings)-1]
+			ts, sigs, _ := strings.Cut(last.Signature, ",")
+			okNew, okOld := false, false
+			for _, sig := range strings.Split(sigs, ",") {
+				okNew = okNew || verifySignature(fresh, ts+","+sig, last.Body)
+				okOld = okOld || verifySignature(secret, ts+","+sig, last.Body)
+			}
+			if !okNew || !okOld {
+				t.Fatalf("during the overlap: new secret verifies %v, old %v (%s)", okNew, okOld, last.Signature)
+			}
 		})
 	}
 }

@@ -75,7 +75,7 @@ func demoReturn(d Deps) fiber.Handler {
 			return fiber.ErrNotFound
 		}
 		id, status := c.Query("order_id"), c.Query("status")
-		want := ReturnSignature(s.cfg.ReturnSecret, id, status)
+		want := ReturnSignature(s.returnSecret(), id, status)
 		verified := id != "" && hmac.Equal([]byte(want), []byte(c.Query("signature")))
 		switch status {
 		case "paid", "failed", "cancelled", "expired", "refunded":

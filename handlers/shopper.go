@@ -17,6 +17,7 @@ import (
 	"github.com/bawaba/checkout/assets"
 	"github.com/bawaba/checkout/gateway"
 	"github.com/bawaba/checkout/i18n"
+	"github.com/bawaba/checkout/settings"
 	"github.com/bawaba/checkout/views"
 )
 
@@ -34,6 +35,12 @@ type ShopperConfig struct {
 	ReturnSecret string
 	Sandbox      bool
 	Secrets      SecretStore
+	// Shop, when set, gives the merchant's name, logo, brand colour and default language as
+	// saved in the console (it wins over MerchantName and MerchantLogo).
+	Shop *settings.Live
+	// WebhookSecrets, when set, gives the secret that signs return links (it wins over
+	// ReturnSecret: the console can rotate it).
+	WebhookSecrets *settings.Secrets
 }
 
 // ShopperDeps holds the shopper pages' configuration and session store.
@@ -123,13 +130,22 @@ func (s *ShopperDeps) lang(c *fiber.Ctx, orderLocale string) i18n.Lang {
 		}
 	}
 	saved, _ := sess.Values["lang"].(string)
-	return i18n.Choose(q, saved, orderLocale, c.Get(fiber.HeaderAcceptLanguage))
+	def := i18n.EN
+	if l, ok := i18n.Parse(s.shop().Lang); ok {
+		def = l
+	}
+	return i18n.ChooseOr(def, q, saved, orderLocale, c.Get(fiber.HeaderAcceptLanguage))
 }
 
 // page builds the layout data for a page in lang.
 func (s *ShopperDeps) page(c *fiber.Ctx, l i18n.Lang, titleKey string) views.Page {
+	shop := s.shop()
+	brand := ""
+	if shop.Brand != "" {
+		brand = "/brand.css?c=" + strings.TrimPrefix(shop.Brand, "#")
+	}
 	return views.Page{
-		Lang: l, Title: l.T(titleKey), Merchant: s.cfg.MerchantName, Logo: s.cfg.MerchantLogo,
+		Lang: l, Title: l.T(titleKey), Merchant: shop.Name, Logo: shop.Logo, BrandCSS: brand,
 		SwitchURL: switchURL(c, l.Other()), Sandbox: s.cfg.Sandbox,
 		CSS: assets.Path("app.css"), JS: assets.Path("app.js"),
 	}
@@ -210,7 +226,7 @@ func (s *ShopperDeps) returnLink(base, orderID, status string) string {
 	q := u.Query()
 	q.Set("order_id", orderID)
 	q.Set("status", status)
-	q.Set("signature", ReturnSignature(s.cfg.ReturnSecret, orderID, status))
+	q.Set("signature", ReturnSignature(s.returnSecret(), orderID, status))
 	u.RawQuery = q.Encode()
 	return u.String()
 }
@@ -232,4 +248,32 @@ func embedView(e *gateway.Embed) *views.Embed {
 		attrs[f.Name] = f.Value
 	}
 	return &views.Embed{ScriptURL: e.ScriptURL, Attrs: attrs}
+}
+
+// shop is the merchant's settings: the console's when set, else the configuration's.
+func (s *ShopperDeps) shop() settings.Shop {
+	if s.cfg.Shop != nil {
+		return s.cfg.Shop.Get()
+	}
+	return settings.Shop{Name: s.cfg.MerchantName, Logo: s.cfg.MerchantLogo}
+}
+
+// returnSecret is the secret that signs the shopper's way back to the shop.
+func (s *ShopperDeps) returnSecret() string {
+	if s.cfg.WebhookSecrets != nil {
+		return s.cfg.WebhookSecrets.Current()
+	}
+	return s.cfg.ReturnSecret
+}
+
+// brandCSS serves the merchant's brand colour as a stylesheet (the pages' CSP allows no inline
+// style). The colour is in the URL, so a change is a new URL and this one may be cached.
+func (s *ShopperDeps) brandCSS(c *fiber.Ctx) error {
+	brand := s.shop().Brand
+	if brand == "" || strings.TrimPrefix(brand, "#") != c.Query("c") {
+		return fiber.ErrNotFound
+	}
+	c.Set(fiber.HeaderContentType, "text/css; charset=utf-8")
+	c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+	return c.SendString(":root { --brand: " + brand + "; }\n.primary:hover { filter: brightness(0.9); background: var(--brand); }\n")
 }

@@ -15,6 +15,7 @@ func mountShopper(app *fiber.App, d Deps) {
 	post := func(path string, h fiber.Handler) { app.Post(path, csrf, h) }
 
 	app.Get("/assets/:name", serveAsset)
+	app.Get("/brand.css", d.Shopper.brandCSS)
 	app.Get("/", demoShow(d))
 	if d.Shopper.cfg.Sandbox {
 		post("/demo/orders", demoCreate(d))

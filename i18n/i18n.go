@@ -58,6 +58,12 @@ func (l Lang) Name() string {
 // Choose picks the shopper's language: an explicit ?lang= first, then the choice kept in the
 // session, then the order's locale, then the browser's Accept-Language, then English.
 func Choose(query, session, orderLocale, acceptLanguage string) Lang {
+	return ChooseOr(EN, query, session, orderLocale, acceptLanguage)
+}
+
+// ChooseOr is Choose with def (the merchant's default language) instead of English when
+// nothing else decides.
+func ChooseOr(def Lang, query, session, orderLocale, acceptLanguage string) Lang {
 	for _, s := range []string{query, session, orderLocale} {
 		if l, ok := Parse(s); ok {
 			return l
@@ -66,7 +72,7 @@ func Choose(query, session, orderLocale, acceptLanguage string) Lang {
 	if l, ok := fromAcceptLanguage(acceptLanguage); ok {
 		return l
 	}
-	return EN
+	return def
 }
 
 // fromAcceptLanguage returns the supported language with the highest q value.

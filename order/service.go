@@ -23,6 +23,9 @@ import (
 type Config struct {
 	BaseURL           string // public URL of this server, without a trailing slash
 	DefaultWebhookURL string // where merchant webhooks go when an order names none
+	// DefaultWebhook, when set, is asked instead of DefaultWebhookURL at each event (the
+	// merchant changes it in the console without a restart).
+	DefaultWebhook func() string
 	// FirstCheck is when the reconciler first asks a gateway about a pending attempt; later
 	// checks back off, doubling, to an hour. Default one minute.
 	FirstCheck time.Duration
@@ -107,6 +110,9 @@ func (s *Service) enqueue(tx Tx, o *Order, typ string, now time.Time) error {
 	target := o.WebhookURL
 	if target == "" {
 		target = s.cfg.DefaultWebhookURL
+		if s.cfg.DefaultWebhook != nil {
+			target = s.cfg.DefaultWebhook()
+		}
 	}
 	if target == "" || typ == "" {
 		return nil

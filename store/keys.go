@@ -67,3 +67,19 @@ func (s *SQLite) Secret(ctx context.Context, name string, n int) ([]byte, error)
 	err := s.w.QueryRowContext(ctx, "SELECT value FROM settings WHERE name = ?", name).Scan(&v)
 	return v, err
 }
+
+// Setting returns a stored setting, and whether there is one.
+func (s *SQLite) Setting(ctx context.Context, name string) ([]byte, bool, error) {
+	var v []byte
+	err := s.r.QueryRowContext(ctx, "SELECT value FROM settings WHERE name = ?", name).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	return v, err == nil, err
+}
+
+// PutSetting stores (replaces) a setting.
+func (s *SQLite) PutSetting(ctx context.Context, name string, value []byte) error {
+	_, err := s.w.ExecContext(ctx, "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value", name, value)
+	return err
+}

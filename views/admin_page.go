@@ -154,3 +154,55 @@ type AdminDeliveryTry struct {
 	At, Status, Latency, Error, Response string
 	OK                                   bool
 }
+
+// AdminHome is the console's home page.
+type AdminHome struct {
+	Today, Week []string // "KD 12.000 · 3 orders", one per currency
+	Statuses    []AdminStat
+	Review      int
+	ReviewLabel string
+	Failing     []AdminFailing
+	Charts      []AdminChart
+}
+
+// AdminStat is the count of orders in one status.
+type AdminStat struct {
+	Status, Label, Count, URL string
+}
+
+// AdminFailing is a webhook endpoint with undelivered events.
+type AdminFailing struct {
+	URL, Label string
+}
+
+// AdminChart is a bar chart of paid volume per day in one currency, drawn as SVG.
+type AdminChart struct {
+	Currency, Title, Max, First, Last string
+	W, H, Base, Top                   int
+	Bars                              []AdminBar
+}
+
+// AdminBar is one day's bar.
+type AdminBar struct {
+	X, Y, W, H int
+	Label      string
+}
+
+// AdminSettingsForm is the settings form's state.
+type AdminSettingsForm struct {
+	Name, Logo, Brand, Lang, WebhookURL string
+	Errors                              map[string]string // field → message
+	SecretFixed                         bool              // set by CHECKOUT_WEBHOOK_SECRET
+	PreviousUntil                       string            // the previous secret signs until then; empty: no overlap
+	Overlaps                            []Option
+}
+
+// AdminSettingsExtra is what an action on the settings page shows once.
+type AdminSettingsExtra struct {
+	Notice                 string
+	Secret, PreviousSecret string // revealed on demand
+	TestResult, TestBody   string
+	TestError              string
+	TestStatus             int
+	TestOK                 bool
+}

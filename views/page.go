@@ -16,6 +16,7 @@ type Page struct {
 	Logo      string // URL of the merchant's logo; empty: the name alone
 	SwitchURL string // this page in the other language
 	Sandbox   bool
+	BrandCSS  string // the merchant's brand colour stylesheet; empty: Bawaba's colours
 	CSS       string // fingerprinted asset paths
 	JS        string
 	// Refresh, when positive, reloads the page after that many seconds when JavaScript is off

@@ -49,8 +49,11 @@ type Delivery struct {
 // Dispatcher delivers merchant webhooks from the outbox, signed, with exponential backoff for
 // at least RetryFor after the event.
 type Dispatcher struct {
-	Outbox   Outbox
-	Secret   string // signs "t.body" with HMAC-SHA256
+	Outbox Outbox
+	Secret string // signs "t.body" with HMAC-SHA256
+	// Secrets, when set, gives the secrets to sign with instead of Secret: the current one and,
+	// while a rotation's overlap lasts, the previous one (one v1= per secret).
+	Secrets  func() []string
 	Client   *http.Client
 	Now      func() time.Time
 	Logger   *slog.Logger
@@ -75,6 +78,24 @@ func Sign(secret string, t time.Time, body []byte) string {
 
 // responsePreview is how much of an endpoint's answer is kept with each delivery try.
 const responsePreview = 512
+
+// SignAll is Sign with several secrets: "t=<unix seconds>,v1=<hex>,v1=<hex>…", one signature
+// per secret in order, so a shop verifying with either the new or the old secret during a
+// rotation accepts the message.
+func SignAll(secrets []string, t time.Time, body []byte) string {
+	out := ""
+	for i, secret := range secrets {
+		sig := Sign(secret, t, body)
+		if i > 0 {
+			_, sig, _ = strings.Cut(sig, ",")
+		}
+		if out != "" {
+			out += ","
+		}
+		out += sig
+	}
+	return out
+}
 
 // retryDelay is the wait after the n-th failed try: 10s, 20s, 40s … capped at one hour.
 func retryDelay(n int) time.Duration {
@@ -120,7 +141,11 @@ func (d *Dispatcher) deliver(ctx context.Context, m Pending) {
 	if err == nil {
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("User-Agent", "Bawaba-Webhooks/1")
-		req.Header.Set(SignatureHeader, Sign(d.Secret, start, m.Payload))
+		secrets := []string{d.Secret}
+		if d.Secrets != nil {
+			secrets = d.Secrets()
+		}
+		req.Header.Set(SignatureHeader, SignAll(secrets, start, m.Payload))
 		req.Header.Set("Bawaba-Event-Id", m.ID)
 		var resp *http.Response
 		resp, err = client.Do(req)

@@ -307,3 +307,29 @@ func TestDispatcherUnreachableMerchantIsRetried(t *testing.T) {
 		t.Errorf("outbox = %+v, want undelivered", msgs)
 	}
 }
+
+// TestSignAllDuringARotation: with two secrets each signs, so a shop verifying with either the
+// new or the old secret (and accepting any v1=, as the README shows) takes the message.
+func TestSignAllDuringARotation(t *testing.T) {
+	at := time.Unix(1767225600, 0)
+	body := []byte(`{"id":"evt_1","type":"order.paid"}`)
+	if got := webhook.SignAll([]string{webhookSecret}, at, body); got != webhook.Sign(webhookSecret, at, body) {
+		t.Errorf("one secret: %s", got)
+	}
+	h := webhook.SignAll([]string{"whsec_new", webhookSecret}, at, body)
+	parts := strings.Split(h, ",")
+	if len(parts) != 3 || parts[0] != "t=1767225600" {
+		t.Fatalf("two secrets: %s", h)
+	}
+	for _, secret := range []string{"whsec_new", webhookSecret} {
+		ok := false
+		for _, p := range parts[1:] {
+			if _, good := verify(secret, parts[0]+","+p, body); good {
+				ok = true
+			}
+		}
+		if !ok {
+			t.Errorf("a shop with %s cannot verify %s", secret, h)
+		}
+	}
+}

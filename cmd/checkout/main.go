@@ -12,7 +12,6 @@ package main
 
 import (
 	"context"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -24,6 +23,7 @@ import (
 	_ "time/tzdata" // receipts show Gulf and Thai local times even in a scratch image
 
 	"github.com/bawaba/checkout/logging"
+	"github.com/bawaba/checkout/settings"
 	"github.com/bawaba/checkout/store"
 )
 
@@ -118,14 +118,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 }
 
 // webhookSecret returns the secret that signs merchant webhooks: CHECKOUT_WEBHOOK_SECRET when
-// set, else one generated on first use and kept in the database.
+// set, else the stored one (generated on first use, rotated in the console).
 func webhookSecret(ctx context.Context, db *store.SQLite) (string, error) {
-	if s := os.Getenv("CHECKOUT_WEBHOOK_SECRET"); s != "" {
-		return s, nil
-	}
-	b, err := db.Secret(ctx, "webhook_secret", 32)
+	s, err := settings.LoadSecrets(ctx, db, os.Getenv("CHECKOUT_WEBHOOK_SECRET"), nil)
 	if err != nil {
 		return "", err
 	}
-	return "whsec_" + hex.EncodeToString(b), nil
+	return s.Current(), nil
 }

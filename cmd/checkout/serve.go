@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/bawaba/checkout/admin"
@@ -15,6 +16,7 @@ import (
 	"github.com/bawaba/checkout/handlers"
 	"github.com/bawaba/checkout/metrics"
 	"github.com/bawaba/checkout/order"
+	"github.com/bawaba/checkout/settings"
 	"github.com/bawaba/checkout/store"
 	"github.com/bawaba/checkout/webhook"
 )
@@ -31,16 +33,22 @@ func serve(ctx context.Context, cfg Config, db *store.SQLite, log *slog.Logger, 
 	registry.Observe(m.GatewayCall)
 
 	views := api.Views{BaseURL: cfg.BaseURL, Gateways: registry}
-	svc := order.NewService(db, registry, order.Config{BaseURL: cfg.BaseURL, DefaultWebhookURL: cfg.WebhookURL,
-		FirstCheck: cfg.ReconcileAfter, Events: views, Logger: log, Observer: m})
-
-	secret, err := webhookSecret(ctx, db)
+	// What the merchant changes in the console; the configuration gives the values until then.
+	shop, err := settings.Load(ctx, db, settings.Shop{Name: cfg.MerchantName, Logo: cfg.MerchantLogo, Lang: "en", WebhookURL: cfg.WebhookURL})
 	if err != nil {
 		return err
 	}
+	secrets, err := settings.LoadSecrets(ctx, db, os.Getenv("CHECKOUT_WEBHOOK_SECRET"), nil)
+	if err != nil {
+		return err
+	}
+	svc := order.NewService(db, registry, order.Config{BaseURL: cfg.BaseURL, DefaultWebhookURL: cfg.WebhookURL,
+		DefaultWebhook: func() string { return shop.Get().WebhookURL },
+		FirstCheck:     cfg.ReconcileAfter, Events: views, Logger: log, Observer: m})
+
 	shopper, err := handlers.NewShopper(ctx, handlers.ShopperConfig{
 		MerchantName: cfg.MerchantName, MerchantLogo: cfg.MerchantLogo, BaseURL: cfg.BaseURL,
-		ReturnSecret: secret, Sandbox: cfg.sandbox(), Secrets: db,
+		Sandbox: cfg.sandbox(), Secrets: db, Shop: shop, WebhookSecrets: secrets,
 	})
 	if err != nil {
 		return err
@@ -48,7 +56,7 @@ func serve(ctx context.Context, cfg Config, db *store.SQLite, log *slog.Logger, 
 	wake := make(waker, 1)
 	console, err := admin.New(ctx, admin.Config{
 		BaseURL: cfg.BaseURL, MerchantName: cfg.MerchantName, Sandbox: cfg.sandbox(),
-		Store: db, Orders: svc, Logger: log, WakeWorkers: wake.poke,
+		Store: db, Orders: svc, Logger: log, WakeWorkers: wake.poke, Shop: shop, Secrets: secrets,
 	})
 	if err != nil {
 		return err
@@ -76,7 +84,7 @@ func serve(ctx context.Context, cfg Config, db *store.SQLite, log *slog.Logger, 
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		runWorkers(workers, cfg.Tick, wake, svc, &webhook.Dispatcher{Outbox: db, Secret: secret, Logger: log, Observe: m.WebhookDelivery}, log)
+		runWorkers(workers, cfg.Tick, wake, svc, &webhook.Dispatcher{Outbox: db, Secrets: secrets.Signing, Logger: log, Observe: m.WebhookDelivery}, log)
 	}()
 
 	errc := make(chan error, 1)

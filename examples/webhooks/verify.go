@@ -24,26 +24,32 @@ const Tolerance = 5 * time.Minute
 
 // Verify reports whether header ("t=<unix seconds>,v1=<hex>") signs body with secret:
 // v1 = hex(HMAC-SHA256(secret, "<t>.<body>")), compared in constant time, t within Tolerance.
+// While the merchant rotates the secret the header carries one v1 per secret: any may match.
 func Verify(secret, header string, body []byte, now time.Time) bool {
-	var t, v1 string
+	var t string
+	var v1s []string
 	for _, part := range strings.Split(header, ",") {
 		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
 		switch k {
 		case "t":
 			t = v
 		case "v1":
-			v1 = v
+			v1s = append(v1s, v)
 		}
 	}
 	ts, err := strconv.ParseInt(t, 10, 64)
-	if err != nil || v1 == "" || now.Sub(time.Unix(ts, 0)).Abs() > Tolerance {
+	if err != nil || len(v1s) == 0 || now.Sub(time.Unix(ts, 0)).Abs() > Tolerance {
 		return false
 	}
 	mac := hmac.New(sha256.New, []byte(secret))
 	mac.Write([]byte(t + "."))
 	mac.Write(body)
 	want := hex.EncodeToString(mac.Sum(nil))
-	return hmac.Equal([]byte(want), []byte(v1))
+	ok := false
+	for _, v1 := range v1s {
+		ok = hmac.Equal([]byte(want), []byte(v1)) || ok
+	}
+	return ok
 }
 
 func main() {

@@ -10,21 +10,25 @@ const crypto = require('node:crypto');
 
 function verify(secret, header, body, nowSeconds, toleranceSeconds = 300) {
   let t = null;
-  let v1 = null;
+  const v1s = []; // one per secret while the merchant rotates it: any may match
   for (const part of String(header || '').split(',')) {
     const i = part.indexOf('=');
     if (i < 0) continue;
     const k = part.slice(0, i).trim();
     const v = part.slice(i + 1).trim();
     if (k === 't') t = v;
-    else if (k === 'v1') v1 = v;
+    else if (k === 'v1') v1s.push(v);
   }
-  if (t === null || v1 === null || !/^[0-9]+$/.test(t)) return false;
+  if (t === null || v1s.length === 0 || !/^[0-9]+$/.test(t)) return false;
   if (Math.abs(nowSeconds - Number(t)) > toleranceSeconds) return false;
   const expected = crypto.createHmac('sha256', secret).update(t + '.').update(body).digest('hex');
   const a = Buffer.from(expected, 'utf8');
-  const b = Buffer.from(v1, 'utf8');
-  return a.length === b.length && crypto.timingSafeEqual(a, b);
+  let ok = false;
+  for (const v1 of v1s) {
+    const b = Buffer.from(v1, 'utf8');
+    if (a.length === b.length && crypto.timingSafeEqual(a, b)) ok = true;
+  }
+  return ok;
 }
 
 module.exports = { verify };

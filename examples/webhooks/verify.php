@@ -10,7 +10,7 @@
 function bawaba_verify(string $secret, string $header, string $body, int $now, int $tolerance = 300): bool
 {
     $t = null;
-    $v1 = null;
+    $v1s = []; // one per secret while the merchant rotates it: any may match
     foreach (explode(',', $header) as $part) {
         $kv = explode('=', trim($part), 2);
         if (count($kv) !== 2) {
@@ -19,14 +19,18 @@ function bawaba_verify(string $secret, string $header, string $body, int $now, i
         if ($kv[0] === 't') {
             $t = $kv[1];
         } elseif ($kv[0] === 'v1') {
-            $v1 = $kv[1];
+            $v1s[] = $kv[1];
         }
     }
-    if ($t === null || $v1 === null || !ctype_digit($t) || abs($now - (int) $t) > $tolerance) {
+    if ($t === null || count($v1s) === 0 || !ctype_digit($t) || abs($now - (int) $t) > $tolerance) {
         return false;
     }
     $expected = hash_hmac('sha256', $t . '.' . $body, $secret);
-    return hash_equals($expected, $v1);
+    $ok = false;
+    foreach ($v1s as $v1) {
+        $ok = hash_equals($expected, $v1) || $ok;
+    }
+    return $ok;
 }
 
 if (PHP_SAPI === 'cli' && realpath($argv[0]) === __FILE__) {

@@ -14,7 +14,8 @@ import time
 
 
 def verify(secret: str, header: str, body: bytes, now: float, tolerance: int = 300) -> bool:
-    t = v1 = None
+    t = None
+    v1s = []  # one per secret while the merchant rotates it: any may match
     for part in (header or "").split(","):
         k, sep, v = part.strip().partition("=")
         if not sep:
@@ -22,11 +23,14 @@ def verify(secret: str, header: str, body: bytes, now: float, tolerance: int = 3
         if k == "t":
             t = v
         elif k == "v1":
-            v1 = v
-    if t is None or v1 is None or not t.isdigit() or abs(now - int(t)) > tolerance:
+            v1s.append(v)
+    if t is None or not v1s or not t.isdigit() or abs(now - int(t)) > tolerance:
         return False
     expected = hmac.new(secret.encode(), t.encode() + b"." + body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, v1)
+    ok = False
+    for v1 in v1s:
+        ok = hmac.compare_digest(expected, v1) or ok
+    return ok
 
 
 if __name__ == "__main__":

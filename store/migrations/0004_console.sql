@@ -16,3 +16,5 @@ ALTER TABLE api_keys ADD COLUMN hint TEXT NOT NULL DEFAULT '';
 ALTER TABLE deliveries ADD COLUMN response TEXT NOT NULL DEFAULT '';
 CREATE INDEX outbox_created ON outbox (created_at, id);
 CREATE INDEX orders_created ON orders (created_at, id);
+CREATE INDEX orders_paid ON orders (paid_at) WHERE paid_at > 0;
+CREATE INDEX orders_review ON orders (needs_review) WHERE needs_review = 1;

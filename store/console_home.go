@@ -1,0 +1,64 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/bawaba/checkout/money"
+)
+
+// PaidLine is one paid order, for the console's totals and chart.
+type PaidLine struct {
+	PaidAt time.Time
+	Amount money.Amount
+}
+
+// PaidSince returns every order paid at or after since (refunded ones included: they were paid),
+// oldest first. The console buckets them by the viewer's local day.
+func (s *SQLite) PaidSince(ctx context.Context, since time.Time) ([]PaidLine, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT paid_at, amount_minor, currency FROM orders WHERE paid_at >= ? ORDER BY paid_at", since.UnixMilli())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []PaidLine
+	for rows.Next() {
+		var at, minor int64
+		var cur string
+		if err := rows.Scan(&at, &minor, &cur); err != nil {
+			return nil, err
+		}
+		a, err := money.FromMinor(minor, cur)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, PaidLine{PaidAt: fromMS(at), Amount: a})
+	}
+	return out, rows.Err()
+}
+
+// StatusCounts counts the orders created at or after since, by status.
+func (s *SQLite) StatusCounts(ctx context.Context, since time.Time) (map[string]int, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT status, count(*) FROM orders WHERE created_at >= ? GROUP BY status", since.UnixMilli())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, err
+		}
+		out[st] = n
+	}
+	return out, rows.Err()
+}
+
+// NeedsReviewCount counts the orders flagged for a person to look at.
+func (s *SQLite) NeedsReviewCount(ctx context.Context) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM orders WHERE needs_review = 1").Scan(&n)
+	return n, err
+}
