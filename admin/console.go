@@ -2,6 +2,12 @@
 // webhook deliveries. Every page is server-rendered (views/admin*.templ), works without
 // JavaScript, in Arabic and English. Nothing here is reachable with an API key: the console
 // knows only its own session cookie.
+//
+// Adding a section (payment links, …): before handlers.New mounts the console, call
+// console.Extend(NavItem{ID: "links", Path: "/admin/links", LabelKey: "admin.nav.links"}, func(r
+// fiber.Router) { r.Get("/links", …) }). The routes run behind the session and CSRF checks; a
+// handler builds its layout with console.Page(ctx, titleKey, "links"), renders a views.Admin…
+// component through console.Render, and its forms carry @csrfField(p).
 package admin
 
 import (
@@ -133,9 +139,10 @@ func (c *Console) Extend(item NavItem, routes func(r fiber.Router)) {
 
 // Mount registers the console's routes on app.
 func (c *Console) Mount(app *fiber.App) {
+	csrf := c.csrf()
 	app.Get("/admin/login", c.loginShow)
-	app.Post("/admin/login", c.sameOrigin, c.checkCSRF, c.loginCheck)
-	r := app.Group("/admin", c.requireUser, c.sameOrigin, c.checkCSRF)
+	app.Post("/admin/login", c.sameOrigin, csrf, c.loginCheck)
+	r := app.Group("/admin", c.requireUser, c.sameOrigin, csrf)
 	r.Post("/logout", c.logout)
 	r.Get("/", c.homeShow)
 	r.Get("/orders", c.ordersShow)

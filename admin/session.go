@@ -2,7 +2,6 @@ package admin
 
 import (
 	"crypto/rand"
-	"crypto/subtle"
 	"net/http"
 	"net/url"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 	"github.com/gorilla/sessions"
 
+	"github.com/bawaba/checkout/handlers"
 	"github.com/bawaba/checkout/store"
 )
 
@@ -161,25 +161,12 @@ func (c *Console) csrfToken(ctx *fiber.Ctx) string {
 	return t
 }
 
-// checkCSRF refuses an unsafe request whose form token differs from the session's (constant
-// time). The token is read from the POSTed form only, never from the URL.
-//
-// It is the console's own check until a shared CSRF middleware exists; it is one fiber.Handler so
-// that it can be swapped for that one.
-func (c *Console) checkCSRF(ctx *fiber.Ctx) error {
-	if ctx.Method() == fiber.MethodGet || ctx.Method() == fiber.MethodHead {
-		return ctx.Next()
-	}
-	want, _ := c.session(ctx).Values["csrf"].(string)
-	got := string(ctx.Request().PostArgs().Peek("csrf"))
-	if mf, err := ctx.MultipartForm(); got == "" && err == nil && len(mf.Value["csrf"]) > 0 {
-		got = mf.Value["csrf"][0]
-	}
-	if want == "" || subtle.ConstantTimeCompare([]byte(want), []byte(got)) != 1 {
-		c.log.Warn("admin: CSRF token mismatch", "method", ctx.Method(), "path", ctx.Path(), "ip", ctx.IP())
-		return fiber.ErrForbidden
-	}
-	return ctx.Next()
+// csrf is the shared CSRF middleware (handlers.CSRF) over the console's own session token.
+func (c *Console) csrf() fiber.Handler {
+	return handlers.CSRF(func(ctx *fiber.Ctx) string {
+		t, _ := c.session(ctx).Values["csrf"].(string)
+		return t
+	}, c.log)
 }
 
 // sameOrigin refuses an unsafe request a browser says came from another site: Sec-Fetch-Site
