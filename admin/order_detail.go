@@ -282,6 +282,10 @@ func (c *Console) orderRefund(ctx *fiber.Ctx) error {
 		return c.orderError(ctx, &o, fiber.StatusConflict, l.T("admin.refund.not_refundable"))
 	case errors.Is(err, order.ErrRefundUnsupported):
 		return c.orderError(ctx, &o, fiber.StatusConflict, l.T("admin.refund.unsupported"))
+	case errors.Is(err, order.ErrRefundPending):
+		c.note(ctx, o.ID, "console.refund", map[string]string{"amount": want.String(), "refund": ref.ID})
+		o, _ = c.loadOrder(ctx)
+		return c.orderError(ctx, &o, fiber.StatusAccepted, l.T("admin.refund.pending_note"))
 	case errors.Is(err, order.ErrRefundGatewayError):
 		c.note(ctx, o.ID, "console.refund_refused", map[string]string{"amount": want.String()})
 		o, _ = c.loadOrder(ctx)

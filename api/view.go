@@ -52,15 +52,17 @@ type OrderView struct {
 
 // RefundView is the JSON representation of a refund.
 type RefundView struct {
-	ID        string             `json:"id"`
-	Object    string             `json:"object"`
-	Amount    string             `json:"amount"`
-	Currency  string             `json:"currency"`
-	Status    order.RefundStatus `json:"status"`
-	Kind      string             `json:"kind"`
-	Reason    string             `json:"reason,omitempty"`
-	Failure   string             `json:"failure,omitempty"`
-	CreatedAt string             `json:"created_at"`
+	ID       string             `json:"id"`
+	Object   string             `json:"object"`
+	Amount   string             `json:"amount"`
+	Currency string             `json:"currency"`
+	Status   order.RefundStatus `json:"status"`
+	Kind     string             `json:"kind"`
+	Reason   string             `json:"reason,omitempty"`
+	Failure  string             `json:"failure,omitempty"`
+	// GatewayReference is the gateway's id of the refund, once it answered.
+	GatewayReference string `json:"gateway_reference,omitempty"`
+	CreatedAt        string `json:"created_at"`
 }
 
 // ItemView is the JSON representation of an order line.
@@ -139,7 +141,7 @@ func (v Views) Order(o *order.Order) OrderView {
 	for _, r := range o.Refunds {
 		ov.Refunds = append(ov.Refunds, RefundView{ID: r.ID, Object: "refund", Amount: r.Amount.String(),
 			Currency: r.Amount.Currency().Code, Status: r.Status, Kind: r.Kind, Reason: r.Reason,
-			Failure: r.Failure, CreatedAt: timeText(r.CreatedAt)})
+			Failure: r.Failure, GatewayReference: r.GatewayRef, CreatedAt: timeText(r.CreatedAt)})
 	}
 	if o.Customer != (gateway.Customer{}) {
 		c := o.Customer

@@ -260,9 +260,33 @@ type Refuser interface {
 	RefusesUnacknowledged() bool
 }
 
-// Refunder is the optional capability to give money back, in whole or in part.
+// Refunder is the optional capability to give money back, in whole or in part. The order
+// service puts its refund id in ctx (WithRefundID); a connector whose gateway takes an
+// idempotency key derives it from that id, so asking again about the same refund can never make
+// a second one.
 type Refunder interface {
 	Refund(ctx context.Context, a Attempt, amount money.Amount) (Result, error)
+}
+
+// RefundReplayer is the optional capability of a Refunder whose Refund is idempotent by the
+// refund id in ctx: calling it again for the same refund returns what the gateway made the first
+// time (or makes it, exactly once, if the first call never reached the gateway). The refund
+// reconciler uses it to settle refunds whose answer was lost: a timeout, a crash, a 5xx.
+type RefundReplayer interface {
+	ReplaysRefunds() bool
+}
+
+type refundIDKey struct{}
+
+// WithRefundID returns ctx carrying the order service's id of the refund being asked for.
+func WithRefundID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, refundIDKey{}, id)
+}
+
+// RefundID returns the refund id WithRefundID put in ctx, or "".
+func RefundID(ctx context.Context) string {
+	id, _ := ctx.Value(refundIDKey{}).(string)
+	return id
 }
 
 // Voider is the optional capability to void an authorization or an unsettled charge.

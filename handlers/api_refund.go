@@ -50,6 +50,16 @@ func refundOrder(d Deps) fiber.Handler {
 		case errors.Is(err, order.ErrRefundGatewayError):
 			d.Logger.WarnContext(c.UserContext(), "refund refused by gateway", "order", c.Params("id"), "refund", ref.ID, "err", err)
 			return problem(c, fiber.StatusBadGateway, ProblemGateway, "The gateway refused the refund", ref.Failure)
+		case errors.Is(err, order.ErrRefundPending):
+			// The gateway's answer was not final: 202, the refund listed as pending; the refund
+			// reconciler settles it and the order.refunded webhook tells the shop.
+			d.Logger.WarnContext(c.UserContext(), "refund pending at gateway", "order", o.ID, "refund", ref.ID, "err", err)
+			fresh, gerr := d.Orders.Get(c.UserContext(), o.ID)
+			if gerr != nil {
+				return gerr
+			}
+			c.Set(fiber.HeaderCacheControl, "no-store")
+			return c.Status(fiber.StatusAccepted).JSON(d.Views.Order(&fresh))
 		case err != nil:
 			return orderError(c, err)
 		}

@@ -76,6 +76,8 @@ type envConfig struct {
 	metricsToken string
 	// noShopper leaves the shopper pages out (Deps.Shopper nil).
 	noShopper bool
+	// wrapConnector, when set, wraps the Tap connector's transport (to lose answers).
+	wrapConnector func(http.RoundTripper) http.RoundTripper
 }
 
 type envOption func(*envConfig)
@@ -85,6 +87,10 @@ func holdSimWebhooks() envOption { return func(c *envConfig) { c.holdSimWebhooks
 func withClock(now func() time.Time) envOption { return func(c *envConfig) { c.now = now } }
 
 func withoutShopperPages() envOption { return func(c *envConfig) { c.noShopper = true } }
+
+func withConnectorTransport(wrap func(http.RoundTripper) http.RoundTripper) envOption {
+	return func(c *envConfig) { c.wrapConnector = wrap }
+}
 
 func withMetrics(m *metrics.Metrics, token string) envOption {
 	return func(c *envConfig) { c.metrics, c.metricsToken = m, token }
@@ -157,8 +163,12 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	e.sim = taptest.New(simCfg)
 
 	registry := gateway.NewRegistry()
+	var connTransport http.RoundTripper = e.transport()
+	if cfg.wrapConnector != nil {
+		connTransport = cfg.wrapConnector(connTransport)
+	}
 	connector := tap.New(tap.Config{BaseURL: base + "/sandbox/tap", SecretKey: sandboxTapKey,
-		HTTPClient: &http.Client{Timeout: 15 * time.Second, Transport: e.transport()}})
+		HTTPClient: &http.Client{Timeout: 15 * time.Second, Transport: connTransport}})
 	if err := registry.Register(connector, gateway.MethodKNET); err != nil {
 		t.Fatalf("register tap: %v", err)
 	}

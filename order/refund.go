@@ -41,6 +41,10 @@ var (
 	ErrRefundTooLarge     = errors.New("order: refund larger than what remains paid")
 	ErrRefundUnsupported  = errors.New("order: the gateway that took this payment cannot refund through Bawaba")
 	ErrRefundGatewayError = errors.New("order: the gateway refused the refund")
+	// ErrRefundPending: the gateway's answer was not final (a timeout, a 5xx, a refund still in
+	// progress). The refund stays pending, its amount reserved, until the refund reconciler
+	// hears the gateway's word.
+	ErrRefundPending = errors.New("order: the refund is pending at the gateway")
 )
 
 // refundable returns what remains to refund: paid minus refunds succeeded or pending (the
@@ -110,76 +114,165 @@ func (s *Service) Refund(ctx context.Context, orderID, amount, reason string) (O
 	}
 
 	refunder, _ := gateway.As[gateway.Refunder](g) // checked in the transaction above
-	res, gerr := refunder.Refund(ctx, s.gatewayAttempt(&o, &paid), ref.Amount)
-	var out Order
-	err = s.st.Write(ctx, func(tx Tx) error {
-		o, err := tx.Order(orderID)
-		if err != nil {
-			return err
-		}
-		now := s.now().UTC().Truncate(time.Millisecond)
-		ref.UpdatedAt = now
-		ref.GatewayRef = res.PaymentID
-		switch {
-		case gerr != nil || (res.Status != gateway.StatusRefunded && res.Status != gateway.StatusVoided):
-			ref.Status = RefundFailed
-			ref.Failure = res.GatewayMessage
-			if gerr != nil {
-				ref.Failure = gerr.Error()
-			}
-			out = o
-			if err := tx.UpdateRefund(&ref); err != nil {
-				return err
-			}
-			return tx.AppendEvent(Event{OrderID: o.ID, AttemptID: paid.ID, Type: EventRefundFailed, CreatedAt: now,
-				Data: map[string]string{"refund": ref.ID, "amount": ref.Amount.String(), "why": ref.Failure}})
-		}
-		ref.Status = RefundSucceeded
-		if res.Status == gateway.StatusVoided {
-			ref.Kind = "void"
-		}
-		if err := tx.UpdateRefund(&ref); err != nil {
-			return err
-		}
-		for i := range o.Refunds { // o was read before this update
-			if o.Refunds[i].ID == ref.ID {
-				o.Refunds[i] = ref
-			}
-		}
-		left, err := refundable(&o)
-		if err != nil {
-			return err
-		}
-		to := StatusPartiallyRefunded
-		if left.IsZero() {
-			to = StatusRefunded
-			a := findAttempt(&o, paid.ID)
-			if a != nil && CanMoveAttempt(a.Status, res.Status) {
-				a.Status, a.UpdatedAt, a.FinishedAt = res.Status, now, now
-				if err := tx.UpdateAttempt(a); err != nil {
-					return err
-				}
-			}
-		}
-		if !CanMoveOrder(o.Status, to) {
-			return fmt.Errorf("%w: order %s %s → %s", ErrIllegalTransition, o.ID, o.Status, to)
-		}
-		o.Status, o.UpdatedAt = to, now
-		if err := tx.UpdateOrder(&o); err != nil {
-			return err
-		}
-		if err := tx.AppendEvent(Event{OrderID: o.ID, AttemptID: paid.ID, Type: EventRefunded, CreatedAt: now,
-			Data: map[string]string{"refund": ref.ID, "amount": ref.Amount.String(), "kind": ref.Kind, "left": left.String()}}); err != nil {
-			return err
-		}
-		out = o
-		return s.enqueue(tx, &o, NotifyRefunded, now)
-	})
+	res, gerr := refunder.Refund(gateway.WithRefundID(ctx, ref.ID), s.gatewayAttempt(&o, &paid), ref.Amount)
+	out, err := s.recordRefund(ctx, &ref, res, gerr)
 	if err != nil {
 		return out, ref, err
 	}
-	if ref.Status == RefundFailed {
+	switch ref.Status {
+	case RefundFailed:
 		return out, ref, fmt.Errorf("%w: %s", ErrRefundGatewayError, ref.Failure)
+	case RefundPending:
+		return out, ref, fmt.Errorf("%w: %s", ErrRefundPending, ref.Failure)
 	}
 	return out, ref, nil
+}
+
+// refundOutcome is what a gateway's answer to a refund says about the money.
+type refundOutcome int
+
+const (
+	refundUnknown refundOutcome = iota // no answer we can trust: the money may have moved
+	refundMade                         // refunded, or voided before settlement
+	refundRefused                      // the gateway said no: no money moved
+)
+
+// classifyRefund reads a connector's answer. Only a definite refusal releases the reserved
+// amount: a timeout, a 5xx, an unreadable or pending answer keeps the refund pending (and the
+// amount reserved) until the refund reconciler hears the gateway's word, so that no refund can
+// ever be made twice because we did not hear the first one.
+func classifyRefund(res gateway.Result, gerr error) refundOutcome {
+	switch {
+	case gerr != nil && errors.Is(gerr, gateway.ErrRejected):
+		return refundRefused
+	case gerr != nil:
+		return refundUnknown
+	case res.Status == gateway.StatusRefunded || res.Status == gateway.StatusVoided:
+		return refundMade
+	case res.Status == gateway.StatusFailed || res.Status == gateway.StatusCancelled:
+		return refundRefused
+	}
+	return refundUnknown
+}
+
+// recordRefund writes a gateway's answer about ref. The gateway's refund id goes in first, in a
+// transaction that only touches the refund's own row (so nothing another refund does can make it
+// fail); then the outcome, the order's status, its event and the order.refunded webhook commit
+// together in a second transaction that is idempotent and derives everything from the stored
+// refunds (so concurrent refunds never ask for a transition the table forbids). When that second
+// step fails, the refund stays pending with its gateway id and the refund reconciler settles it.
+func (s *Service) recordRefund(ctx context.Context, ref *Refund, res gateway.Result, gerr error) (Order, error) {
+	outcome := classifyRefund(res, gerr)
+	why := res.GatewayMessage
+	if gerr != nil {
+		why = gerr.Error()
+	}
+	if res.PaymentID != "" || why != "" {
+		err := s.st.Write(ctx, func(tx Tx) error {
+			ref.UpdatedAt = s.now().UTC().Truncate(time.Millisecond)
+			if res.PaymentID != "" {
+				ref.GatewayRef = res.PaymentID
+			}
+			if outcome == refundUnknown {
+				ref.Failure = why
+			}
+			return tx.UpdateRefund(ref)
+		})
+		if err != nil {
+			return Order{}, err
+		}
+	}
+	if outcome == refundUnknown {
+		o, err := s.st.Order(ctx, ref.OrderID)
+		return o, err
+	}
+	var out Order
+	err := s.st.Write(ctx, func(tx Tx) error {
+		o, err := tx.Order(ref.OrderID)
+		if err != nil {
+			return err
+		}
+		out = o
+		stored := findRefund(&o, ref.ID)
+		if stored == nil {
+			return fmt.Errorf("order: refund %s: %w", ref.ID, ErrNotFound)
+		}
+		if stored.Status != RefundPending { // someone (the reconciler) settled it first
+			*ref = *stored
+			return nil
+		}
+		now := s.now().UTC().Truncate(time.Millisecond)
+		ref.UpdatedAt = now
+		if outcome == refundRefused {
+			ref.Status, ref.Failure = RefundFailed, why
+			*stored = *ref
+			if err := tx.UpdateRefund(ref); err != nil {
+				return err
+			}
+			return tx.AppendEvent(Event{OrderID: o.ID, AttemptID: ref.AttemptID, Type: EventRefundFailed, CreatedAt: now,
+				Data: map[string]string{"refund": ref.ID, "amount": ref.Amount.String(), "why": ref.Failure}})
+		}
+		ref.Status, ref.Failure = RefundSucceeded, ""
+		if res.Status == gateway.StatusVoided {
+			ref.Kind = "void"
+		}
+		*stored = *ref
+		if err := tx.UpdateRefund(ref); err != nil {
+			return err
+		}
+		if err := s.settleRefundedOrder(tx, &o, ref, res.Status, now); err != nil {
+			return err
+		}
+		out = o
+		return nil
+	})
+	return out, err
+}
+
+// settleRefundedOrder sets the order's status from the refunds that succeeded (o.Refunds already
+// holds ref as succeeded): refunded when they add up to what was paid, partially_refunded
+// otherwise. Moving to the status the order already has is no transition at all, so the last of
+// several concurrent refunds to finish never trips the table. Then the event and one
+// order.refunded webhook for this refund.
+func (s *Service) settleRefundedOrder(tx Tx, o *Order, ref *Refund, gw gateway.Status, now time.Time) error {
+	refunded := o.Refunded()
+	left, err := o.Amount.Sub(refunded)
+	if err != nil {
+		return err
+	}
+	to := StatusPartiallyRefunded
+	if !left.IsPositive() {
+		to = StatusRefunded
+		if a := findAttempt(o, ref.AttemptID); a != nil && CanMoveAttempt(a.Status, gw) {
+			a.Status, a.UpdatedAt, a.FinishedAt = gw, now, now
+			if err := tx.UpdateAttempt(a); err != nil {
+				return err
+			}
+		}
+	}
+	if o.Status != to {
+		if !CanMoveOrder(o.Status, to) {
+			return fmt.Errorf("%w: order %s %s → %s", ErrIllegalTransition, o.ID, o.Status, to)
+		}
+		o.Status = to
+	}
+	o.UpdatedAt = now
+	if err := tx.UpdateOrder(o); err != nil {
+		return err
+	}
+	if err := tx.AppendEvent(Event{OrderID: o.ID, AttemptID: ref.AttemptID, Type: EventRefunded, CreatedAt: now,
+		Data: map[string]string{"refund": ref.ID, "amount": ref.Amount.String(), "kind": ref.Kind, "left": left.String()}}); err != nil {
+		return err
+	}
+	return s.enqueue(tx, o, NotifyRefunded, now)
+}
+
+// findRefund returns the order's refund with id, or nil.
+func findRefund(o *Order, id string) *Refund {
+	for i := range o.Refunds {
+		if o.Refunds[i].ID == id {
+			return &o.Refunds[i]
+		}
+	}
+	return nil
 }

@@ -24,6 +24,9 @@ type Store interface {
 	DueExpiries(ctx context.Context, now time.Time, limit int) ([]string, error)
 	// Refunds returns an order's refunds, oldest first.
 	Refunds(ctx context.Context, orderID string) ([]Refund, error)
+	// PendingRefunds returns refunds still pending that were last touched at or before
+	// before, least recently touched first.
+	PendingRefunds(ctx context.Context, before time.Time, limit int) ([]Refund, error)
 	// Events returns an order's timeline, oldest first.
 	Events(ctx context.Context, orderID string) ([]Event, error)
 }

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"time"
 
 	"github.com/bawaba/checkout/money"
 	"github.com/bawaba/checkout/order"
@@ -14,6 +16,20 @@ func loadRefunds(ctx context.Context, q queryer, orderID string) ([]order.Refund
 	if err != nil {
 		return nil, err
 	}
+	return scanRefunds(rows)
+}
+
+// PendingRefunds implements order.Store (served by the partial index refunds_pending).
+func (s *SQLite) PendingRefunds(ctx context.Context, before time.Time, limit int) ([]order.Refund, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT "+refundCols+" FROM refunds WHERE status = 'pending' AND updated_at <= ? ORDER BY updated_at LIMIT ?",
+		ms(before), limit)
+	if err != nil {
+		return nil, err
+	}
+	return scanRefunds(rows)
+}
+
+func scanRefunds(rows *sql.Rows) ([]order.Refund, error) {
 	defer rows.Close()
 	var out []order.Refund
 	for rows.Next() {
@@ -24,6 +40,7 @@ func loadRefunds(ctx context.Context, q queryer, orderID string) ([]order.Refund
 			&r.GatewayRef, &r.Failure, &created, &updated); err != nil {
 			return nil, err
 		}
+		var err error
 		if r.Amount, err = money.Parse(amount, currency); err != nil {
 			return nil, err
 		}

@@ -132,6 +132,9 @@ func runWorkers(ctx context.Context, tick time.Duration, wake waker, svc *order.
 		if _, err := svc.ReconcileDue(ctx); err != nil && ctx.Err() == nil {
 			log.Error("reconcile attempts", "err", err)
 		}
+		if _, err := svc.ReconcileRefunds(ctx); err != nil && ctx.Err() == nil {
+			log.Error("reconcile refunds", "err", err)
+		}
 		if _, err := disp.RunOnce(ctx); err != nil && ctx.Err() == nil {
 			log.Error("deliver webhooks", "err", err)
 		}

@@ -65,13 +65,14 @@
 //     attempt id, metadata udf1/udf2 the merchant's reference and order id as on the charge.
 //     post.url is NOT sent: Webhook handles charge objects only (a refund object, re_…, has
 //     no documented hashstring and would be refused as a malformed charge id), and the
-//     synchronous answer is what we act on. Idempotency-Key is attempt id + ":refund:" + 32
-//     random hex digits, fresh for every Refund call: the Refunder interface carries no
-//     refund id, and a key derived from attempt and amount would make Tap (if it honours the
-//     key) answer a second, legitimate refund of the same amount with the first one, so we
-//     would record money going back twice while it went back once. A fresh key never merges
-//     two refunds; it gives no dedup across calls, which is why every unclear outcome below
-//     tells the merchant to check Tap's dashboard before refunding again.
+//     synchronous answer is what we act on. Idempotency-Key is attempt id + ":refund:" + the
+//     order service's refund id (gateway.RefundID(ctx)), one per refund we mean to make: asking
+//     again about the same refund (the refund reconciler, after a timeout, a 5xx or a crash)
+//     replays Tap's answer for it instead of refunding twice, and a second, legitimate refund
+//     of the same amount has its own id and so its own key. Without a refund id in ctx the key
+//     ends in 32 fresh random hex digits (never derived from the amount, which would merge two
+//     legitimate refunds). Decision: Tap documents Idempotency-Key for charges only; we rely on
+//     it for refunds too (the sandbox honours it) and say so here.
 //     The answer is read by status string and response code (§5); when both are present
 //     they must agree, otherwise the outcome counts as unknown. REFUNDED/000 → Result
 //     refunded with PaymentID (and TransactionID) = the refund id, OurReference =

@@ -175,7 +175,7 @@ func (g *Gateway) Refund(ctx context.Context, a gateway.Attempt, amount money.Am
 	if err != nil {
 		return gateway.Result{}, err
 	}
-	key, err := refundIdempotencyKey(a.ID)
+	key, err := refundIdempotencyKey(a.ID, gateway.RefundID(ctx))
 	if err != nil {
 		return gateway.Result{}, fmt.Errorf("tap: refund %s: %w: no random idempotency key", a.PaymentID, gateway.ErrUnavailable)
 	}
@@ -264,9 +264,14 @@ func buildRefundRequest(a gateway.Attempt, amount money.Amount) ([]byte, error) 
 	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
 
-// refundIdempotencyKey is a fresh key per Refund call: attemptID + ":refund:" + 32 random hex
-// digits. See the package comment for why it is not derived from the amount.
-func refundIdempotencyKey(attemptID string) (string, error) {
+// refundIdempotencyKey is attemptID + ":refund:" + the order service's refund id when ctx
+// carries one (gateway.WithRefundID), so that asking again about the same refund replays it;
+// otherwise 32 fresh random hex digits. See the package comment for why it is never derived
+// from the amount.
+func refundIdempotencyKey(attemptID, refundID string) (string, error) {
+	if refundID != "" {
+		return attemptID + ":refund:" + refundID, nil
+	}
 	var b [16]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return "", err
@@ -359,3 +364,7 @@ func clip(s string) string {
 	}
 	return strings.ToValidUTF8(s, "")
 }
+
+// ReplaysRefunds reports that Refund is idempotent by the refund id in ctx (gateway.RefundReplayer):
+// the Idempotency-Key is derived from it, so the refund reconciler may ask again.
+func (g *Gateway) ReplaysRefunds() bool { return true }
