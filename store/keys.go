@@ -34,7 +34,7 @@ func (s *SQLite) CreateAPIKey(ctx context.Context, label string) (id, key string
 func (s *SQLite) APIKeyID(ctx context.Context, key string) (string, error) {
 	var id string
 	var last int64
-	err := s.r.QueryRowContext(ctx, "SELECT id, last_used_at FROM api_keys WHERE hash = ? AND revoked_at = 0", hashKey(key)).Scan(&id, &last)
+	err := s.rq.QueryRowContext(ctx, "SELECT id, last_used_at FROM api_keys WHERE hash = ? AND revoked_at = 0", hashKey(key)).Scan(&id, &last)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -49,7 +49,7 @@ func (s *SQLite) APIKeyID(ctx context.Context, key string) (string, error) {
 // CountAPIKeys returns how many active API keys exist.
 func (s *SQLite) CountAPIKeys(ctx context.Context) (int, error) {
 	var n int
-	err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM api_keys WHERE revoked_at = 0").Scan(&n)
+	err := s.rq.QueryRowContext(ctx, "SELECT count(*) FROM api_keys WHERE revoked_at = 0").Scan(&n)
 	return n, err
 }
 

@@ -31,7 +31,9 @@ func (s *SQLite) Write(ctx context.Context, fn func(order.Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	if err := fn(&txn{ctx: ctx, q: tx}); err != nil {
+	q := s.wq.in(tx)
+	defer q.prepareMissed(ctx)
+	if err := fn(&txn{ctx: ctx, q: q}); err != nil {
 		tx.Rollback()
 		return err
 	}
@@ -144,20 +146,31 @@ func scanAttempt(sc scanner) (order.Attempt, error) {
 	return a, nil
 }
 
+// Every statement is a constant, so that TestQueryPlans finds it and checks that an index serves
+// it, and so that the statement cache (stmts) prepares it once.
+const (
+	selectOrder          = "SELECT " + orderCols + " FROM orders WHERE id = ?"
+	selectOrderAttempts  = "SELECT " + attemptCols + " FROM attempts WHERE order_id = ? ORDER BY seq"
+	selectAttempt        = "SELECT " + attemptCols + " FROM attempts WHERE id = ?"
+	selectDueAttempts    = "SELECT " + attemptCols + " FROM attempts WHERE next_check_at > 0 AND next_check_at <= ? ORDER BY next_check_at LIMIT ?"
+	selectAttemptPayment = "SELECT " + attemptCols + " FROM attempts WHERE gateway = ? AND payment_id = ? AND payment_id <> ''"
+)
+
 func loadOrder(ctx context.Context, q queryer, id string) (order.Order, error) {
-	o, err := scanOrder(q.QueryRowContext(ctx, "SELECT "+orderCols+" FROM orders WHERE id = ?", id))
+	o, err := scanOrder(q.QueryRowContext(ctx, selectOrder, id))
 	if err != nil {
 		return o, err
 	}
-	if o.Attempts, err = loadAttempts(ctx, q, "WHERE order_id = ? ORDER BY seq", id); err != nil {
+	if o.Attempts, err = loadAttempts(ctx, q, selectOrderAttempts, id); err != nil {
 		return o, err
 	}
 	o.Refunds, err = loadRefunds(ctx, q, id)
 	return o, err
 }
 
-func loadAttempts(ctx context.Context, q queryer, where string, args ...any) ([]order.Attempt, error) {
-	rows, err := q.QueryContext(ctx, "SELECT "+attemptCols+" FROM attempts "+where, args...)
+// loadAttempts runs query, one of the attempt SELECTs above.
+func loadAttempts(ctx context.Context, q queryer, query string, args ...any) ([]order.Attempt, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -174,22 +187,22 @@ func loadAttempts(ctx context.Context, q queryer, where string, args ...any) ([]
 }
 
 func loadAttempt(ctx context.Context, q queryer, id string) (order.Attempt, error) {
-	return scanAttempt(q.QueryRowContext(ctx, "SELECT "+attemptCols+" FROM attempts WHERE id = ?", id))
+	return scanAttempt(q.QueryRowContext(ctx, selectAttempt, id))
 }
 
 // Order implements order.Store.
 func (s *SQLite) Order(ctx context.Context, id string) (order.Order, error) {
-	return loadOrder(ctx, s.r, id)
+	return loadOrder(ctx, s.rq, id)
 }
 
 // Attempt implements order.Store.
 func (s *SQLite) Attempt(ctx context.Context, id string) (order.Attempt, error) {
-	return loadAttempt(ctx, s.r, id)
+	return loadAttempt(ctx, s.rq, id)
 }
 
 // OrdersByReference implements order.Store.
 func (s *SQLite) OrdersByReference(ctx context.Context, ref string) ([]order.Order, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT id FROM orders WHERE reference = ? ORDER BY created_at DESC, rowid DESC LIMIT 100", ref)
+	rows, err := s.rq.QueryContext(ctx, "SELECT id FROM orders WHERE reference = ? ORDER BY created_at DESC, rowid DESC LIMIT 100", ref)
 	if err != nil {
 		return nil, err
 	}
@@ -208,7 +221,7 @@ func (s *SQLite) OrdersByReference(ctx context.Context, ref string) ([]order.Ord
 	}
 	out := make([]order.Order, 0, len(ids))
 	for _, id := range ids {
-		o, err := loadOrder(ctx, s.r, id)
+		o, err := loadOrder(ctx, s.rq, id)
 		if err != nil {
 			return nil, err
 		}
@@ -217,19 +230,22 @@ func (s *SQLite) OrdersByReference(ctx context.Context, ref string) ([]order.Ord
 	return out, nil
 }
 
-// AttemptByPaymentID implements order.Store.
+// AttemptByPaymentID implements order.Store. The query repeats the partial index's condition
+// (payment_id <> ”): without it SQLite cannot use attempts_payment for payment_id = ? and scans
+// every attempt, on a route anyone can call (a return or webhook with a made-up id). An empty
+// payment id never matches.
 func (s *SQLite) AttemptByPaymentID(ctx context.Context, gatewayName, paymentID string) (order.Attempt, error) {
-	return scanAttempt(s.r.QueryRowContext(ctx, "SELECT "+attemptCols+" FROM attempts WHERE gateway = ? AND payment_id = ?", gatewayName, paymentID))
+	return scanAttempt(s.rq.QueryRowContext(ctx, selectAttemptPayment, gatewayName, paymentID))
 }
 
 // DueAttempts implements order.Store.
 func (s *SQLite) DueAttempts(ctx context.Context, now time.Time, limit int) ([]order.Attempt, error) {
-	return loadAttempts(ctx, s.r, "WHERE next_check_at > 0 AND next_check_at <= ? ORDER BY next_check_at LIMIT ?", now.UnixMilli(), limit)
+	return loadAttempts(ctx, s.rq, selectDueAttempts, now.UnixMilli(), limit)
 }
 
 // DueExpiries implements order.Store.
 func (s *SQLite) DueExpiries(ctx context.Context, now time.Time, limit int) ([]string, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT id FROM orders WHERE status IN ('open','processing') AND expires_at <= ? ORDER BY expires_at LIMIT ?", now.UnixMilli(), limit)
+	rows, err := s.rq.QueryContext(ctx, "SELECT id FROM orders WHERE status IN ('open','processing') AND expires_at <= ? ORDER BY expires_at LIMIT ?", now.UnixMilli(), limit)
 	if err != nil {
 		return nil, err
 	}
@@ -247,7 +263,7 @@ func (s *SQLite) DueExpiries(ctx context.Context, now time.Time, limit int) ([]s
 
 // Events implements order.Store.
 func (s *SQLite) Events(ctx context.Context, orderID string) ([]order.Event, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT id, order_id, attempt_id, type, data, created_at FROM events WHERE order_id = ? ORDER BY id", orderID)
+	rows, err := s.rq.QueryContext(ctx, "SELECT id, order_id, attempt_id, type, data, created_at FROM events WHERE order_id = ? ORDER BY id", orderID)
 	if err != nil {
 		return nil, err
 	}

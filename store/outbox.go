@@ -11,7 +11,7 @@ var _ webhook.Outbox = (*SQLite)(nil)
 
 // DueMessages implements webhook.Outbox.
 func (s *SQLite) DueMessages(ctx context.Context, now time.Time, limit int) ([]webhook.Pending, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, order_id, type, url, payload, created_at, attempts FROM outbox
+	rows, err := s.rq.QueryContext(ctx, `SELECT id, order_id, type, url, payload, created_at, attempts FROM outbox
 		WHERE delivered_at = 0 AND failed_at = 0 AND next_attempt_at <= ? ORDER BY next_attempt_at, created_at LIMIT ?`,
 		now.UnixMilli(), limit)
 	if err != nil {
@@ -37,8 +37,10 @@ func (s *SQLite) RecordDelivery(ctx context.Context, d webhook.Delivery) error {
 	if err != nil {
 		return err
 	}
+	q := s.wq.in(tx)
+	defer q.prepareMissed(ctx)
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, "INSERT INTO deliveries (event_id, attempted_at, status_code, duration_ms, error, response) VALUES (?,?,?,?,?,?)",
+	if _, err := q.ExecContext(ctx, "INSERT INTO deliveries (event_id, attempted_at, status_code, duration_ms, error, response) VALUES (?,?,?,?,?,?)",
 		d.MessageID, ms(d.At), d.StatusCode, d.Duration.Milliseconds(), d.Err, d.Response); err != nil {
 		return err
 	}
@@ -49,7 +51,7 @@ func (s *SQLite) RecordDelivery(ctx context.Context, d webhook.Delivery) error {
 	case d.NextAttempt.IsZero():
 		failed = ms(d.At)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, delivered_at = ?,
+	if _, err := q.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, delivered_at = ?,
 		failed_at = ?, last_status = ?, last_error = ? WHERE id = ?`,
 		ms(d.NextAttempt), delivered, failed, d.StatusCode, d.Err, d.MessageID); err != nil {
 		return err
@@ -67,7 +69,7 @@ type OutboxEntry struct {
 
 // OutboxFor lists the webhook messages of an order, oldest first.
 func (s *SQLite) OutboxFor(ctx context.Context, orderID string) ([]OutboxEntry, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT id, order_id, type, attempts, delivered_at, last_status FROM outbox WHERE order_id = ? ORDER BY created_at, rowid", orderID)
+	rows, err := s.rq.QueryContext(ctx, "SELECT id, order_id, type, attempts, delivered_at, last_status FROM outbox WHERE order_id = ? ORDER BY created_at, rowid", orderID)
 	if err != nil {
 		return nil, err
 	}

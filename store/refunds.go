@@ -53,7 +53,7 @@ func scanRefunds(rows *sql.Rows) ([]order.Refund, error) {
 
 // Refunds implements order.Store.
 func (s *SQLite) Refunds(ctx context.Context, orderID string) ([]order.Refund, error) {
-	return loadRefunds(ctx, s.r, orderID)
+	return loadRefunds(ctx, s.rq, orderID)
 }
 
 func (t *txn) Refunds(orderID string) ([]order.Refund, error) {

@@ -26,9 +26,9 @@ var migrations embed.FS
 // SQLite is the store. Writes go through one connection, so write transactions never fight
 // for the lock; reads use a pool beside it (WAL lets them run during a write).
 type SQLite struct {
-	w    *sql.DB
-	r    *sql.DB
-	path string
+	w, r   *sql.DB
+	wq, rq *stmts // prepared statements of each pool
+	path   string
 }
 
 // DSN is the connection string the store opens path with: the writer's (one connection,
@@ -79,12 +79,13 @@ func Open(ctx context.Context, path string) (*SQLite, error) {
 	}
 	r.SetMaxOpenConns(4)
 	s.r = r
+	s.rq, s.wq = newStmts(r), newStmts(w)
 	return s, nil
 }
 
 // Close closes both pools.
 func (s *SQLite) Close() error {
-	return errors.Join(s.r.Close(), s.w.Close())
+	return errors.Join(s.rq.close(), s.wq.close(), s.r.Close(), s.w.Close())
 }
 
 // Ping checks that the database answers a read and a write-capable connection.
