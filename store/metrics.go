@@ -10,14 +10,14 @@ import (
 // outbox_due index holds exactly those rows.
 func (s *SQLite) OutboxBacklog(ctx context.Context) (int, error) {
 	var n int
-	err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM outbox WHERE delivered_at = 0 AND failed_at = 0").Scan(&n)
+	err := s.rq.QueryRowContext(ctx, "SELECT count(*) FROM outbox WHERE delivered_at = 0 AND failed_at = 0").Scan(&n)
 	return n, err
 }
 
 // ReconcileBacklog counts attempts with a reconciler check scheduled, and those already due at
 // now (metrics); both from the attempts_due index.
 func (s *SQLite) ReconcileBacklog(ctx context.Context, now time.Time) (scheduled, due int, err error) {
-	err = s.r.QueryRowContext(ctx,
+	err = s.rq.QueryRowContext(ctx,
 		"SELECT count(*), coalesce(sum(next_check_at <= ?), 0) FROM attempts WHERE next_check_at > 0", now.UnixMilli()).Scan(&scheduled, &due)
 	return scheduled, due, err
 }

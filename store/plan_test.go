@@ -133,7 +133,7 @@ func storeStatements(t *testing.T) map[string]string {
 }
 
 // TestQueryPlans runs EXPLAIN QUERY PLAN over every statement the store runs and fails on a
-// full scan of a table that grows with the business: each query must have an index that
+// full scan of a table that grows with the business (a scan of a partial index is allowed): each query must have an index that
 // serves it, or its cost grows with the table (a made-up payment id on a public return route
 // scanned every attempt).
 func TestQueryPlans(t *testing.T) {
@@ -143,7 +143,22 @@ func TestQueryPlans(t *testing.T) {
 		t.Fatalf("found only %d statements in the store's source; the finder is broken", len(stmts))
 	}
 	ctx := context.Background()
-	scan := regexp.MustCompile(`^SCAN (` + strings.Join(bigTables, "|") + `)\b`)
+	scan := regexp.MustCompile(`^SCAN (` + strings.Join(bigTables, "|") + `)\b(?: USING (?:COVERING )?INDEX (\w+))?`)
+	// A scan of a partial index reads only the rows its WHERE keeps (the webhooks still to
+	// deliver, say), never the whole table: allowed.
+	partial := map[string]bool{}
+	idx, err := s.r.QueryContext(ctx, "SELECT name FROM sqlite_master WHERE type = 'index' AND sql LIKE '% WHERE %'")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for idx.Next() {
+		var name string
+		if err := idx.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		partial[name] = true
+	}
+	idx.Close()
 	for q, where := range stmts {
 		rows, err := s.w.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, make([]any, placeholders(q))...)
 		if err != nil {
@@ -161,7 +176,7 @@ func TestQueryPlans(t *testing.T) {
 		}
 		rows.Close()
 		for _, step := range plan {
-			if scan.MatchString(step) {
+			if m := scan.FindStringSubmatch(step); m != nil && !partial[m[2]] {
 				t.Errorf("%s: %s\n  plan: %s", where, q, strings.Join(plan, " | "))
 			}
 		}
