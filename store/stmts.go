@@ -37,17 +37,23 @@ func (c *stmts) get(ctx context.Context, query string) *sql.Stmt {
 	if st := c.lookup(query); st != nil {
 		return st
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if st := c.m[query]; st != nil {
-		return st
-	}
-	if len(c.m) >= maxStmts {
+	c.mu.RLock()
+	full := len(c.m) >= maxStmts
+	c.mu.RUnlock()
+	if full {
 		return nil
 	}
+	// Prepare without holding the lock: preparing waits for a connection, and a transaction
+	// holding the writer's connection may need lookup meanwhile.
 	st, err := c.db.PrepareContext(ctx, query)
 	if err != nil {
 		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if prev := c.m[query]; prev != nil {
+		st.Close() // prepared twice at once: keep the first
+		return prev
 	}
 	c.m[query] = st
 	return st
