@@ -16,7 +16,7 @@ type PaidLine struct {
 // PaidSince returns every order paid at or after since (refunded ones included: they were paid),
 // oldest first. The console buckets them by the viewer's local day.
 func (s *SQLite) PaidSince(ctx context.Context, since time.Time) ([]PaidLine, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT paid_at, amount_minor, currency FROM orders WHERE paid_at >= ? ORDER BY paid_at", since.UnixMilli())
+	rows, err := s.r.QueryContext(ctx, "SELECT paid_at, amount_minor, currency FROM orders WHERE paid_at >= ? AND paid_at > 0 ORDER BY paid_at", since.UnixMilli())
 	if err != nil {
 		return nil, err
 	}

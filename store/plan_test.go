@@ -19,6 +19,15 @@ var bigTables = []string{"orders", "attempts", "events", "refunds", "outbox", "d
 // sqlStart says a string is an SQL statement.
 var sqlStart = regexp.MustCompile(`(?i)^\s*(SELECT|INSERT|UPDATE|DELETE|WITH|REPLACE)\s`)
 
+// builtAtRunTime are the functions allowed to put SQL together from filters, with the reason:
+// the console's listings, paginated with LIMIT and read by one merchant at a time. Their plans
+// are not checked here; every other statement must be a constant.
+var builtAtRunTime = map[string]string{
+	"ListOrders":        "console order list: filters chosen by the merchant, LIMIT per page",
+	"OrderTotals":       "console totals over the same filters",
+	"ListWebhookEvents": "console webhook list: filters, LIMIT per page",
+}
+
 // storeStatements finds every SQL statement in the package's own source (not its tests): the
 // string constants and constant expressions ("SELECT " + orderCols + " FROM …") that start
 // like SQL, evaluated as the compiler would. A statement assembled at run time cannot be
@@ -99,7 +108,11 @@ func storeStatements(t *testing.T) map[string]string {
 	}
 	found := map[string]string{} // statement → where
 	for _, af := range parsed {
+		fn := ""
 		ast.Inspect(af, func(n ast.Node) bool {
+			if fd, ok := n.(*ast.FuncDecl); ok {
+				fn = fd.Name.Name
+			}
 			e, ok := n.(ast.Expr)
 			if !ok {
 				return true
@@ -113,10 +126,13 @@ func storeStatements(t *testing.T) map[string]string {
 				return true
 			}
 			s, ok := eval(e, 0)
+			if !ok && builtAtRunTime[fn] != "" {
+				return false // its fragments are not statements
+			}
 			if !ok {
 				// Not constant: fine unless it is SQL put together at run time.
 				if b, isBin := e.(*ast.BinaryExpr); isBin {
-					if s0, ok := eval(leftmost(b), 0); ok && sqlStart.MatchString(s0) {
+					if s0, ok := eval(leftmost(b), 0); ok && sqlStart.MatchString(s0) && builtAtRunTime[fn] == "" {
 						t.Errorf("%s: SQL built at run time (%.40q…): make the statement a constant so its plan is checked",
 							fset.Position(e.Pos()), s0)
 					}
