@@ -38,13 +38,15 @@ type OrderView struct {
 	WebhookURL  string            `json:"webhook_url,omitempty"`
 	Methods     []string          `json:"methods"`
 	Metadata    map[string]string `json:"metadata,omitempty"`
-	NeedsReview bool              `json:"needs_review"`
-	CheckoutURL string            `json:"checkout_url"`
-	ExpiresAt   string            `json:"expires_at"`
-	CreatedAt   string            `json:"created_at"`
-	UpdatedAt   string            `json:"updated_at"`
-	PaidAt      string            `json:"paid_at,omitempty"`
-	Attempts    []AttemptView     `json:"attempts"`
+	// PaymentLink is the id of the payment link the order was made through.
+	PaymentLink string        `json:"payment_link,omitempty"`
+	NeedsReview bool          `json:"needs_review"`
+	CheckoutURL string        `json:"checkout_url"`
+	ExpiresAt   string        `json:"expires_at"`
+	CreatedAt   string        `json:"created_at"`
+	UpdatedAt   string        `json:"updated_at"`
+	PaidAt      string        `json:"paid_at,omitempty"`
+	Attempts    []AttemptView `json:"attempts"`
 	// RefundedAmount is what succeeded refunds gave back; Refunds lists every refund.
 	RefundedAmount string       `json:"refunded_amount"`
 	Refunds        []RefundView `json:"refunds"`
@@ -131,7 +133,7 @@ func (v Views) Order(o *order.Order) OrderView {
 		Amount: o.Amount.String(), AmountMinor: o.Amount.Minor(), Currency: o.Amount.Currency().Code,
 		Description: o.Description, Locale: o.Locale,
 		ReturnURL: o.ReturnURL, CancelURL: o.CancelURL, WebhookURL: o.WebhookURL,
-		Methods: methods, Metadata: o.Metadata, NeedsReview: o.NeedsReview,
+		Methods: methods, Metadata: o.Metadata, PaymentLink: o.PaymentLink, NeedsReview: o.NeedsReview,
 		CheckoutURL: v.BaseURL + "/pay/" + o.ID,
 		ExpiresAt:   timeText(o.ExpiresAt), CreatedAt: timeText(o.CreatedAt), UpdatedAt: timeText(o.UpdatedAt),
 		PaidAt:   timeText(o.PaidAt),

@@ -64,28 +64,10 @@ const maxIdempotencyKey = 255
 
 func createOrder(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		body := c.Body()
-		if len(body) > maxAPIBody {
-			return problem(c, fiber.StatusRequestEntityTooLarge, ProblemTooLarge, "Request body too large",
-				fmt.Sprintf("the body must be at most %d KiB", maxAPIBody>>10))
-		}
-		if mt, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType)); err != nil || mt != "application/json" {
-			return problem(c, fiber.StatusUnsupportedMediaType, ProblemMediaType, "Unsupported media type",
-				`send the body as JSON with "Content-Type: application/json"`)
-		}
 		var req createOrderRequest
-		if err := decodeStrict(body, &req); err != nil {
-			return err.respond(c)
-		}
-		key := c.Get("Idempotency-Key")
-		if len(key) > maxIdempotencyKey {
-			return problem(c, fiber.StatusUnprocessableEntity, ProblemValidation, "Invalid request", "",
-				order.FieldError{Field: "Idempotency-Key", Message: fmt.Sprintf("at most %d characters", maxIdempotencyKey)})
-		}
-		var idem *order.Idempotency
-		if key != "" {
-			sum := sha256.Sum256(body)
-			idem = &order.Idempotency{Scope: c.Locals("key").(string), Key: key, RequestHash: hex.EncodeToString(sum[:])}
+		idem, ok, err := readCreate(c, &req)
+		if !ok {
+			return err
 		}
 		res, err := d.Orders.Create(c.UserContext(), req.toNewOrder(), idem)
 		if err != nil {
@@ -146,6 +128,34 @@ func cancelOrder(d Deps) fiber.Handler {
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return c.JSON(d.Views.Order(&o))
 	}
+}
+
+// readCreate reads the JSON body of a create request into v, and its Idempotency-Key (nil
+// without one; the scope is the API key, the hash the body's). When ok is false the problem
+// has been answered and err is what the handler returns.
+func readCreate(c *fiber.Ctx, v any) (idem *order.Idempotency, ok bool, err error) {
+	body := c.Body()
+	if len(body) > maxAPIBody {
+		return nil, false, problem(c, fiber.StatusRequestEntityTooLarge, ProblemTooLarge, "Request body too large",
+			fmt.Sprintf("the body must be at most %d KiB", maxAPIBody>>10))
+	}
+	if mt, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType)); err != nil || mt != "application/json" {
+		return nil, false, problem(c, fiber.StatusUnsupportedMediaType, ProblemMediaType, "Unsupported media type",
+			`send the body as JSON with "Content-Type: application/json"`)
+	}
+	if err := decodeStrict(body, v); err != nil {
+		return nil, false, err.respond(c)
+	}
+	key := c.Get("Idempotency-Key")
+	if len(key) > maxIdempotencyKey {
+		return nil, false, problem(c, fiber.StatusUnprocessableEntity, ProblemValidation, "Invalid request", "",
+			order.FieldError{Field: "Idempotency-Key", Message: fmt.Sprintf("at most %d characters", maxIdempotencyKey)})
+	}
+	if key == "" {
+		return nil, true, nil
+	}
+	sum := sha256.Sum256(body)
+	return &order.Idempotency{Scope: c.Locals("key").(string), Key: key, RequestHash: hex.EncodeToString(sum[:])}, true, nil
 }
 
 // orderError maps the order service's errors to problems.

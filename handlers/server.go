@@ -97,6 +97,10 @@ func New(d Deps) *fiber.App {
 	api.Get("/orders/:id", getOrder(d))
 	api.Post("/orders/:id/cancel", cancelOrder(d))
 	api.Post("/orders/:id/refund", refundOrder(d))
+	api.Post("/payment_links", createLink(d))
+	api.Get("/payment_links", listLinks(d))
+	api.Get("/payment_links/:id", getLink(d))
+	api.Post("/payment_links/:id/deactivate", deactivateLink(d))
 	api.Use(func(c *fiber.Ctx) error {
 		if allow := apiAllow(c.Path()); allow != "" {
 			c.Set(fiber.HeaderAllow, allow)
@@ -121,7 +125,19 @@ func New(d Deps) *fiber.App {
 
 // apiAllow returns the methods an API path takes, or "" when no route has that path.
 func apiAllow(path string) string {
-	rest, ok := strings.CutPrefix(strings.TrimSuffix(path, "/"), "/api/v1/orders")
+	path = strings.TrimSuffix(path, "/")
+	if rest, ok := strings.CutPrefix(path, "/api/v1/payment_links"); ok {
+		switch {
+		case rest == "":
+			return "GET, POST"
+		case strings.Count(rest, "/") == 1:
+			return "GET"
+		case strings.Count(rest, "/") == 2 && strings.HasSuffix(rest, "/deactivate"):
+			return "POST"
+		}
+		return ""
+	}
+	rest, ok := strings.CutPrefix(path, "/api/v1/orders")
 	switch {
 	case !ok:
 		return ""

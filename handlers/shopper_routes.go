@@ -27,6 +27,9 @@ func mountShopper(app *fiber.App, d Deps) {
 	app.Get("/pay/:id/attempt/:attempt", attemptShow(d))
 	app.Get("/pay/:id/result", resultShow(d))
 	app.Get("/pay/:id/status", statusJSON(d))
+	app.Get("/l/:id", linkShow(d))
+	post("/l/:id", linkContinue(d))
+	app.Get("/l/:id/qr.svg", linkQR(d))
 }
 
 // serveAsset serves a fingerprinted file, cached for a year: its name changes with its content.

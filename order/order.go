@@ -61,6 +61,7 @@ type Order struct {
 	WebhookURL  string
 	Methods     []string // allowed methods; empty: every available one
 	Metadata    map[string]string
+	PaymentLink string // the payment link the order was made through ("": the API)
 	Status      Status
 	// NeedsReview flags an order that a person must look at: money arrived after it expired or
 	// was cancelled, or a second attempt was paid.

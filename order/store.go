@@ -29,6 +29,10 @@ type Store interface {
 	PendingRefunds(ctx context.Context, before time.Time, limit int) ([]Refund, error)
 	// Events returns an order's timeline, oldest first.
 	Events(ctx context.Context, orderID string) ([]Event, error)
+	// Link returns a payment link with its stats, or ErrNotFound.
+	Link(ctx context.Context, id string) (Link, error)
+	// Links returns the newest payment links, at most limit, with their stats.
+	Links(ctx context.Context, limit int) ([]Link, error)
 }
 
 // Tx is one write transaction.
@@ -46,6 +50,15 @@ type Tx interface {
 	Enqueue(m Message) error
 	InsertRefund(r *Refund) error
 	UpdateRefund(r *Refund) error
+	Link(id string) (Link, error) // with its stats
+	InsertLink(l *Link) error
+	UpdateLink(l *Link) error // deactivated_at, orders_made, views
+	// LinkOpenOrders returns the ids of the link's orders still payable at now, oldest first.
+	LinkOpenOrders(linkID string, now time.Time) ([]string, error)
+	// LinkIdempotency and PutLinkIdempotency keep the Idempotency-Keys of link creation; the
+	// record's OrderID holds the link's id.
+	LinkIdempotency(scope, key string) (IdempotencyRecord, bool, error)
+	PutLinkIdempotency(r IdempotencyRecord) error
 }
 
 // IdempotencyRecord is an Idempotency-Key with the request it came with and the order it made.

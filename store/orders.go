@@ -49,7 +49,7 @@ type txn struct {
 }
 
 const orderCols = `id, reference, amount, currency, description, items, customer, locale, return_url,
-	cancel_url, webhook_url, methods, metadata, status, needs_review, expires_at, created_at, updated_at, paid_at`
+	cancel_url, webhook_url, methods, metadata, status, needs_review, expires_at, created_at, updated_at, paid_at, payment_link`
 
 const attemptCols = `id, seq, order_id, method, gateway, status, payment_id, transaction_id, auth_code,
 	bank_reference, track_id, reported_amount, reported_currency, failure_reason, gateway_code,
@@ -74,7 +74,7 @@ func scanOrder(sc scanner) (order.Order, error) {
 	var expires, created, updated, paid int64
 	err := sc.Scan(&o.ID, &o.Reference, &amount, &currency, &o.Description, &items, &customer, &o.Locale,
 		&o.ReturnURL, &o.CancelURL, &o.WebhookURL, &methods, &metadata, &status, &needsReview,
-		&expires, &created, &updated, &paid)
+		&expires, &created, &updated, &paid, &o.PaymentLink)
 	if errors.Is(err, sql.ErrNoRows) {
 		return o, order.ErrNotFound
 	}
@@ -316,11 +316,11 @@ func (t *txn) InsertOrder(o *order.Order) error {
 		methods = []string{}
 	}
 	_, err := t.q.ExecContext(t.ctx, "INSERT INTO orders ("+orderCols+`, amount_minor)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		o.ID, o.Reference, o.Amount.String(), o.Amount.Currency().Code, o.Description, jsonText(items),
 		jsonText(o.Customer), o.Locale, o.ReturnURL, o.CancelURL, o.WebhookURL, jsonText(methods),
 		jsonText(orEmpty(o.Metadata)), string(o.Status), b2i(o.NeedsReview), ms(o.ExpiresAt), ms(o.CreatedAt),
-		ms(o.UpdatedAt), ms(o.PaidAt), o.Amount.Minor())
+		ms(o.UpdatedAt), ms(o.PaidAt), o.PaymentLink, o.Amount.Minor())
 	if isUniqueViolation(err) {
 		return order.ErrReferenceTaken
 	}
