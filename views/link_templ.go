@@ -427,15 +427,15 @@ func linkField(f LinkField) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		if describedBy(f) != "" {
+		if linkDescribedBy(f) != "" {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 33, " aria-describedby=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var23 string
-			templ_7745c5c3_Var23, templ_7745c5c3_Err = templ.ResolveAttributeValue(describedBy(f))
+			templ_7745c5c3_Var23, templ_7745c5c3_Err = templ.ResolveAttributeValue(linkDescribedBy(f))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/link.templ`, Line: 80, Col: 37}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/link.templ`, Line: 80, Col: 41}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var23)
 			if templ_7745c5c3_Err != nil {
@@ -522,7 +522,7 @@ func linkField(f LinkField) templ.Component {
 	})
 }
 
-func describedBy(f LinkField) string {
+func linkDescribedBy(f LinkField) string {
 	ids := ""
 	if f.Hint != "" {
 		ids = "f-" + f.Name + "-hint"
