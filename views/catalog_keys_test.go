@@ -216,6 +216,11 @@ func TestUsedKeysExist(t *testing.T) {
 		"reason.":       gatewayReasons(t),
 		"demo.product.": demoProductIDs(t),
 		"status.":       {"paid", "failed", "cancelled", "expired", "refunded"}, // the demo shop's return
+		// Payment links (order.LinkFields, order.LinkState).
+		"link.field.":        {"name", "phone", "email"},
+		"link.gone.":         {"deactivated.title", "deactivated.message", "expired.title", "expired.message", "used_up.title", "used_up.message"},
+		"admin.links.state.": {"active", "deactivated", "expired", "used_up"},
+		"admin.links.":       {"amount", "currency", "description", "locale"},
 		// The merchant console's.
 		"admin.status.":     {"open", "processing", "paid", "expired", "cancelled", "refunded", "partially_refunded"},
 		"admin.attempt.":    {"pending", "authorized", "paid", "failed", "cancelled", "expired", "unknown", "voided", "refunded"},
