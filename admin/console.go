@@ -122,6 +122,7 @@ func New(ctx context.Context, cfg Config) (*Console, error) {
 		{ID: "home", Path: "/admin", LabelKey: "admin.nav.home"},
 		{ID: "orders", Path: "/admin/orders", LabelKey: "admin.nav.orders"},
 		{ID: "webhooks", Path: "/admin/webhooks", LabelKey: "admin.nav.webhooks"},
+		{ID: "links", Path: "/admin/links", LabelKey: "admin.nav.links"},
 		{ID: "keys", Path: "/admin/keys", LabelKey: "admin.nav.keys"},
 	}
 	if cfg.Shop != nil && cfg.Secrets != nil {
@@ -154,6 +155,10 @@ func (c *Console) Mount(app *fiber.App) {
 	r.Post("/orders/:id/refund", c.orderRefund)
 	r.Get("/webhooks", c.webhooksShow)
 	r.Post("/webhooks/:id/redeliver", c.webhookRedeliver)
+	r.Get("/links", c.linksShow)
+	r.Post("/links", c.linkCreate)
+	r.Get("/links/:id", c.linkShow)
+	r.Post("/links/:id/deactivate", c.linkDeactivate)
 	r.Get("/keys", c.keysShow)
 	r.Post("/keys", c.keyCreate)
 	r.Get("/keys/:id/revoke", c.keyRevokeConfirm)

@@ -67,6 +67,9 @@ func (c *Console) orderDetail(ctx *fiber.Ctx, l i18n.Lang, o *order.Order) (view
 		{Label: l.T("admin.order.created"), Value: c.when(ctx, o.CreatedAt), Mono: true},
 		{Label: l.T("admin.order.expires"), Value: c.when(ctx, o.ExpiresAt), Mono: true},
 	}
+	if o.PaymentLink != "" {
+		facts = append(facts, views.Row{Label: l.T("admin.links.url"), Value: o.PaymentLink, Mono: true})
+	}
 	if !o.PaidAt.IsZero() {
 		facts = append(facts, views.Row{Label: l.T("admin.order.paid_at"), Value: c.when(ctx, o.PaidAt), Mono: true})
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -178,5 +179,71 @@ func TestPaymentLinkWithoutJavaScriptAt360(t *testing.T) {
 	}
 	if n := apiLink(t, s, l["id"].(string))["orders"].(float64); n != 2 {
 		t.Fatalf("orders = %v, want 2", n)
+	}
+}
+
+// The console's part: a link made with the form, shared (copy, WhatsApp, QR), paid by a
+// shopper in Arabic, its paid count up in the list; another one deactivated.
+func TestPaymentLinkConsole(t *testing.T) {
+	s := shop(t)
+	addUser(t, s, consoleEmail, consolePassword)
+	page := newPage(t, "en")
+	consoleLogin(t, page, s, "en")
+	_, err := page.Goto(s.BaseURL + "/admin/links?lang=en")
+	must(t, err)
+	checkPage(t, page, "en", "admin-links")
+	must(t, page.Locator("[data-testid=l-description]").Fill("Abaya, size M"))
+	must(t, page.Locator("[data-testid=l-amount]").Fill("25.000"))
+	must(t, page.Locator("[data-testid=l-collect-name]").Check())
+	must(t, page.Locator("[data-testid=l-create]").Click())
+	must(t, expect.Locator(page.Locator("[data-testid=link-url]")).ToBeVisible())
+	checkPage(t, page, "en", "admin-link")
+	linkURL, err := page.Locator("[data-testid=link-url]").InputValue()
+	must(t, err)
+	if !strings.HasPrefix(linkURL, s.BaseURL+"/l/lnk_") {
+		t.Fatalf("link URL %q", linkURL)
+	}
+	wa, err := page.Locator("[data-testid=link-whatsapp]").GetAttribute("href")
+	must(t, err)
+	if wa != "https://wa.me/?text="+url.QueryEscape(linkURL) {
+		t.Errorf("WhatsApp share %q", wa)
+	}
+	qr, err := page.Locator("[data-testid=link-qr-download]").GetAttribute("href")
+	must(t, err)
+	resp, err := httpClient.Get(s.BaseURL + qr)
+	must(t, err)
+	svg, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if got, err := qrtest.DecodeSVG(svg); err != nil || got != linkURL {
+		t.Fatalf("console QR decodes to %q (%v), want %q", got, err, linkURL)
+	}
+
+	shopper := newPage(t, "ar")
+	_, err = shopper.Goto(linkURL)
+	must(t, err)
+	must(t, shopper.Locator("[data-testid=link-name]").Fill("نورة"))
+	must(t, shopper.Locator("[data-testid=link-continue]").Click())
+	must(t, shopper.WaitForURL("**/pay/ord_*"))
+	payFromPay(t, shopper, "ar")
+
+	_, err = page.Goto(s.BaseURL + "/admin/links?lang=ar")
+	must(t, err)
+	id := strings.TrimPrefix(linkURL, s.BaseURL+"/l/")
+	must(t, expect.Locator(page.Locator("[data-testid=link-row-"+id+"] [data-testid=link-paid]")).ToHaveText("1"))
+	checkPage(t, page, "ar", "admin-links")
+
+	// A second link, amount left to the shopper, then deactivated.
+	must(t, page.Locator("[data-testid=l-description]").Fill("تبرع"))
+	must(t, page.Locator("[data-testid=l-min]").Fill("1"))
+	must(t, page.Locator("[data-testid=l-max]").Fill("100"))
+	must(t, page.Locator("[data-testid=l-single]").Uncheck())
+	must(t, page.Locator("[data-testid=l-create]").Click())
+	must(t, page.Locator("[data-testid=link-deactivate]").Click())
+	must(t, expect.Locator(page.Locator("[data-testid=link-state]")).ToHaveText(catalogText(t, "ar", "admin.links.state.deactivated")))
+	checkPage(t, page, "ar", "admin-link")
+	second, err := page.Locator("[data-testid=link-url]").InputValue()
+	must(t, err)
+	if res, err := shopper.Goto(second); err != nil || res.Status() != http.StatusGone {
+		t.Fatalf("deactivated link: %v %v", res, err)
 	}
 }
