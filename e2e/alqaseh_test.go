@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
+
+	"github.com/bawaba/checkout/checkouttest"
 )
 
 // Al Qaseh (Iraq): cards in IQD on Al Qaseh's hosted page.
@@ -20,11 +22,7 @@ func iqdOrder(t *testing.T, s *server) map[string]any {
 // alqasehPay fills Al Qaseh's card page and presses Pay.
 func alqasehPay(t *testing.T, page playwright.Page, card, cvv string) {
 	t.Helper()
-	must(t, page.Locator("[data-testid=alqaseh-card]").Fill(card))
-	must(t, page.Locator("[data-testid=alqaseh-expiry]").Fill("01-2027"))
-	must(t, page.Locator("[data-testid=alqaseh-cvv]").Fill(cvv))
-	must(t, page.Locator("[data-testid=alqaseh-name]").Fill("Zainab Ali"))
-	must(t, page.Locator("[data-testid=alqaseh-pay]").Click())
+	must(t, checkouttest.SubmitAlqasehCard(page, card, cvv))
 }
 
 // toAlqaseh goes through our pages with the card method to Al Qaseh's page.

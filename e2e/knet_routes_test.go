@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
+
+	"github.com/bawaba/checkout/checkouttest"
 )
 
 // KNET through Adyen, and Click, against their simulators. Each gateway's KNET-style page has
@@ -15,16 +17,7 @@ import (
 // "click-knet") and submits it.
 func knetForm(t *testing.T, page playwright.Page, prefix, bank, card, year string) {
 	t.Helper()
-	sel := func(id string) playwright.Locator { return page.Locator("[data-testid=" + prefix + "-" + id + "]") }
-	_, err := sel("bank").SelectOption(playwright.SelectOptionValues{Values: &[]string{bank}})
-	must(t, err)
-	must(t, sel("card").Fill(card))
-	_, err = sel("exp-month").SelectOption(playwright.SelectOptionValues{Values: &[]string{"09"}})
-	must(t, err)
-	_, err = sel("exp-year").SelectOption(playwright.SelectOptionValues{Values: &[]string{year}})
-	must(t, err)
-	must(t, sel("pin").Fill("1234"))
-	must(t, sel("submit").Click())
+	must(t, checkouttest.SubmitKNETCard(page, prefix, bank, card, year))
 }
 
 // toGateway goes from the checkout URL through our pages with method and presses Pay.

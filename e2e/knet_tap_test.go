@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/playwright-community/playwright-go"
+
+	"github.com/bawaba/checkout/checkouttest"
 	_ "modernc.org/sqlite"
 )
 
@@ -183,15 +185,7 @@ func fillKNET(t *testing.T, page playwright.Page, year string, cancel bool) {
 		must(t, page.Locator("[data-testid=knet-cancel]").Click())
 		return
 	}
-	_, err := page.Locator("[data-testid=knet-bank]").SelectOption(playwright.SelectOptionValues{Values: &[]string{"knet1"}})
-	must(t, err)
-	must(t, page.Locator("[data-testid=knet-card]").Fill("8888880000000001"))
-	_, err = page.Locator("[data-testid=knet-exp-month]").SelectOption(playwright.SelectOptionValues{Values: &[]string{"09"}})
-	must(t, err)
-	_, err = page.Locator("[data-testid=knet-exp-year]").SelectOption(playwright.SelectOptionValues{Values: &[]string{year}})
-	must(t, err)
-	must(t, page.Locator("[data-testid=knet-pin]").Fill("1234"))
-	must(t, page.Locator("[data-testid=knet-submit]").Click())
+	must(t, checkouttest.SubmitKNETCard(page, "knet", "knet1", checkouttest.KNETCard, year))
 }
 
 func status(t *testing.T, page playwright.Page, want string) {

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/playwright-community/playwright-go"
+
+	"github.com/bawaba/checkout/checkouttest"
 )
 
 // Kasikornbank K-Payment: the K-Pay button embedded in our confirm page for cards, the QR and
@@ -33,7 +35,7 @@ func thbOrder(t *testing.T, s *server, extra map[string]any) map[string]any {
 
 // kpayFrame is the K-Payment form the K-Pay script opens in an iframe.
 func kpayFrame(page playwright.Page) playwright.FrameLocator {
-	return page.FrameLocator("[data-testid=kpay-frame]")
+	return checkouttest.KPayFrame(page)
 }
 
 // toKPayCardForm goes to our confirm page for the card method (which embeds the K-Pay button)
@@ -63,10 +65,7 @@ func toKPayCardForm(t *testing.T, page playwright.Page, checkoutURL, lang string
 
 func kpayCard(t *testing.T, f playwright.FrameLocator, number string) {
 	t.Helper()
-	must(t, f.Locator("[data-testid=kpay-name]").Fill("Somchai Jaidee"))
-	must(t, f.Locator("[data-testid=kpay-number]").Fill(number))
-	must(t, f.Locator("[data-testid=kpay-expiry]").Fill("12/30"))
-	must(t, f.Locator("[data-testid=kpay-cvv]").Fill("123"))
+	must(t, checkouttest.FillKPayCard(f, number))
 }
 
 func waitStatus(t *testing.T, page playwright.Page, want string) {
@@ -175,13 +174,7 @@ func toKPayQR(t *testing.T, page playwright.Page, checkoutURL, lang, method stri
 // payQR pays a QR id in the sandbox's QR simulator, in another tab, as the Merchant Portal does.
 func payQR(t *testing.T, s *server, qr string) {
 	t.Helper()
-	sim := newPage(t, "en")
-	_, err := sim.Goto(s.BaseURL + "/sandbox/kpay/qr-simulator")
-	must(t, err)
-	must(t, sim.Locator("[data-testid=kpay-qrsim-id]").Fill(qr))
-	must(t, sim.Locator("[data-testid=kpay-qrsim-search]").Click())
-	must(t, sim.Locator("[data-testid=kpay-qrsim-pay]").Click())
-	must(t, expect.Locator(sim.Locator("[data-testid=kpay-qrsim-result]")).ToBeVisible())
+	must(t, checkouttest.PayQRCode(newPage(t, "en"), s.BaseURL, qr))
 }
 
 func TestKPayQR(t *testing.T) {

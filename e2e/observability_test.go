@@ -50,7 +50,7 @@ func TestLogsAndMetricsOfTheBinary(t *testing.T) {
 	}
 
 	found := false
-	for _, line := range strings.Split(strings.TrimSpace(s.log.String()), "\n") {
+	for _, line := range strings.Split(strings.TrimSpace(s.Log()), "\n") {
 		var rec map[string]any
 		if err := json.Unmarshal([]byte(line), &rec); err != nil {
 			t.Errorf("a log line is not JSON: %q", line)
@@ -64,6 +64,6 @@ func TestLogsAndMetricsOfTheBinary(t *testing.T) {
 		}
 	}
 	if !found {
-		t.Errorf("no \"order created\" line in the log:\n%s", s.log.String())
+		t.Errorf("no \"order created\" line in the log:\n%s", s.Log())
 	}
 }

@@ -67,7 +67,7 @@ func (a *logArchive) check() error {
 	var leaks []string
 	lines := 0
 	for _, ls := range a.servers {
-		log := ls.s.log.String()
+		log := ls.s.Log()
 		lines += strings.Count(log, "\n")
 		secrets := ls.secrets
 		if ls.s.APIKey != "" {
