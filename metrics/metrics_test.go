@@ -134,3 +134,24 @@ func TestDashboardQueriesKnownMetrics(t *testing.T) {
 		t.Errorf("the dashboard queries only %d metrics", n)
 	}
 }
+
+// The cost every HTTP request pays for being counted.
+func BenchmarkRequest(b *testing.B) {
+	m := New(nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Request("/api/v1/orders/:id", "GET", 200, 3*time.Millisecond)
+	}
+}
+
+// One scrape of everything but the store.
+func BenchmarkGather(b *testing.B) {
+	m := New(fakeSource{})
+	exercise(m)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := m.Registry().Gather(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
