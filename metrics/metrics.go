@@ -46,6 +46,7 @@ type Metrics struct {
 	gwErrors      *prometheus.CounterVec
 	deliveries    *prometheus.CounterVec
 	deliveryTime  prometheus.Histogram
+	writerQueue   prometheus.Histogram
 }
 
 // New builds the metrics. src may be nil (no backlog or SQLite metrics).
@@ -70,7 +71,10 @@ func New(src Source) *Metrics {
 		Help: "Merchant webhook delivery tries, by event type and result (delivered, failed)."}, []string{"type", "result"})
 	m.deliveryTime = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "bawaba_webhook_delivery_duration_seconds",
 		Help: "Time of one merchant webhook delivery try.", Buckets: buckets})
-	m.reg.MustRegister(m.httpRequests, m.httpDuration, m.ordersCreated, m.ordersPaid, m.payFailed,
+	m.writerQueue = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "bawaba_sqlite_writer_queue_seconds",
+		Help:    "Time a write transaction waited to begin on the one SQLite writer connection.",
+		Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 5}})
+	m.reg.MustRegister(m.writerQueue, m.httpRequests, m.httpDuration, m.ordersCreated, m.ordersPaid, m.payFailed,
 		m.gwDuration, m.gwErrors, m.deliveries, m.deliveryTime,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if src != nil {
@@ -124,6 +128,10 @@ func (m *Metrics) WebhookDelivery(eventType string, delivered bool, took time.Du
 	m.deliveries.WithLabelValues(eventType, result).Inc()
 	m.deliveryTime.Observe(took.Seconds())
 }
+
+// WriterWait records how long a write transaction waited for the SQLite writer
+// (store.SQLite.ObserveWriterWait).
+func (m *Metrics) WriterWait(d time.Duration) { m.writerQueue.Observe(d.Seconds()) }
 
 // storeCollector reads the backlogs and the writer queue when scraped.
 type storeCollector struct{ src Source }

@@ -55,6 +55,7 @@ func exercise(m *Metrics) {
 	m.GatewayCall("tap", "inquire", time.Second, errors.New("down"))
 	m.WebhookDelivery("order.paid", true, 50*time.Millisecond)
 	m.WebhookDelivery("order.paid", false, 10*time.Second)
+	m.WriterWait(2 * time.Millisecond)
 }
 
 func TestMetrics(t *testing.T) {
@@ -78,6 +79,7 @@ func TestMetrics(t *testing.T) {
 		"bawaba_sqlite_writer_wait_seconds_total{}":                 1.5,
 		"bawaba_sqlite_writer_in_use{}":                             1,
 		"bawaba_metrics_store_errors{}":                             0,
+		"bawaba_sqlite_writer_queue_seconds{}":                      1,
 	} {
 		if got[k] != want {
 			t.Errorf("%s = %v, want %v", k, got[k], want)

@@ -25,3 +25,18 @@ func (s *SQLite) ReconcileBacklog(ctx context.Context, now time.Time) (scheduled
 // WriterStats are the statistics of the one-connection writer pool: WaitCount and
 // WaitDuration measure the queue of writes waiting for it.
 func (s *SQLite) WriterStats() sql.DBStats { return s.w.Stats() }
+
+// ObserveWriterWait makes every write transaction report how long it waited to begin: the
+// queue in front of the one writer connection (IMMEDIATE transactions take the write lock at
+// BEGIN). Set it before serving.
+func (s *SQLite) ObserveWriterWait(fn func(time.Duration)) { s.writerWait = fn }
+
+// beginWrite begins a write transaction, measuring the wait.
+func (s *SQLite) beginWrite(ctx context.Context) (*sql.Tx, error) {
+	start := time.Now()
+	tx, err := s.w.BeginTx(ctx, nil)
+	if s.writerWait != nil && err == nil {
+		s.writerWait(time.Since(start))
+	}
+	return tx, err
+}

@@ -27,7 +27,7 @@ var _ order.Store = (*SQLite)(nil)
 
 // Write runs fn in one IMMEDIATE transaction on the writer connection.
 func (s *SQLite) Write(ctx context.Context, fn func(order.Tx) error) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}

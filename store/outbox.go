@@ -33,7 +33,7 @@ func (s *SQLite) DueMessages(ctx context.Context, now time.Time, limit int) ([]w
 
 // RecordDelivery implements webhook.Outbox.
 func (s *SQLite) RecordDelivery(ctx context.Context, d webhook.Delivery) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return err
 	}

@@ -29,6 +29,8 @@ type SQLite struct {
 	w, r   *sql.DB
 	wq, rq *stmts // prepared statements of each pool
 	path   string
+	// writerWait, when set, hears how long each write transaction waited to begin (metrics).
+	writerWait func(time.Duration)
 }
 
 // DSN is the connection string the store opens path with: the writer's (one connection,

@@ -30,6 +30,7 @@ func serve(ctx context.Context, cfg Config, db *store.SQLite, log *slog.Logger, 
 	defer gws.close()
 	registry, simulators := gws.registry, gws.simulators
 	m := metrics.New(db)
+	db.ObserveWriterWait(m.WriterWait)
 	registry.Observe(m.GatewayCall)
 
 	views := api.Views{BaseURL: cfg.BaseURL, Gateways: registry}
