@@ -17,8 +17,7 @@ const (
 	// Declined: one the bank refuses; the result page shows "failed".
 	Declined
 	// Cancelled: the shopper cancels at the gateway. The result page shows "cancelled", or
-	// "failed" where the gateway reports a cancel as a failure (Click, Al Qaseh, Alipay,
-	// K-Pay's 3-D Secure and UnionPay pages).
+	// "failed" for Click, whose API has no cancel signal (reason not_completed).
 	Cancelled
 	// Pending: the payment stays undecided. Where the simulator has a pending input (Adyen's
 	// and KNET direct's card 8888880000000003) the result page shows "pending" (and the
@@ -248,8 +247,8 @@ func PayWithClick(page playwright.Page, o Outcome) error {
 	return payKNETForm(page, "click-knet", "knet1", o, false, "failed")
 }
 
-// PayWithAlqaseh answers Al Qaseh's card page (method card in IQD). Cancel comes back as
-// "failed"; Pending uses the card the bank leaves unknown.
+// PayWithAlqaseh answers Al Qaseh's card page (method card in IQD). Pending uses the card
+// the bank leaves unknown.
 func PayWithAlqaseh(page playwright.Page, o Outcome) error {
 	if err := visible(testid(page, "alqaseh-card")); err != nil {
 		return fmt.Errorf("no Al Qaseh page: %w", err)
@@ -258,7 +257,7 @@ func PayWithAlqaseh(page playwright.Page, o Outcome) error {
 		if err := testid(page, "alqaseh-cancel").Click(); err != nil {
 			return err
 		}
-		return finish(page, o, "failed")
+		return finish(page, o, "cancelled")
 	}
 	card := map[Outcome]string{Paid: AlqasehCard, Declined: AlqasehDeclinedCard, Pending: AlqasehPendingCard}[o]
 	if err := SubmitAlqasehCard(page, card, AlqasehCVV); err != nil {
@@ -326,9 +325,9 @@ func PayWithKPayCard(page playwright.Page, o Outcome) error {
 	return finish(page, o, "")
 }
 
-// PayWithKPay3DS pays with the 3-D Secure card: Paid enters OTP 123456, Declined a wrong OTP,
-// Cancelled presses the 3-D Secure page's cancel (both "failed"); Pending stops on the
-// 3-D Secure page.
+// PayWithKPay3DS pays with the 3-D Secure card: Paid enters OTP 123456, Declined a wrong OTP
+// ("failed"), Cancelled presses the 3-D Secure page's cancel ("cancelled"); Pending stops on
+// the 3-D Secure page.
 func PayWithKPay3DS(page playwright.Page, o Outcome) error {
 	f, err := OpenKPayForm(page)
 	if err != nil {
@@ -350,7 +349,7 @@ func PayWithKPay3DS(page playwright.Page, o Outcome) error {
 		if err := testid(page, "kpay-otp-cancel").Click(); err != nil {
 			return err
 		}
-		return finish(page, o, "failed")
+		return finish(page, o, "cancelled")
 	}
 	otp := KPayOTP
 	if o == Declined {
@@ -416,8 +415,8 @@ func PayQRCode(page playwright.Page, baseURL, qr string) error {
 	return visible(testid(page, "kpay-qrsim-result"))
 }
 
-// PayWithUnionPay answers K-Pay's UnionPay page (method unionpay). Cancel comes back as
-// "failed"; Pending leaves the page unanswered.
+// PayWithUnionPay answers K-Pay's UnionPay page (method unionpay). Pending leaves the page
+// unanswered.
 func PayWithUnionPay(page playwright.Page, o Outcome) error {
 	if err := visible(testid(page, "kpay-upi-card")); err != nil {
 		return fmt.Errorf("no UnionPay page: %w", err)
@@ -429,7 +428,7 @@ func PayWithUnionPay(page playwright.Page, o Outcome) error {
 		if err := testid(page, "kpay-upi-cancel").Click(); err != nil {
 			return err
 		}
-		return finish(page, o, "failed")
+		return finish(page, o, "cancelled")
 	}
 	card := UnionPayCard
 	if o == Declined {
@@ -446,8 +445,8 @@ func PayWithUnionPay(page playwright.Page, o Outcome) error {
 	return finish(page, o, "")
 }
 
-// PayWithAlipay answers K-Pay's Alipay page (method alipay): Paid approves, Cancelled and
-// Declined cancel (the simulator has no refusal: both come back "failed"); Pending leaves it.
+// PayWithAlipay answers K-Pay's Alipay page (method alipay): Paid approves, Cancelled cancels;
+// the simulator has no refusal, so Declined is an error; Pending leaves the page.
 func PayWithAlipay(page playwright.Page, o Outcome) error {
 	approve := testid(page, "kpay-alipay-approve")
 	if err := visible(approve); err != nil {
@@ -461,9 +460,11 @@ func PayWithAlipay(page playwright.Page, o Outcome) error {
 			return err
 		}
 		return finish(page, o, "")
+	case Cancelled:
+		if err := testid(page, "kpay-alipay-cancel").Click(); err != nil {
+			return err
+		}
+		return finish(page, o, "cancelled")
 	}
-	if err := testid(page, "kpay-alipay-cancel").Click(); err != nil {
-		return err
-	}
-	return finish(page, Cancelled, "failed")
+	return fmt.Errorf("the Alipay simulator cannot decline: use Paid, Cancelled or Pending, not %v", o)
 }
