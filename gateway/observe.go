@@ -19,10 +19,16 @@ type CallObserver func(gatewayName, operation string, took time.Duration, err er
 // registry is wrapped, and the wrapper has every method; As asks the connector inside.
 func As[T any](g Gateway) (T, bool) {
 	if o, ok := g.(*observed); ok {
-		if _, has := o.Gateway.(T); !has {
+		inner, has := o.Gateway.(T)
+		if !has {
 			var zero T
 			return zero, false
 		}
+		if t, ok := g.(T); ok {
+			return t, true
+		}
+		// A capability the wrapper does not know yet: it works, unmeasured.
+		return inner, true
 	}
 	t, ok := g.(T)
 	return t, ok
@@ -99,4 +105,8 @@ func (o *observed) LocateReturn(q url.Values) (AttemptRef, error) {
 
 func (o *observed) RefusesUnacknowledged() bool {
 	return o.Gateway.(Refuser).RefusesUnacknowledged()
+}
+
+func (o *observed) StartsOffline(method string) bool {
+	return o.Gateway.(OfflineStarter).StartsOffline(method)
 }

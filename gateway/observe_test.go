@@ -93,3 +93,30 @@ func TestObservedRegistry(t *testing.T) {
 		t.Error("As[Refunder](plain) = true")
 	}
 }
+
+// offline has a capability the wrapper delegates (OfflineStarter) and one it does not know.
+type offline struct{ plain }
+
+func (offline) StartsOffline(string) bool { return true }
+
+type unknownCapability interface{ Novel() string }
+
+func (offline) Novel() string { return "works" }
+
+func TestAsFindsEveryCapabilityThroughTheWrapper(t *testing.T) {
+	r := NewRegistry()
+	if err := r.Register(offline{}, MethodKNET); err != nil {
+		t.Fatal(err)
+	}
+	r.Observe(func(string, string, time.Duration, error) {})
+	g, _ := r.Gateway("plain")
+	if off, ok := As[OfflineStarter](g); !ok || !off.StartsOffline(MethodKNET) {
+		t.Error("As[OfflineStarter] lost the capability behind the observer")
+	}
+	if n, ok := As[unknownCapability](g); !ok || n.Novel() != "works" {
+		t.Error("a capability the wrapper does not know is lost")
+	}
+	if _, ok := As[Refunder](g); ok {
+		t.Error("As[Refunder] = true for a connector without it")
+	}
+}
