@@ -60,7 +60,13 @@ type Option func(*options)
 type options struct {
 	env    []string
 	binary string
+	plain  bool
 }
+
+// Plain runs the server with the binary's own defaults for its workers (every 5 s, first
+// re-check after 1 min) and no fixed webhook secret: one is generated in the database, and
+// WebhookSecret stays "" unless Env sets CHECKOUT_WEBHOOK_SECRET. For tests of those defaults.
+func Plain() Option { return func(o *options) { o.plain = true } }
 
 // Env adds settings ("CHECKOUT_KNET_GATEWAY=adyen"); they override Start's defaults.
 func Env(kv ...string) Option { return func(o *options) { o.env = append(o.env, kv...) } }
@@ -91,7 +97,7 @@ func Start(t testing.TB, opts ...Option) *Server {
 	dbPath := filepath.Join(t.TempDir(), "checkout.db")
 	// A port picked free may be taken before the server binds it: try a few times.
 	for attempt := 1; ; attempt++ {
-		s, err := tryStart(t, bin, dbPath, o.env)
+		s, err := tryStart(t, bin, dbPath, o)
 		if err == nil {
 			return s
 		}
@@ -126,8 +132,8 @@ func buildBinary() (string, error) {
 
 var demoKeyRE = regexp.MustCompile(`Authorization: Bearer ([A-Za-z0-9_]+)`)
 
-func tryStart(t testing.TB, bin, dbPath string, extraEnv []string) (*Server, error) {
-	s := &Server{out: &syncBuffer{}, log: &syncBuffer{}, DBPath: dbPath, WebhookSecret: DefaultWebhookSecret}
+func tryStart(t testing.TB, bin, dbPath string, o options) (*Server, error) {
+	s := &Server{out: &syncBuffer{}, log: &syncBuffer{}, DBPath: dbPath}
 	port, err := freePort()
 	if err != nil {
 		return s, err
@@ -140,12 +146,13 @@ func tryStart(t testing.TB, bin, dbPath string, extraEnv []string) (*Server, err
 		"CHECKOUT_BASE_URL="+s.BaseURL,
 		"CHECKOUT_DB="+dbPath,
 		"CHECKOUT_LOG_LEVEL=debug",
-		"CHECKOUT_TICK=200ms",
-		"CHECKOUT_RECONCILE_AFTER=1s",
-		"CHECKOUT_WEBHOOK_SECRET="+DefaultWebhookSecret,
 	)
-	s.Env = append(s.Env, extraEnv...)
-	for _, kv := range extraEnv {
+	if !o.plain {
+		s.WebhookSecret = DefaultWebhookSecret
+		s.Env = append(s.Env, "CHECKOUT_TICK=200ms", "CHECKOUT_RECONCILE_AFTER=1s", "CHECKOUT_WEBHOOK_SECRET="+DefaultWebhookSecret)
+	}
+	s.Env = append(s.Env, o.env...)
+	for _, kv := range o.env {
 		if v, ok := strings.CutPrefix(kv, "CHECKOUT_WEBHOOK_SECRET="); ok {
 			s.WebhookSecret = v
 		}

@@ -14,8 +14,8 @@ import (
 )
 
 // server is one running `checkout serve` with its own empty database, started by the QA kit
-// (checkouttest.Start: sandbox mode, a free port, fast workers, debug logs), plus the helpers
-// the suites use on it.
+// (checkouttest.Start with Plain: sandbox mode, a free port, debug logs, the binary's own
+// worker and secret defaults unless extraEnv sets them), plus the helpers the suites use on it.
 type server struct {
 	*checkouttest.Server
 }
@@ -30,7 +30,7 @@ var httpClient = &http.Client{
 // ("KEY=value") override its defaults. Its log is kept for the secrets search (secrets_test.go).
 func startServer(t *testing.T, extraEnv ...string) *server {
 	t.Helper()
-	s := &server{checkouttest.Start(t, checkouttest.Binary(binaryPath), checkouttest.Env(extraEnv...))}
+	s := &server{checkouttest.Start(t, checkouttest.Binary(binaryPath), checkouttest.Plain(), checkouttest.Env(extraEnv...))}
 	serverLogs.add(s, s.Env)
 	return s
 }
