@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/gateway/internal/wire"
 )
 
 // Name is the gateway's id.
@@ -98,10 +98,7 @@ var (
 
 // New returns the connector for cfg.
 func New(cfg Config) *Gateway {
-	c := cfg.HTTPClient
-	if c == nil {
-		c = &http.Client{Timeout: 15 * time.Second}
-	}
+	c := wire.DefaultClient(cfg.HTTPClient, 15*time.Second)
 	return &Gateway{
 		base:     strings.TrimRight(cfg.BaseURL, "/"),
 		apiKey:   cfg.APIKey,
@@ -184,7 +181,7 @@ func (g *Gateway) Return(ctx context.Context, a gateway.Attempt, query url.Value
 	if pd := a.State[statePaymentData]; pd != "" {
 		req.PaymentData = pd
 	}
-	body, err := marshal(req)
+	body, err := wire.Marshal(req)
 	if err != nil {
 		return gateway.Result{}, fmt.Errorf("adyen: payments/details: %w: %v", gateway.ErrBadRequest, err)
 	}
@@ -246,23 +243,15 @@ func (g *Gateway) post(ctx context.Context, path, idempotencyKey string, body []
 	if idempotencyKey != "" {
 		req.Header.Set("Idempotency-Key", idempotencyKey)
 	}
-	resp, err := g.client.Do(req)
+	ans, err := wire.Do(g.client, req, maxBody)
 	if err != nil {
-		return nil, 0, fmt.Errorf("adyen: %s: %w: %s", what, gateway.ErrUnavailable, g.redact(err.Error()))
+		return nil, ans.Status, fmt.Errorf("adyen: %s: %w: %s", what, gateway.ErrUnavailable, g.redact(err.Error()))
 	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
-	if err != nil {
-		return nil, resp.StatusCode, fmt.Errorf("adyen: %s: %w: reading the answer: %s", what, gateway.ErrUnavailable, g.redact(err.Error()))
-	}
-	if len(raw) > maxBody {
-		return nil, resp.StatusCode, fmt.Errorf("adyen: %s: %w: answer too large", what, gateway.ErrUnavailable)
-	}
-	code := resp.StatusCode
+	raw, code := ans.Body, ans.Status
 	switch {
 	case code >= 200 && code < 300:
 		return raw, code, nil
-	case code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500:
+	case wire.Retryable(code):
 		return nil, code, fmt.Errorf("adyen: %s: %w: HTTP %d%s", what, gateway.ErrUnavailable, code, g.detail(raw))
 	default:
 		return nil, code, fmt.Errorf("adyen: %s: %w: HTTP %d%s", what, gateway.ErrRejected, code, g.detail(raw))
@@ -290,30 +279,12 @@ func (g *Gateway) detail(raw []byte) string {
 }
 
 // redact removes the API key and the HMAC key from s, should anything ever echo them.
-func (g *Gateway) redact(s string) string {
-	for _, k := range []string{g.apiKey, g.hmacKey} {
-		if len(k) >= 4 {
-			s = strings.ReplaceAll(s, k, "[redacted]")
-		}
-	}
-	return s
-}
+func (g *Gateway) redact(s string) string { return wire.Redact(s, g.apiKey, g.hmacKey) }
 
 // clip shortens s for an error message.
 func clip(s string) string {
-	if len(s) > 300 {
-		return s[:300] + "…"
+	if c := wire.Clip(s, 300); c != s {
+		return c + "…"
 	}
 	return s
-}
-
-// marshal encodes v as JSON without HTML escaping (URLs keep their '&').
-func marshal(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/gateway/internal/wire"
 )
 
 // methodsTTL is how long a positive /paymentMethods answer (KNET offered) is trusted for a
@@ -81,7 +82,7 @@ func (g *Gateway) ensureKNET(ctx context.Context, a gateway.Attempt) error {
 	if g.knet.fresh(g.merchant, g.clock()) {
 		return nil
 	}
-	body, err := marshal(methodsRequest{
+	body, err := wire.Marshal(methodsRequest{
 		MerchantAccount: g.merchant,
 		CountryCode:     "KW",
 		Amount:          amount{Currency: "KWD", Value: a.Amount.Minor()},

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/gateway/internal/wire"
 	"github.com/bawaba/checkout/money"
 )
 
@@ -89,7 +90,7 @@ func (g *Gateway) buildPaymentRequest(a gateway.Attempt) ([]byte, error) {
 		TelephoneNumber: phone(a.Customer.Phone),
 		ShopperName:     splitName(a.Customer.Name),
 	}
-	b, err := marshal(body)
+	b, err := wire.Marshal(body)
 	if err != nil {
 		return nil, fmt.Errorf("adyen: payments: %w: %v", gateway.ErrRejected, err)
 	}
@@ -134,28 +135,6 @@ func phone(p string) string {
 	return b.String()
 }
 
-// flexString reads a JSON string, or any other JSON value kept verbatim (a number, a bool);
-// null reads as "".
-type flexString string
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (f *flexString) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	switch {
-	case len(b) == 0 || string(b) == "null":
-		*f = ""
-	case b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*f = flexString(s)
-	default:
-		*f = flexString(b)
-	}
-	return nil
-}
-
 // respAmount is an amount as Adyen reports it; the value is kept as its JSON literal.
 type respAmount struct {
 	Currency string      `json:"currency"`
@@ -190,14 +169,14 @@ type redirectAction struct {
 
 // paymentResponse is what we read of a /payments or /payments/details answer (spec §4–5).
 type paymentResponse struct {
-	ResultCode        string                `json:"resultCode"`
-	PSPReference      string                `json:"pspReference"`
-	MerchantReference string                `json:"merchantReference"`
-	Amount            *respAmount           `json:"amount"`
-	RefusalReason     string                `json:"refusalReason"`
-	RefusalReasonCode flexString            `json:"refusalReasonCode"`
-	Action            *redirectAction       `json:"action"`
-	AdditionalData    map[string]flexString `json:"additionalData"`
+	ResultCode        string                     `json:"resultCode"`
+	PSPReference      string                     `json:"pspReference"`
+	MerchantReference string                     `json:"merchantReference"`
+	Amount            *respAmount                `json:"amount"`
+	RefusalReason     string                     `json:"refusalReason"`
+	RefusalReasonCode wire.FlexString            `json:"refusalReasonCode"`
+	Action            *redirectAction            `json:"action"`
+	AdditionalData    map[string]wire.FlexString `json:"additionalData"`
 }
 
 // decodePaymentResponse reads a payment response, keeping numbers exact.
@@ -258,7 +237,7 @@ func orderedFields(raw json.RawMessage) ([]gateway.Field, error) {
 			return nil, err
 		}
 		name, _ := k.(string)
-		var v flexString
+		var v wire.FlexString
 		if err := d.Decode(&v); err != nil {
 			return nil, err
 		}

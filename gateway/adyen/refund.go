@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/gateway/internal/wire"
 	"github.com/bawaba/checkout/money"
 )
 
@@ -40,7 +41,7 @@ func (g *Gateway) Refund(ctx context.Context, a gateway.Attempt, amt money.Amoun
 	case g.merchant == "":
 		return gateway.Result{}, fmt.Errorf("adyen: refunds: %w: no merchant account configured", gateway.ErrRejected)
 	}
-	body, err := marshal(refundRequest{
+	body, err := wire.Marshal(refundRequest{
 		MerchantAccount: g.merchant,
 		Amount:          amount{Currency: amt.Currency().Code, Value: amt.Minor()},
 		Reference:       a.ID,

@@ -15,28 +15,29 @@ import (
 	"time"
 
 	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/gateway/internal/wire"
 )
 
 // notificationItem is one NotificationRequestItem of a Standard webhook (spec §6).
 type notificationItem struct {
-	AdditionalData      map[string]flexString `json:"additionalData"`
-	Amount              *respAmount           `json:"amount"`
-	EventCode           string                `json:"eventCode"`
-	EventDate           string                `json:"eventDate"`
-	MerchantAccountCode string                `json:"merchantAccountCode"`
-	MerchantReference   string                `json:"merchantReference"`
-	OriginalReference   string                `json:"originalReference"`
-	PaymentMethod       string                `json:"paymentMethod"`
-	PSPReference        string                `json:"pspReference"`
-	Reason              string                `json:"reason"`
-	Success             flexString            `json:"success"`
+	AdditionalData      map[string]wire.FlexString `json:"additionalData"`
+	Amount              *respAmount                `json:"amount"`
+	EventCode           string                     `json:"eventCode"`
+	EventDate           string                     `json:"eventDate"`
+	MerchantAccountCode string                     `json:"merchantAccountCode"`
+	MerchantReference   string                     `json:"merchantReference"`
+	OriginalReference   string                     `json:"originalReference"`
+	PaymentMethod       string                     `json:"paymentMethod"`
+	PSPReference        string                     `json:"pspReference"`
+	Reason              string                     `json:"reason"`
+	Success             wire.FlexString            `json:"success"`
 
 	raw json.RawMessage // the item's bytes as received
 }
 
 // webhookBody is the Standard webhook envelope (spec §6).
 type webhookBody struct {
-	Live              flexString `json:"live"`
+	Live              wire.FlexString `json:"live"`
 	NotificationItems []struct {
 		Item json.RawMessage `json:"NotificationRequestItem"`
 	} `json:"notificationItems"`

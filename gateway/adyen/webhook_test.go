@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/gateway/internal/wire"
 	"github.com/bawaba/checkout/money"
 )
 
@@ -151,7 +152,7 @@ func TestHMACVectors(t *testing.T) {
 			if !verifyItem(&it, tt.key) {
 				t.Error("verifyItem = false")
 			}
-			it.AdditionalData["hmacSignature"] = flexString(strings.Replace(tt.want, tt.want[:4], "AAAA", 1))
+			it.AdditionalData["hmacSignature"] = wire.FlexString(strings.Replace(tt.want, tt.want[:4], "AAAA", 1))
 			if verifyItem(&it, tt.key) {
 				t.Error("verifyItem accepts a wrong signature")
 			}

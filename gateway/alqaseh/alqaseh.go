@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/gateway/internal/wire"
 	"github.com/bawaba/checkout/money"
 )
 
@@ -98,11 +99,7 @@ var (
 
 // New returns the connector for cfg.
 func New(cfg Config) *Gateway {
-	c := http.Client{Timeout: 15 * time.Second}
-	if cfg.HTTPClient != nil {
-		c = *cfg.HTTPClient // a copy: our redirect policy must not change the caller's client
-	}
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c := wire.NoRedirectClient(cfg.HTTPClient, 15*time.Second)
 	var curs []string
 	for _, cur := range cfg.Currencies {
 		if cur = strings.ToUpper(strings.TrimSpace(cur)); cur != "" {
@@ -118,7 +115,7 @@ func New(cfg Config) *Gateway {
 		secret:     cfg.ClientSecret,
 		page:       strings.TrimRight(cfg.PaymentPageURL, "/"),
 		currencies: curs,
-		client:     &c,
+		client:     c,
 		now:        time.Now,
 	}
 }

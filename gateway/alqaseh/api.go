@@ -7,12 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"unicode"
 
 	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/gateway/internal/wire"
 )
 
 // maxBody bounds what we read from Al Qaseh.
@@ -65,12 +65,12 @@ func (e *Error) Unwrap() error { return e.Kind }
 
 // errorBody is Al Qaseh's error body (spec §2), with the fallbacks public clients check.
 type errorBody struct {
-	Err       flexString `json:"err"`
-	Error     flexString `json:"error"`
-	Message   flexString `json:"message"`
-	ErrorCode flexString `json:"error_code"`
-	CodeAlt   flexString `json:"errorCode"`
-	Reference flexString `json:"reference_code"`
+	Err       wire.FlexString `json:"err"`
+	Error     wire.FlexString `json:"error"`
+	Message   wire.FlexString `json:"message"`
+	ErrorCode wire.FlexString `json:"error_code"`
+	CodeAlt   wire.FlexString `json:"errorCode"`
+	Reference wire.FlexString `json:"reference_code"`
 }
 
 // fill copies Al Qaseh's error body in raw (if it is one) into e; it reports whether it found
@@ -80,8 +80,8 @@ func (g *Gateway) fill(e *Error, raw []byte) bool {
 	if !isObject(raw) || json.Unmarshal(raw, &b) != nil {
 		return false
 	}
-	e.Message = g.words(firstNonEmpty(string(b.Err), string(b.Error), string(b.Message)))
-	e.Code = g.words(firstNonEmpty(string(b.ErrorCode), string(b.CodeAlt)))
+	e.Message = g.words(wire.FirstNonEmpty(string(b.Err), string(b.Error), string(b.Message)))
+	e.Code = g.words(wire.FirstNonEmpty(string(b.ErrorCode), string(b.CodeAlt)))
 	e.ReferenceCode = g.words(string(b.Reference))
 	return e.Message != "" || e.Code != "" || e.ReferenceCode != ""
 }
@@ -104,13 +104,11 @@ func unavailable(op, detail string) *Error {
 func (g *Gateway) call(ctx context.Context, op, method, path string, body any) ([]byte, error) {
 	var rd io.Reader
 	if body != nil {
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(body); err != nil {
+		b, err := wire.Marshal(body)
+		if err != nil {
 			return nil, &Error{Op: op, Kind: gateway.ErrRejected, Reason: gateway.ReasonGatewayError, Detail: "cannot encode the request"}
 		}
-		rd = bytes.NewReader(bytes.TrimRight(buf.Bytes(), "\n"))
+		rd = bytes.NewReader(b)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, g.base+path, rd)
 	if err != nil {
@@ -121,27 +119,19 @@ func (g *Gateway) call(ctx context.Context, op, method, path string, body any) (
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	resp, err := g.client.Do(req)
-	if err != nil {
-		e := unavailable(op, "network: "+g.redact(err.Error()))
-		if isTimeout(err) {
+	ans, err := wire.Do(g.client, req, maxBody)
+	if f := (*wire.Failure)(nil); errors.As(err, &f) {
+		detail := g.redact(f.Error())
+		if !f.Reading && !f.TooLarge() {
+			detail = "network: " + detail
+		}
+		e := unavailable(op, detail)
+		if f.Timeout() {
 			e.Reason = gateway.ReasonTimeout
 		}
 		return nil, e
 	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
-	if err != nil {
-		e := unavailable(op, "reading the answer: "+g.redact(err.Error()))
-		if isTimeout(err) {
-			e.Reason = gateway.ReasonTimeout
-		}
-		return nil, e
-	}
-	if len(raw) > maxBody {
-		return nil, unavailable(op, "answer too large")
-	}
-	code := resp.StatusCode
+	raw, code := ans.Body, ans.Status
 	switch {
 	case code >= 200 && code < 300:
 		return raw, nil
@@ -163,31 +153,11 @@ func (g *Gateway) call(ctx context.Context, op, method, path string, body any) (
 	}
 }
 
-// isTimeout reports whether err is a deadline or network timeout.
-func isTimeout(err error) bool {
-	if errors.Is(err, context.DeadlineExceeded) {
-		return true
-	}
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
-}
-
 // redact removes the client secret from s, should anything ever echo it.
-func (g *Gateway) redact(s string) string {
-	if g.secret == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, g.secret, "[redacted]")
-}
+func (g *Gateway) redact(s string) string { return wire.Redact(s, g.secret) }
 
 // redactBytes removes the client secret from a payload kept as Result.Raw.
-func (g *Gateway) redactBytes(b []byte) []byte {
-	out := append([]byte(nil), b...)
-	if g.secret == "" {
-		return out
-	}
-	return bytes.ReplaceAll(out, []byte(g.secret), []byte("[redacted]"))
-}
+func (g *Gateway) redactBytes(b []byte) []byte { return wire.RedactBytes(b, []byte(g.secret)) }
 
 // words makes a string from Al Qaseh fit for an error or a log line: redacted, control
 // characters dropped, spaces collapsed, at most 200 bytes.
@@ -198,25 +168,5 @@ func (g *Gateway) words(s string) string {
 		}
 		return r
 	}, g.redact(s))
-	return clip(strings.Join(strings.Fields(s), " "), 200)
-}
-
-// clip cuts s to at most n bytes without splitting a UTF-8 sequence.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return s[:n]
-}
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s = strings.TrimSpace(s); s != "" {
-			return s
-		}
-	}
-	return ""
+	return wire.Clip(strings.Join(strings.Fields(s), " "), 200)
 }

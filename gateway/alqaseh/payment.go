@@ -10,55 +10,24 @@ import (
 	"time"
 
 	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/gateway/internal/wire"
 	"github.com/bawaba/checkout/money"
 )
 
 // payment is what we read of Al Qaseh's payment context (spec §3 response, §4).
 type payment struct {
-	PaymentID       flexString `json:"payment_id"`
-	Token           flexString `json:"token"`
-	OrderID         flexString `json:"order_id"`
-	Status          flexString `json:"payment_status"`
-	Amount          flexString `json:"amount"`
-	Currency        flexString `json:"currency"`
-	ApprovalCode    flexString `json:"approval_code"`
-	Approval        flexString `json:"approval"`
-	RRN             flexString `json:"rrn"`
-	RC              flexString `json:"rc"`
-	TransactionType flexString `json:"transaction_type"`
-	UpdatedAt       flexString `json:"updated_at"`
-}
-
-// flexString reads a JSON string, a JSON number kept verbatim (ids and amounts may be
-// numbers) or a boolean; null, objects and arrays read as "".
-type flexString string
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (f *flexString) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	*f = ""
-	if len(b) == 0 {
-		return nil
-	}
-	switch {
-	case b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*f = flexString(strings.TrimSpace(s))
-	case b[0] == '-' || (b[0] >= '0' && b[0] <= '9'):
-		var n json.Number
-		d := json.NewDecoder(bytes.NewReader(b))
-		d.UseNumber()
-		if err := d.Decode(&n); err != nil {
-			return err
-		}
-		*f = flexString(n.String())
-	case string(b) == "true" || string(b) == "false":
-		*f = flexString(b)
-	}
-	return nil
+	PaymentID       wire.FlexString `json:"payment_id"`
+	Token           wire.FlexString `json:"token"`
+	OrderID         wire.FlexString `json:"order_id"`
+	Status          wire.FlexString `json:"payment_status"`
+	Amount          wire.FlexString `json:"amount"`
+	Currency        wire.FlexString `json:"currency"`
+	ApprovalCode    wire.FlexString `json:"approval_code"`
+	Approval        wire.FlexString `json:"approval"`
+	RRN             wire.FlexString `json:"rrn"`
+	RC              wire.FlexString `json:"rc"`
+	TransactionType wire.FlexString `json:"transaction_type"`
+	UpdatedAt       wire.FlexString `json:"updated_at"`
 }
 
 var errNotPayment = errors.New("alqaseh: not a payment object")
@@ -193,16 +162,7 @@ func reportedAmount(lit, currency string) (money.Amount, bool) {
 	if !ok {
 		return money.Amount{}, false
 	}
-	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(cur.Scale)), nil)
-	r.Mul(r, new(big.Rat).SetInt(scale))
-	if !r.IsInt() || !r.Num().IsInt64() {
-		return money.Amount{}, false
-	}
-	amt, err := money.FromMinor(r.Num().Int64(), cur.Code)
-	if err != nil {
-		return money.Amount{}, false
-	}
-	return amt, true
+	return wire.Exact(r, cur)
 }
 
 // result maps a payment read from Al Qaseh (raw are its bytes) to a normalized Result.
@@ -213,7 +173,7 @@ func (g *Gateway) result(raw []byte, p *payment) gateway.Result {
 		Status:      st,
 		Reason:      reason,
 		PaymentID:   string(p.PaymentID),
-		AuthCode:    firstNonEmpty(string(p.ApprovalCode), string(p.Approval)),
+		AuthCode:    wire.FirstNonEmpty(string(p.ApprovalCode), string(p.Approval)),
 		Reference:   string(p.RRN),
 		GatewayCode: string(p.Status),
 		Raw:         g.redactBytes(raw),

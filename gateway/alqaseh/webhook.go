@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/gateway/internal/wire"
 )
 
 // maxHistory bounds how many payments of one order_id a webhook makes us read.
@@ -89,7 +90,7 @@ func parseWebhook(body []byte) (map[string]string, error) {
 	}
 	out := map[string]string{}
 	if body[0] == '{' {
-		var m map[string]flexString
+		var m map[string]wire.FlexString
 		if err := json.Unmarshal(body, &m); err != nil {
 			return nil, fmt.Errorf("body is not a JSON object")
 		}
@@ -116,7 +117,7 @@ func (g *Gateway) webhookNote(fields map[string]string) string {
 	var parts []string
 	for _, k := range webhookFields {
 		if v := fields[k]; v != "" {
-			parts = append(parts, k+"="+clip(g.words(v), 256))
+			parts = append(parts, k+"="+wire.Clip(g.words(v), 256))
 		}
 	}
 	if len(parts) == 0 {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/gateway/internal/wire"
 	"github.com/bawaba/checkout/money"
 )
 
@@ -123,10 +124,10 @@ func buildUpdate(a gateway.Attempt) (updateRequest, error) {
 		OrderID:         a.Seq,
 		Amount:          json.RawMessage(s[:len(s)-1]),
 		ReturnURL:       a.ReturnURL,
-		CustomerName:    clip(strings.TrimSpace(a.Customer.Name), 255),
-		CustomerPhone:   clip(digits(a.Customer.Phone), 255),
-		CustomerEmail:   clip(strings.TrimSpace(a.Customer.Email), 255),
-		CustomerComment: clip(comment, 255),
+		CustomerName:    wire.Clip(strings.TrimSpace(a.Customer.Name), 255),
+		CustomerPhone:   wire.Clip(digits(a.Customer.Phone), 255),
+		CustomerEmail:   wire.Clip(strings.TrimSpace(a.Customer.Email), 255),
+		CustomerComment: wire.Clip(comment, 255),
 	}, nil
 }
 
@@ -272,14 +273,14 @@ func (g *Gateway) inquire(ctx context.Context, a gateway.Attempt) (gateway.Resul
 	if echo := str(d.OrderID); echo != "" {
 		if echo != ours {
 			return gateway.Result{}, &Error{Op: op, Kind: gateway.ErrUnavailable, Code: "ORDER_ID", Reason: gateway.ReasonGatewayError,
-				Text: fmt.Sprintf("Click answered for order_id %q instead of %s", clip(g.redact(echo), 40), ours)}
+				Text: fmt.Sprintf("Click answered for order_id %q instead of %s", wire.Clip(g.redact(echo), 40), ours)}
 		}
 		res.OurReference, res.TrackID = a.ID, echo
 	}
 	status, response := str(d.Status), str(d.Response)
 	res.Status, res.Reason = mapStatus(status, response, stateTime(a.State[stateExpires]), g.now())
-	res.GatewayCode = clip(g.redact(status), 64)
-	res.GatewayMessage = clip(g.redact(response), 300)
+	res.GatewayCode = wire.Clip(g.redact(status), 64)
+	res.GatewayMessage = wire.Clip(g.redact(response), 300)
 	res.Amount = reportedAmount(d, a.State[stateAmount])
 	return res, nil
 }
@@ -352,20 +353,15 @@ func (g *Gateway) post(ctx context.Context, op, path string, body []byte) (*answ
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Authorization", "Bearer "+g.token)
-	resp, err := g.client.Do(req)
-	if err != nil {
-		return nil, &Error{Op: op, Kind: gateway.ErrUnavailable, Code: "NETWORK", Reason: gateway.ReasonGatewayError, Text: g.redact(err.Error())}
+	ans, err := wire.Do(g.client, req, maxBody)
+	if f := (*wire.Failure)(nil); errors.As(err, &f) {
+		code := "NETWORK"
+		if f.TooLarge() {
+			code = "TOO_LARGE"
+		}
+		return nil, &Error{Op: op, Kind: gateway.ErrUnavailable, Code: code, Reason: gateway.ReasonGatewayError, Text: g.redact(f.Error())}
 	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
-	if err != nil {
-		return nil, &Error{Op: op, Kind: gateway.ErrUnavailable, Code: "NETWORK", Reason: gateway.ReasonGatewayError,
-			Text: "reading the answer: " + g.redact(err.Error())}
-	}
-	if len(raw) > maxBody {
-		return nil, &Error{Op: op, Kind: gateway.ErrUnavailable, Code: "TOO_LARGE", Reason: gateway.ReasonGatewayError, Text: "answer too large"}
-	}
-	return &answer{code: resp.StatusCode, header: resp.Header, raw: raw, url: req.URL}, nil
+	return &answer{code: ans.Status, header: ans.Header, raw: ans.Body, url: req.URL}, nil
 }
 
 // check reads the answer: a documented error body is an *Error whatever the HTTP status (the
@@ -382,7 +378,7 @@ func (g *Gateway) check(op string, ans *answer, allowRedirect bool) (*doc, error
 		return d, nil
 	case code >= 300 && code < 400 && allowRedirect:
 		return d, nil
-	case code >= 300 && code < 400, code == http.StatusRequestTimeout, code == http.StatusTooManyRequests, code >= 500:
+	case code >= 300 && code < 400, wire.Retryable(code):
 		return d, &Error{Op: op, Kind: gateway.ErrUnavailable, Code: "HTTP " + strconv.Itoa(code), Reason: gateway.ReasonGatewayError,
 			Text: "Click answered with an error status"}
 	default:
@@ -437,16 +433,11 @@ func (g *Gateway) words(s string) string {
 	if s == "" {
 		return "(none)"
 	}
-	return clip(g.redact(s), 80)
+	return wire.Clip(g.redact(s), 80)
 }
 
 // redact removes the token from s, should anything ever echo it.
-func (g *Gateway) redact(s string) string {
-	if g.token == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, g.token, "[redacted]")
-}
+func (g *Gateway) redact(s string) string { return wire.Redact(s, g.token) }
 
 // resolve returns ref resolved against base when the result is an absolute http(s) URL.
 func resolve(base *url.URL, ref string) (string, bool) {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/gateway/internal/wire"
 )
 
 // Name is the gateway's id.
@@ -59,16 +60,12 @@ var _ gateway.Gateway = (*Gateway)(nil)
 
 // New returns the connector for cfg.
 func New(cfg Config) *Gateway {
-	c := http.Client{Timeout: 15 * time.Second}
-	if cfg.HTTPClient != nil {
-		c = *cfg.HTTPClient // a copy: our redirect policy must not change the caller's client
-	}
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c := wire.NoRedirectClient(cfg.HTTPClient, 15*time.Second)
 	return &Gateway{
 		base:     strings.TrimRight(cfg.BaseURL, "/"),
 		dev:      cfg.DeveloperUser,
 		token:    cfg.Token,
-		client:   &c,
+		client:   c,
 		pagePath: cfg.PayPageURL,
 		now:      time.Now,
 	}
@@ -164,16 +161,16 @@ func (g *Gateway) Return(ctx context.Context, a gateway.Attempt, query url.Value
 		if isCancel(msgType) {
 			res.Status, res.Reason = gateway.StatusCancelled, gateway.ReasonCancelled
 		}
-		res.GatewayCode = clip("error/"+msgType, 64)
+		res.GatewayCode = wire.Clip("error/"+msgType, 64)
 		msg := "payment status " + res.GatewayMessage
 		if strings.HasPrefix(indicator, "ERROR") {
 			msg = "indicator_status " + indicator + "; " + msg // Click's error reference, for support
 		}
-		res.GatewayMessage = clip(strings.TrimSpace(msg), 300)
+		res.GatewayMessage = wire.Clip(strings.TrimSpace(msg), 300)
 		return res, nil
 	}
 	return gateway.Result{}, fmt.Errorf("click: return: %w: unrecognized message %q / message_type %q",
-		gateway.ErrBadRequest, clip(message, 40), clip(msgType, 40))
+		gateway.ErrBadRequest, wire.Clip(message, 40), wire.Clip(msgType, 40))
 }
 
 // Inquire asks Click's Payment Status. Without a session the status is unknown.
@@ -232,16 +229,3 @@ func lang(locale string) string {
 	}
 	return "en"
 }
-
-// clip cuts s to at most n bytes, on a rune boundary.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !isRuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
-
-func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }

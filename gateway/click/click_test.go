@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/gateway/internal/wire"
 	"github.com/bawaba/checkout/money"
 )
 
@@ -763,11 +764,11 @@ func TestFullFlow(t *testing.T) {
 
 func TestClipKeepsUTF8(t *testing.T) {
 	name := strings.Repeat("فاطمة ", 60) // 660 bytes of two-byte runes and spaces
-	got := clip(name, 255)
+	got := wire.Clip(name, 255)
 	if len(got) > 255 || !utf8.ValidString(got) {
 		t.Errorf("clip = %d bytes, valid %v", len(got), utf8.ValidString(got))
 	}
-	if clip("abc", 255) != "abc" {
+	if wire.Clip("abc", 255) != "abc" {
 		t.Error("short string changed")
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/gateway/internal/wire"
 	"github.com/bawaba/checkout/money"
 )
 
@@ -80,10 +81,7 @@ var (
 
 // New returns the connector for cfg.
 func New(cfg Config) *Gateway {
-	c := cfg.HTTPClient
-	if c == nil {
-		c = &http.Client{Timeout: 15 * time.Second}
-	}
+	c := wire.DefaultClient(cfg.HTTPClient, 15*time.Second)
 	return &Gateway{
 		base:     strings.TrimRight(cfg.BaseURL, "/"),
 		id:       cfg.TranportalID,
@@ -534,11 +532,4 @@ func (g *Gateway) redact(s string) string {
 	return string(g.redactBytes([]byte(s)))
 }
 
-func (g *Gateway) redactBytes(b []byte) []byte {
-	for _, secret := range [][]byte{[]byte(g.password), g.key} {
-		if len(secret) > 0 {
-			b = bytes.ReplaceAll(b, secret, []byte("[redacted]"))
-		}
-	}
-	return b
-}
+func (g *Gateway) redactBytes(b []byte) []byte { return wire.RedactBytes(b, []byte(g.password), g.key) }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/gateway/internal/wire"
 )
 
 // maxBody bounds what we read from KNET.
@@ -51,22 +52,14 @@ func (g *Gateway) tranPipe(ctx context.Context, what string, body []byte) (map[s
 		return nil, nil, fmt.Errorf("knet: %s: %w: bad base URL", what, gateway.ErrUnavailable)
 	}
 	req.Header.Set("Content-Type", "application/xml")
-	resp, err := g.client.Do(req)
+	ans, err := wire.Do(g.client, req, maxBody)
 	if err != nil {
 		return nil, nil, fmt.Errorf("knet: %s: %w: %s", what, gateway.ErrUnavailable, g.redact(err.Error()))
 	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
-	if err != nil {
-		return nil, nil, fmt.Errorf("knet: %s: %w: reading the answer: %s", what, gateway.ErrUnavailable, g.redact(err.Error()))
-	}
-	if len(raw) > maxBody {
-		return nil, nil, fmt.Errorf("knet: %s: %w: answer too large", what, gateway.ErrUnavailable)
-	}
-	raw = g.redactBytes(raw)
-	switch code := resp.StatusCode; {
+	raw := g.redactBytes(ans.Body)
+	switch code := ans.Status; {
 	case code >= 200 && code < 300:
-	case code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500:
+	case wire.Retryable(code):
 		return nil, nil, fmt.Errorf("knet: %s: %w: HTTP %d", what, gateway.ErrUnavailable, code)
 	default:
 		return nil, nil, fmt.Errorf("knet: %s: %w: HTTP %d", what, gateway.ErrRejected, code)

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/gateway/internal/wire"
 )
 
 // maxBody bounds what we read from K-Pay.
@@ -166,13 +167,11 @@ func (g *Gateway) chargeCall(ctx context.Context, method, path string, body any,
 func (g *Gateway) call(ctx context.Context, method, path string, body any, op string) ([]byte, error) {
 	var rd io.Reader
 	if body != nil {
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(body); err != nil {
+		b, err := wire.Marshal(body)
+		if err != nil {
 			return nil, &apiError{op: op, kind: gateway.ErrRejected, message: "cannot encode the request"}
 		}
-		rd = bytes.NewReader(bytes.TrimRight(buf.Bytes(), "\n"))
+		rd = bytes.NewReader(b)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, g.api+path, rd)
 	if err != nil {
@@ -183,24 +182,22 @@ func (g *Gateway) call(ctx context.Context, method, path string, body any, op st
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	resp, err := g.client.Do(req)
-	if err != nil {
+	ans, err := wire.Do(g.client, req, maxBody)
+	if f := (*wire.Failure)(nil); errors.As(err, &f) && (f.Reading || f.TooLarge()) {
+		return nil, &apiError{op: op, status: ans.Status, kind: gateway.ErrUnavailable, message: "unreadable answer"}
+	} else if err != nil {
 		return nil, &apiError{op: op, kind: gateway.ErrUnavailable, message: g.redact(clip(err.Error()))}
 	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
-	if err != nil || len(raw) > maxBody {
-		return nil, &apiError{op: op, status: resp.StatusCode, kind: gateway.ErrUnavailable, message: "unreadable answer"}
-	}
+	raw := ans.Body
 	code, msg := errorObject(raw)
 	code, msg = g.redact(clip(code)), g.redact(clip(msg))
-	switch s := resp.StatusCode; {
+	switch s := ans.Status; {
 	case s >= 200 && s < 300:
 		if code != "" {
 			return nil, &apiError{op: op, status: s, kind: gateway.ErrRejected, code: code, message: msg}
 		}
 		return raw, nil
-	case s == http.StatusRequestTimeout || s == http.StatusTooManyRequests || s >= 500:
+	case wire.Retryable(s):
 		return nil, &apiError{op: op, status: s, kind: gateway.ErrUnavailable, code: code, message: msg}
 	default:
 		return nil, &apiError{op: op, status: s, kind: gateway.ErrRejected, code: code, message: msg}
@@ -210,9 +207,9 @@ func (g *Gateway) call(ctx context.Context, method, path string, body any, op st
 // errorObject reads {"object":"error","code","message"}; both are "" for anything else.
 func errorObject(raw []byte) (code, message string) {
 	var e struct {
-		Object  string     `json:"object"`
-		Code    flexString `json:"code"`
-		Message flexString `json:"message"`
+		Object  string          `json:"object"`
+		Code    wire.FlexString `json:"code"`
+		Message wire.FlexString `json:"message"`
 	}
 	if json.Unmarshal(raw, &e) != nil || !strings.EqualFold(e.Object, "error") {
 		return "", ""
@@ -234,9 +231,4 @@ func (g *Gateway) checkLive(livemode *bool, op string) error {
 }
 
 // redact removes the secret key from s, should anything ever echo it.
-func (g *Gateway) redact(s string) string {
-	if g.cfg.SecretKey == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, g.cfg.SecretKey, "[redacted]")
-}
+func (g *Gateway) redact(s string) string { return wire.Redact(s, g.cfg.SecretKey) }

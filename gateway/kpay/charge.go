@@ -10,27 +10,28 @@ import (
 	"time"
 
 	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/gateway/internal/wire"
 	"github.com/bawaba/checkout/money"
 )
 
 // charge is what we read of K-Pay's charge object: Create Charge, Inquiry Transaction, Void,
 // Settle, Refund (spec §4.1–§4.5) and Inquiry/Void QR (§4.8), all lenient per §10.1.
 type charge struct {
-	ID               string     `json:"id"`
-	Object           string     `json:"object"`
-	OrderID          flexString `json:"order_id"`
-	Amount           flexNumber `json:"amount"`
-	Currency         string     `json:"currency"`
-	TransactionState string     `json:"transaction_state"`
-	Status           string     `json:"status"`
-	Created          flexString `json:"created"`
-	Livemode         *bool      `json:"livemode"`
-	FailureCode      flexString `json:"failure_code"`
-	FailureMessage   flexString `json:"failure_message"`
-	RedirectURL      flexString `json:"redirect_url"`
-	ApprovalCode     flexString `json:"approval_code"`
-	ReferenceOrder   flexString `json:"reference_order"`
-	RefundID         flexString `json:"refund_id"`
+	ID               string          `json:"id"`
+	Object           string          `json:"object"`
+	OrderID          wire.FlexString `json:"order_id"`
+	Amount           flexNumber      `json:"amount"`
+	Currency         string          `json:"currency"`
+	TransactionState string          `json:"transaction_state"`
+	Status           string          `json:"status"`
+	Created          wire.FlexString `json:"created"`
+	Livemode         *bool           `json:"livemode"`
+	FailureCode      wire.FlexString `json:"failure_code"`
+	FailureMessage   wire.FlexString `json:"failure_message"`
+	RedirectURL      wire.FlexString `json:"redirect_url"`
+	ApprovalCode     wire.FlexString `json:"approval_code"`
+	ReferenceOrder   wire.FlexString `json:"reference_order"`
+	RefundID         wire.FlexString `json:"refund_id"`
 	SettlementInfo   *struct {
 		SettleAmount     flexNumber `json:"settle_amount"`
 		SettlementAmount flexNumber `json:"settlement_amount"`
@@ -40,25 +41,25 @@ type charge struct {
 
 // order is what we read of the Order object (spec §4.7).
 type order struct {
-	ID                string     `json:"id"`
-	Status            string     `json:"status"`
-	Livemode          *bool      `json:"livemode"`
-	FailureCode       flexString `json:"failure_code"`
-	FailureMessage    flexString `json:"failure_message"`
-	ExpireTimeSeconds flexString `json:"expire_time_seconds"`
+	ID                string          `json:"id"`
+	Status            string          `json:"status"`
+	Livemode          *bool           `json:"livemode"`
+	FailureCode       wire.FlexString `json:"failure_code"`
+	FailureMessage    wire.FlexString `json:"failure_message"`
+	ExpireTimeSeconds wire.FlexString `json:"expire_time_seconds"`
 }
 
 // refundEntry is one refund_info item; the seed names its amount refund_amount, settle_amount
 // in the Inquiry sample (§14.27).
 type refundEntry struct {
-	RefundAmount flexNumber `json:"refund_amount"`
-	SettleAmount flexNumber `json:"settle_amount"`
-	OrigAmount   flexNumber `json:"orig_amount"`
-	ErrorCode    flexString `json:"error_code"`
+	RefundAmount flexNumber      `json:"refund_amount"`
+	SettleAmount flexNumber      `json:"settle_amount"`
+	OrigAmount   flexNumber      `json:"orig_amount"`
+	ErrorCode    wire.FlexString `json:"error_code"`
 }
 
 func (e refundEntry) amount() string {
-	return firstNonEmpty(string(e.RefundAmount), string(e.SettleAmount), string(e.OrigAmount))
+	return wire.FirstNonEmpty(string(e.RefundAmount), string(e.SettleAmount), string(e.OrigAmount))
 }
 
 // refundList reads refund_info as null, one object or an array (spec §10.1).
@@ -87,36 +88,13 @@ func (l *refundList) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// flexString reads a JSON string, or a number or boolean kept verbatim; null reads as "".
-type flexString string
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (f *flexString) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	switch {
-	case len(b) == 0 || string(b) == "null":
-		*f = ""
-	case b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*f = flexString(s)
-	case b[0] == '{' || b[0] == '[':
-		return errors.New("kpay: expected a string")
-	default:
-		*f = flexString(b)
-	}
-	return nil
-}
-
 // flexNumber reads an amount written as a JSON number (200.50) or a string ("200.50"), keeping
 // its exact text; null reads as "".
 type flexNumber string
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (f *flexNumber) UnmarshalJSON(b []byte) error {
-	var s flexString
+	var s wire.FlexString
 	if err := s.UnmarshalJSON(b); err != nil {
 		return err
 	}
@@ -161,7 +139,7 @@ func (g *Gateway) chargeResult(raw []byte, c *charge, qr bool) gateway.Result {
 		TransactionID: c.ID,
 		AuthCode:      string(c.ApprovalCode),
 		TrackID:       string(c.ReferenceOrder),
-		GatewayCode:   firstNonEmpty(strings.TrimSpace(string(c.FailureCode)), strings.TrimSpace(c.TransactionState)),
+		GatewayCode:   wire.FirstNonEmpty(strings.TrimSpace(string(c.FailureCode)), strings.TrimSpace(c.TransactionState)),
 		Raw:           bytes.ReplaceAll(bytes.Clone(raw), []byte(g.cfg.SecretKey), []byte("[redacted]")),
 		At:            parseCreated(string(c.Created)),
 	}
@@ -300,13 +278,7 @@ func chargeAmount(lit, currency string) (money.Amount, bool) {
 	if !ok {
 		return money.Amount{}, false
 	}
-	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(cur.Scale)), nil)
-	r.Mul(r, new(big.Rat).SetInt(scale))
-	if !r.IsInt() || !r.Num().IsInt64() {
-		return money.Amount{}, false
-	}
-	a, err := money.FromMinor(r.Num().Int64(), cur.Code)
-	return a, err == nil
+	return wire.Exact(r, cur)
 }
 
 // refundable is what may still be refunded of a charge of amount: the settled amount (when
@@ -315,7 +287,7 @@ func chargeAmount(lit, currency string) (money.Amount, bool) {
 func refundable(c *charge, amount money.Amount) (money.Amount, bool) {
 	base := amount
 	if s := c.SettlementInfo; s != nil {
-		lit := firstNonEmpty(string(s.SettleAmount), string(s.SettlementAmount))
+		lit := wire.FirstNonEmpty(string(s.SettleAmount), string(s.SettlementAmount))
 		if settled, ok := chargeAmount(lit, c.Currency); ok && settled.IsPositive() && settled.Cmp(amount) < 0 {
 			base = settled
 		}

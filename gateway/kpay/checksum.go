@@ -9,6 +9,8 @@ import (
 	"errors"
 	"slices"
 	"strings"
+
+	"github.com/bawaba/checkout/gateway/internal/wire"
 )
 
 // notify is a WebHook Notify body (spec §5), kept field by field as received.
@@ -38,7 +40,7 @@ func (n *notify) null(name string) bool {
 // str returns the field as text (a string's value, a number's literal); "" when absent, null
 // or an object.
 func (n *notify) str(name string) string {
-	var s flexString
+	var s wire.FlexString
 	if v, ok := n.fields[name]; !ok || s.UnmarshalJSON(v) != nil {
 		return ""
 	}

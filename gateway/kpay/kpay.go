@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/gateway/internal/wire"
 	"github.com/bawaba/checkout/money"
 )
 
@@ -170,10 +171,7 @@ var (
 
 // New returns the connector for cfg. Call cfg.Validate at start-up to catch mistakes early.
 func New(cfg Config) *Gateway {
-	c := cfg.HTTPClient
-	if c == nil {
-		c = &http.Client{Timeout: 20 * time.Second}
-	}
+	c := wire.DefaultClient(cfg.HTTPClient, 20*time.Second)
 	ui, api := strings.TrimRight(cfg.UIBaseURL, "/"), strings.TrimRight(cfg.APIBaseURL, "/")
 	switch {
 	case ui == "" && cfg.Live:
@@ -623,18 +621,9 @@ func shopName(s string) string {
 func description(a gateway.Attempt) string {
 	d := strings.TrimSpace(a.Description)
 	if d == "" {
-		d = "Order " + firstNonEmpty(a.Reference, a.OrderID, a.ID)
+		d = "Order " + wire.FirstNonEmpty(a.Reference, a.OrderID, a.ID)
 	}
 	return clipTo(d, 255)
-}
-
-func firstNonEmpty(v ...string) string {
-	for _, s := range v {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 // clipTo cuts s to at most n characters.

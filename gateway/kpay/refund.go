@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/gateway/internal/wire"
 	"github.com/bawaba/checkout/money"
 )
 
@@ -80,7 +81,7 @@ func (g *Gateway) refundSettled(ctx context.Context, c *charge, amount money.Amo
 	}
 	res := g.chargeResult(raw, r, false)
 	res.Status, res.Reason = gateway.StatusRefunded, ""
-	res.PaymentID = firstNonEmpty(string(r.RefundID), r.ID)
+	res.PaymentID = wire.FirstNonEmpty(string(r.RefundID), r.ID)
 	res.TransactionID = r.ID
 	res.Amount = amount
 	return res, nil

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/gateway/internal/wire"
 	"github.com/bawaba/checkout/money"
 )
 
@@ -21,58 +22,28 @@ type charge struct {
 	Amount      json.Number `json:"amount"`
 	Currency    string      `json:"currency"`
 	Transaction struct {
-		URL             string     `json:"url"`
-		AuthorizationID flexString `json:"authorization_id"`
-		Created         flexString `json:"created"`
+		URL             string          `json:"url"`
+		AuthorizationID wire.FlexString `json:"authorization_id"`
+		Created         wire.FlexString `json:"created"`
 	} `json:"transaction"`
 	Reference struct {
-		Track       flexString `json:"track"`
-		Payment     flexString `json:"payment"`
-		Gateway     flexString `json:"gateway"`
-		Acquirer    flexString `json:"acquirer"`
-		Transaction flexString `json:"transaction"`
-		Order       flexString `json:"order"`
+		Track       wire.FlexString `json:"track"`
+		Payment     wire.FlexString `json:"payment"`
+		Gateway     wire.FlexString `json:"gateway"`
+		Acquirer    wire.FlexString `json:"acquirer"`
+		Transaction wire.FlexString `json:"transaction"`
+		Order       wire.FlexString `json:"order"`
 	} `json:"reference"`
 	Response struct {
-		Code    flexString `json:"code"`
-		Message string     `json:"message"`
+		Code    wire.FlexString `json:"code"`
+		Message string          `json:"message"`
 	} `json:"response"`
 	Gateway struct {
 		Response struct {
-			Code    flexString `json:"code"`
-			Message string     `json:"message"`
+			Code    wire.FlexString `json:"code"`
+			Message string          `json:"message"`
 		} `json:"response"`
 	} `json:"gateway"`
-}
-
-// flexString reads a JSON string, or a JSON number kept verbatim (transaction.created is a
-// string in Tap's samples but epoch milliseconds elsewhere are numbers); null reads as "".
-type flexString string
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (f *flexString) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	switch {
-	case len(b) == 0 || string(b) == "null":
-		*f = ""
-		return nil
-	case b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*f = flexString(s)
-		return nil
-	default:
-		var n json.Number
-		d := json.NewDecoder(bytes.NewReader(b))
-		d.UseNumber()
-		if err := d.Decode(&n); err != nil {
-			return err
-		}
-		*f = flexString(n.String())
-		return nil
-	}
 }
 
 // decodeCharge reads a charge object, keeping numbers exact.
@@ -189,14 +160,5 @@ func chargeAmount(lit, currency string) (money.Amount, bool) {
 	if !ok {
 		return money.Amount{}, false
 	}
-	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(cur.Scale)), nil)
-	r.Mul(r, new(big.Rat).SetInt(scale))
-	if !r.IsInt() || !r.Num().IsInt64() {
-		return money.Amount{}, false
-	}
-	amt, err := money.FromMinor(r.Num().Int64(), cur.Code)
-	if err != nil {
-		return money.Amount{}, false
-	}
-	return amt, true
+	return wire.Exact(r, cur)
 }

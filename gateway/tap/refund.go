@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/gateway/internal/wire"
 	"github.com/bawaba/checkout/money"
 )
 
@@ -46,20 +47,20 @@ type merchantReference struct {
 
 // refund is what we read of Tap's refund object.
 type refund struct {
-	ID        string      `json:"id"`
-	Status    string      `json:"status"`
-	ChargeID  string      `json:"charge_id"`
-	Amount    json.Number `json:"amount"`
-	Currency  string      `json:"currency"`
-	Created   flexString  `json:"created"`
+	ID        string          `json:"id"`
+	Status    string          `json:"status"`
+	ChargeID  string          `json:"charge_id"`
+	Amount    json.Number     `json:"amount"`
+	Currency  string          `json:"currency"`
+	Created   wire.FlexString `json:"created"`
 	Reference struct {
-		Merchant flexString `json:"merchant"`
-		Gateway  flexString `json:"gateway"`
-		Acquirer flexString `json:"acquirer"`
+		Merchant wire.FlexString `json:"merchant"`
+		Gateway  wire.FlexString `json:"gateway"`
+		Acquirer wire.FlexString `json:"acquirer"`
 	} `json:"reference"`
 	Response struct {
-		Code    flexString `json:"code"`
-		Message string     `json:"message"`
+		Code    wire.FlexString `json:"code"`
+		Message string          `json:"message"`
 	} `json:"response"`
 }
 
@@ -358,12 +359,7 @@ func orNone(id string) string {
 }
 
 // clip bounds a string from Tap before it goes into a message.
-func clip(s string) string {
-	if len(s) > 100 {
-		s = s[:100]
-	}
-	return strings.ToValidUTF8(s, "")
-}
+func clip(s string) string { return strings.ToValidUTF8(wire.Clip(s, 100), "") }
 
 // ReplaysRefunds reports that Refund is idempotent by the refund id in ctx (gateway.RefundReplayer):
 // the Idempotency-Key is derived from it, so the refund reconciler may ask again.

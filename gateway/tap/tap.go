@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/gateway/internal/wire"
 )
 
 // Name is the gateway's id.
@@ -55,10 +55,7 @@ var _ gateway.Gateway = (*Gateway)(nil)
 
 // New returns the connector for cfg.
 func New(cfg Config) *Gateway {
-	c := cfg.HTTPClient
-	if c == nil {
-		c = &http.Client{Timeout: 15 * time.Second}
-	}
+	c := wire.DefaultClient(cfg.HTTPClient, 15*time.Second)
 	return &Gateway{
 		base:   strings.TrimRight(cfg.BaseURL, "/"),
 		key:    cfg.SecretKey,
@@ -202,23 +199,15 @@ func (g *Gateway) retrieve(ctx context.Context, id string) (gateway.Result, erro
 func (g *Gateway) do(req *http.Request, what string) ([]byte, error) {
 	req.Header.Set("Authorization", "Bearer "+g.key)
 	req.Header.Set("Accept", "application/json")
-	resp, err := g.client.Do(req)
+	ans, err := wire.Do(g.client, req, maxBody)
 	if err != nil {
 		return nil, fmt.Errorf("tap: %s: %w: %s", what, gateway.ErrUnavailable, g.redact(err.Error()))
 	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
-	if err != nil {
-		return nil, fmt.Errorf("tap: %s: %w: reading the answer: %s", what, gateway.ErrUnavailable, g.redact(err.Error()))
-	}
-	if len(raw) > maxBody {
-		return nil, fmt.Errorf("tap: %s: %w: answer too large", what, gateway.ErrUnavailable)
-	}
-	code := resp.StatusCode
+	raw, code := ans.Body, ans.Status
 	switch {
 	case code >= 200 && code < 300:
 		return raw, nil
-	case code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500:
+	case wire.Retryable(code):
 		return nil, fmt.Errorf("tap: %s: %w: HTTP %d%s", what, gateway.ErrUnavailable, code, g.detail(raw))
 	default:
 		return nil, fmt.Errorf("tap: %s: %w: HTTP %d%s", what, gateway.ErrRejected, code, g.detail(raw))
@@ -234,12 +223,7 @@ func (g *Gateway) detail(raw []byte) string {
 }
 
 // redact removes the secret key from s, should anything ever echo it.
-func (g *Gateway) redact(s string) string {
-	if g.key == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, g.key, "[redacted]")
-}
+func (g *Gateway) redact(s string) string { return wire.Redact(s, g.key) }
 
 // checkMode refuses a charge whose live_mode is not the configured one.
 func (g *Gateway) checkMode(c *charge) error {
@@ -253,8 +237,8 @@ func (g *Gateway) checkMode(c *charge) error {
 func tapErrors(raw []byte) string {
 	var body struct {
 		Errors []struct {
-			Code        flexString `json:"code"`
-			Description string     `json:"description"`
+			Code        wire.FlexString `json:"code"`
+			Description string          `json:"description"`
 		} `json:"errors"`
 	}
 	if json.Unmarshal(raw, &body) != nil {
