@@ -27,7 +27,8 @@ func (c *Console) loadOrder(ctx *fiber.Ctx) (order.Order, error) {
 
 // doneNotices are the messages a finished action leaves (?done=…): fixed keys, never text from
 // the URL.
-var doneNotices = map[string]string{"cancelled": "admin.order.done_cancelled", "refunded": "admin.order.done_refunded"}
+var doneNotices = map[string]string{"cancelled": "admin.order.done_cancelled", "refunded": "admin.order.done_refunded",
+	"refund_pending": "admin.order.done_refund_pending"}
 
 // orderShow is one order: amount, status, link, attempts, timeline, refunds, webhooks, actions.
 func (c *Console) orderShow(ctx *fiber.Ctx) error {
@@ -289,6 +290,11 @@ func (c *Console) orderRefund(ctx *fiber.Ctx) error {
 		c.note(ctx, o.ID, "console.refund", map[string]string{"amount": want.String(), "refund": ref.ID})
 		o, _ = c.loadOrder(ctx)
 		return c.orderError(ctx, &o, fiber.StatusAccepted, l.T("admin.refund.pending_note"))
+	case errors.Is(err, order.ErrRefundPending):
+		// The gateway's answer was not final: the refund stays reserved and the refund
+		// reconciler asks again; the page says so instead of claiming it made.
+		c.note(ctx, o.ID, "console.refund", map[string]string{"amount": want.String(), "refund": ref.ID})
+		return c.redirect(ctx, "/admin/orders/"+o.ID+"?done=refund_pending")
 	case errors.Is(err, order.ErrRefundGatewayError):
 		c.note(ctx, o.ID, "console.refund_refused", map[string]string{"amount": want.String()})
 		o, _ = c.loadOrder(ctx)

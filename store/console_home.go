@@ -37,9 +37,11 @@ func (s *SQLite) PaidSince(ctx context.Context, since time.Time) ([]PaidLine, er
 	return out, rows.Err()
 }
 
-// StatusCounts counts the orders created at or after since, by status.
+// StatusCounts counts the orders created at or after since, by status. The (created_at, id) index
+// is named: left to itself SQLite scans all of (status, created_at, id), which reads every order
+// instead of the last 30 days'.
 func (s *SQLite) StatusCounts(ctx context.Context, since time.Time) (map[string]int, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT status, count(*) FROM orders WHERE created_at >= ? GROUP BY status", since.UnixMilli())
+	rows, err := s.r.QueryContext(ctx, "SELECT status, count(*) FROM orders INDEXED BY orders_created WHERE created_at >= ? GROUP BY status", since.UnixMilli())
 	if err != nil {
 		return nil, err
 	}

@@ -116,8 +116,10 @@ const latestAttempt = `LEFT JOIN attempts l ON l.id = (SELECT a.id FROM attempts
 func (s *SQLite) ListOrders(ctx context.Context, f OrderFilter, after *OrderCursor, limit int) ([]OrderRow, error) {
 	where, args := f.where()
 	if after != nil {
-		where += " AND (o.created_at < ? OR (o.created_at = ? AND o.id < ?))"
-		args = append(args, after.CreatedAt, after.CreatedAt, after.ID)
+		// A row-value comparison: SQLite walks the (created_at, id) index from the cursor on
+		// (an OR of the two cases would scan).
+		where += " AND (o.created_at, o.id) < (?, ?)"
+		args = append(args, after.CreatedAt, after.ID)
 	}
 	args = append(args, limit)
 	rows, err := s.r.QueryContext(ctx, "SELECT "+orderRowCols+" FROM orders o "+latestAttempt+

@@ -43,7 +43,7 @@ func (s *SQLite) ListWebhookEvents(ctx context.Context, failing bool, after *Web
 		conds = append(conds, "delivered_at = 0 AND attempts > 0")
 	}
 	if after != nil {
-		conds, args = append(conds, "(created_at < ? OR (created_at = ? AND id < ?))"), append(args, after.CreatedAt, after.CreatedAt, after.ID)
+		conds, args = append(conds, "(created_at, id) < (?, ?)"), append(args, after.CreatedAt, after.ID)
 	}
 	args = append(args, limit)
 	rows, err := s.r.QueryContext(ctx, `SELECT id, order_id, type, url, created_at, attempts, delivered_at, failed_at, next_attempt_at,
