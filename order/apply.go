@@ -19,7 +19,8 @@ func (s *Service) Apply(ctx context.Context, attemptID string, res gateway.Resul
 // transaction, checked against the attempt, decided by PlanAttempt, with its timeline events
 // and merchant webhooks. Applying the same result twice changes nothing the second time.
 //
-// The steps, in order: read the attempt and its order; check that money reported as taken is
+// The steps, in order: read the attempt and its order; set aside a result carrying another
+// attempt's payment id (a mismatch for review, acknowledged); check that money reported as taken is
 // what the attempt asked for (a mismatch fails the attempt and flags both for review); record a
 // partial refund reported by the gateway; then plan the move and take one of three ways:
 // refused (an illegal transition, kept as an event), no-op (same status: only the
@@ -55,6 +56,9 @@ func (s *Service) applyInTx(ctx context.Context, tx Tx, attemptID string, res ga
 		now: s.now().UTC().Truncate(time.Millisecond), to: res.Status}
 	if !st.to.Valid() {
 		st.to = gateway.StatusUnknown
+	}
+	if taken, err := st.checkPaymentID(); err != nil || taken {
+		return o, applied{}, err
 	}
 	if err := st.checkMatch(); err != nil {
 		return o, applied{}, err
@@ -133,6 +137,48 @@ func (st *applying) checkMatch() error {
 	st.res.Reason = gateway.ReasonMismatch
 	st.a.NeedsReview, st.o.NeedsReview = true, true
 	return nil
+}
+
+// checkPaymentID checks that the gateway's payment id in the result is not another attempt's.
+// A notification naming this attempt (our merchant reference) with another attempt's payment id
+// (Adyen's pspReference) cannot be trusted to be about either: it changes no status and steals
+// no id; it is recorded as a mismatch, this attempt and its order are flagged for review, and
+// the notification is acknowledged (answering an error would only make the gateway retry it for
+// days). taken reports that case.
+func (st *applying) checkPaymentID() (taken bool, err error) {
+	pid := st.res.PaymentID
+	if pid == "" || pid == st.a.PaymentID {
+		return false, nil
+	}
+	other, err := st.tx.AttemptByPaymentID(st.a.Gateway, pid)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return false, nil
+	case err != nil:
+		return false, err
+	case other.ID == st.a.ID:
+		return false, nil
+	}
+	st.s.log.Warn("gateway result names another attempt's payment id", "order", st.o.ID, "attempt", st.a.ID,
+		"payment", pid, "holder", other.ID, "source", st.source)
+	if err := st.event(EventAttemptMismatch, map[string]string{"source": st.source,
+		"why": "payment id " + pid + " belongs to attempt " + other.ID, "reported_status": string(st.res.Status),
+		"reported_amount": amountText(st.res), "raw": string(st.res.Raw)}); err != nil {
+		return true, err
+	}
+	if !st.a.NeedsReview {
+		st.a.NeedsReview, st.a.UpdatedAt = true, st.now
+		if err := st.tx.UpdateAttempt(st.a); err != nil {
+			return true, err
+		}
+	}
+	if !st.o.NeedsReview {
+		st.o.NeedsReview, st.o.UpdatedAt = true, st.now
+		if err := st.tx.UpdateOrder(st.o); err != nil {
+			return true, err
+		}
+	}
+	return true, nil
 }
 
 // partialRefund reports whether the gateway reported a refund of less than the order.

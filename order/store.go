@@ -39,6 +39,8 @@ type Store interface {
 type Tx interface {
 	Order(id string) (Order, error) // with attempts and refunds
 	Attempt(id string) (Attempt, error)
+	// AttemptByPaymentID finds an attempt by its gateway's payment id, or ErrNotFound.
+	AttemptByPaymentID(gatewayName, paymentID string) (Attempt, error)
 	ReferenceHeld(reference string) (bool, error)
 	InsertOrder(o *Order) error
 	UpdateOrder(o *Order) error
