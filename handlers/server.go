@@ -34,7 +34,8 @@ type KeyStore interface {
 	APIKeyID(ctx context.Context, key string) (string, error)
 }
 
-// Pinger reports whether the database answers.
+// Pinger reports whether the database answers. When it is also a WriteChecker, /healthz and
+// /readyz check that it can be written too.
 type Pinger interface {
 	Ping(ctx context.Context) error
 }
@@ -58,6 +59,10 @@ type Deps struct {
 	// "Authorization: Bearer <MetricsToken>" only when MetricsToken is set.
 	Metrics      *metrics.Metrics
 	MetricsToken string
+	// Draining, when set and true, makes /readyz answer 503: the server is shutting down.
+	Draining func() bool
+	// HSTS sends Strict-Transport-Security on every response (the base URL is https).
+	HSTS bool
 	// Console is the merchant console (package admin), mounted under /admin; nil leaves it out.
 	Console interface{ Mount(app *fiber.App) }
 }
@@ -83,9 +88,10 @@ func New(d Deps) *fiber.App {
 	if d.Metrics != nil {
 		app.Use(measure(d))
 	}
-	app.Use(requestID, securityHeaders)
+	app.Use(requestID, securityHeaders(d.HSTS))
 
-	app.Get("/healthz", health(d))
+	app.Get("/healthz", health(d, false))
+	app.Get("/readyz", health(d, true))
 	if d.Metrics != nil {
 		app.Get("/metrics", metricsEndpoint(d))
 	}
@@ -197,12 +203,24 @@ func requestID(c *fiber.Ctx) error {
 
 type requestIDKey struct{}
 
-// securityHeaders sets the headers every response carries.
-func securityHeaders(c *fiber.Ctx) error {
-	c.Set("X-Content-Type-Options", "nosniff")
-	c.Set("Referrer-Policy", "no-referrer")
-	c.Set("X-Frame-Options", "DENY")
-	return c.Next()
+// permissionsPolicy turns off the browser features no page of ours uses. payment is left alone:
+// a gateway's own script (Apple Pay, Google Pay) may need it.
+const permissionsPolicy = "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), usb=()"
+
+// securityHeaders sets the headers every response carries; with hsts (an https base URL, as in
+// live mode) Strict-Transport-Security too, for a year (without includeSubDomains: the shop's
+// other hosts are not ours to decide for).
+func securityHeaders(hsts bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		c.Set("X-Content-Type-Options", "nosniff")
+		c.Set("Referrer-Policy", "no-referrer")
+		c.Set("X-Frame-Options", "DENY")
+		c.Set("Permissions-Policy", permissionsPolicy)
+		if hsts {
+			c.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		return c.Next()
+	}
 }
 
 // errorHandler answers errors nobody handled: problem+json under /api, a friendly page for
@@ -217,7 +235,7 @@ func errorHandler(d Deps) fiber.ErrorHandler {
 		if status >= 500 {
 			d.Logger.ErrorContext(c.UserContext(), "request failed", "method", c.Method(), "path", c.Path(), "err", err)
 		}
-		if strings.HasPrefix(c.Path(), "/api/") || strings.HasPrefix(c.Path(), "/webhooks/") || c.Path() == "/healthz" {
+		if strings.HasPrefix(c.Path(), "/api/") || strings.HasPrefix(c.Path(), "/webhooks/") || c.Path() == "/healthz" || c.Path() == "/readyz" {
 			switch status {
 			case fiber.StatusRequestEntityTooLarge:
 				return problem(c, status, ProblemTooLarge, "Request body too large", "the body must be at most 64 KiB")
@@ -244,20 +262,4 @@ func openAPI(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
 	c.Set(fiber.HeaderAccessControlAllowOrigin, "*")
 	return c.Send(api.OpenAPI)
-}
-
-func health(d Deps) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
-		defer cancel()
-		body := fiber.Map{"status": "ok", "version": d.Version, "sandbox": d.Sandbox, "database": "ok"}
-		status := fiber.StatusOK
-		if err := d.DB.Ping(ctx); err != nil {
-			d.Logger.ErrorContext(c.UserContext(), "health: database", "err", err)
-			body["status"], body["database"] = "unavailable", "unavailable"
-			status = fiber.StatusServiceUnavailable
-		}
-		c.Set(fiber.HeaderCacheControl, "no-store")
-		return c.Status(status).JSON(body)
-	}
 }

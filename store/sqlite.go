@@ -99,6 +99,17 @@ func (s *SQLite) Ping(ctx context.Context) error {
 	return s.w.PingContext(ctx)
 }
 
+// CheckWrite proves the database can be written: one real write, through the writer pool, of
+// the single row of the health_probe scratch table. A full disk, a read-only file or a lock
+// held past busy_timeout fails it.
+func (s *SQLite) CheckWrite(ctx context.Context) error {
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO health_probe (id, at) VALUES (1, ?)
+		ON CONFLICT (id) DO UPDATE SET at = excluded.at`, time.Now().UnixMilli()); err != nil {
+		return fmt.Errorf("store: write: %w", err)
+	}
+	return nil
+}
+
 // migrate applies, in order, every embedded migration not applied yet, each in its own
 // transaction. Files are named NNNN_name.sql.
 func (s *SQLite) migrate(ctx context.Context) error {

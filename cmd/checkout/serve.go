@@ -9,6 +9,8 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/bawaba/checkout/admin"
@@ -62,10 +64,11 @@ func serve(ctx context.Context, cfg Config, db *store.SQLite, log *slog.Logger, 
 	if err != nil {
 		return err
 	}
+	var draining atomic.Bool // set at shutdown: /readyz answers 503 from then on
 	app := handlers.New(handlers.Deps{
 		Orders: svc, Views: views, Keys: db, DB: db, Logger: log, Version: version, Sandbox: cfg.sandbox(),
 		Simulators: simulators, Shopper: shopper, Metrics: m, MetricsToken: cfg.MetricsToken,
-		Console: console,
+		Console: console, HSTS: strings.HasPrefix(cfg.BaseURL, "https://"), Draining: draining.Load,
 	})
 
 	if cfg.sandbox() {
@@ -94,6 +97,7 @@ func serve(ctx context.Context, cfg Config, db *store.SQLite, log *slog.Logger, 
 	case err = <-errc:
 	case <-ctx.Done():
 		log.Info("shutting down")
+		draining.Store(true)
 		err = app.ShutdownWithTimeout(10 * time.Second)
 	}
 	stopWorkers()
