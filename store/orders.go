@@ -292,7 +292,7 @@ func (t *txn) Order(id string) (order.Order, error) { return loadOrder(t.ctx, t.
 func (t *txn) Attempt(id string) (order.Attempt, error) { return loadAttempt(t.ctx, t.q, id) }
 
 func (t *txn) AttemptByPaymentID(gatewayName, paymentID string) (order.Attempt, error) {
-	return scanAttempt(t.q.QueryRowContext(t.ctx, "SELECT "+attemptCols+" FROM attempts WHERE gateway = ? AND payment_id = ?", gatewayName, paymentID))
+	return scanAttempt(t.q.QueryRowContext(t.ctx, selectAttemptPayment, gatewayName, paymentID))
 }
 
 func (t *txn) ReferenceHeld(ref string) (bool, error) {
