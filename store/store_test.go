@@ -139,6 +139,9 @@ func TestPragmas(t *testing.T) {
 			t.Errorf("%s busy_timeout = %q, want 10000", pool.name, got)
 		}
 	}
+	if got := pragma(t, s.w, "synchronous"); got != "2" { // FULL: see the package comment
+		t.Errorf("writer synchronous = %q, want 2 (FULL)", got)
+	}
 	if got := pragma(t, s.r, "query_only"); got != "1" {
 		t.Errorf("reader query_only = %q, want 1", got)
 	}

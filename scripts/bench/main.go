@@ -9,7 +9,7 @@
 //     first load set (a shopper reloading), as a browser would.
 //   - create_order: POST /api/v1/orders (wrk, a Lua script) against a raw SQLite loop doing one
 //     transaction of one order row plus one event row, on a file opened with the store's own
-//     settings (store.DSN: WAL, synchronous=NORMAL, IMMEDIATE transactions).
+//     settings (store.DSN: WAL, synchronous=FULL, IMMEDIATE transactions).
 //   - first_load_bytes: what a first visit to the pay page downloads (the page and every asset
 //     it links), bodies as sent to a browser that accepts br and gzip; headers are not counted.
 //
