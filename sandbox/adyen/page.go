@@ -1,11 +1,12 @@
 package adyen
 
 import (
-	"bytes"
 	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
 // copyText is one language's wording of the hosted KNET page.
@@ -393,21 +394,7 @@ func (s *Simulator) render(w http.ResponseWriter, v *view) {
 	case len(v.Errors) > 0:
 		status = http.StatusUnprocessableEntity
 	}
-	var buf bytes.Buffer
-	if err := pageTmpl.Execute(&buf, v); err != nil {
-		s.log.Error("adyen sandbox: render page", "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'")
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	simkit.WriteHTML(w, s.log, "adyen sandbox", status, pageTmpl, pageTmpl.Name(), v, simkit.CSP)
 }
 
 var pageTmpl = template.Must(template.New("knet").Parse(pageSource))

@@ -1,13 +1,14 @@
 package adyen
 
 import (
-	"context"
 	"encoding/hex"
 	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
 // Config configures a Simulator. See the package documentation for the
@@ -73,12 +74,9 @@ type Simulator struct {
 	log          *slog.Logger
 	mux          *http.ServeMux
 
-	ctx    context.Context // cancelled by Close: stops deliveries and timers
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	bg simkit.Background // Close stops webhook deliveries and timers
 
 	mu       sync.Mutex
-	closed   bool
 	payments map[string]*payment      // by pspReference
 	pages    map[string]*payment      // by redirectData (hosted page token)
 	results  map[string]*payment      // by redirectResult
@@ -131,7 +129,6 @@ func New(cfg Config) *Simulator {
 		// The key itself is never logged.
 		s.log.Error("adyen sandbox: HMACKey is not a hex string; webhooks will carry an empty hmacSignature")
 	}
-	s.ctx, s.cancel = context.WithCancel(context.Background())
 
 	s.mux = http.NewServeMux()
 	api := s.base + "/v71"
@@ -157,42 +154,23 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // Close stops background webhook deliveries, pending payments and the offer
 // sweeper, and waits for them to end.
-func (s *Simulator) Close() {
-	s.mu.Lock()
-	s.closed = true
-	s.mu.Unlock()
-	s.cancel()
-	s.wg.Wait()
-}
+func (s *Simulator) Close() { s.bg.Close() }
 
 // spawn runs fn in a goroutine that Close waits for; after Close it does
-// nothing. It must not be called with s.mu held.
-func (s *Simulator) spawn(fn func()) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return
-	}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		fn()
-	}()
+// nothing.
+func (s *Simulator) spawn(fn func()) { s.bg.Spawn(fn) }
+
+// schedule is the webhook retry schedule (see Config.RetryBase).
+func (s *Simulator) schedule() simkit.Schedule {
+	return simkit.Schedule{Base: s.retryBase, Max: maxRetryDelay, Window: retryWindow, Now: s.now}
 }
 
 // sleep waits d, or until Close; it reports whether the time elapsed.
 func (s *Simulator) sleep(d time.Duration) bool {
 	if d <= 0 {
-		return s.ctx.Err() == nil
+		return s.bg.Context().Err() == nil
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-s.ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
+	return simkit.Sleep(s.bg.Context(), d)
 }
 
 // sweeper closes expired offers every second, so OFFER_CLOSED is sent even

@@ -124,22 +124,13 @@ func (s *Simulator) deliverLoop(ev *event) {
 	if !s.sleep(s.webhookDelay) {
 		return
 	}
-	first := s.now()
-	delay := s.retryBase
-	for !s.deliver(ev) {
-		if !s.sleep(delay) {
-			return
-		}
-		if s.now().Sub(first) >= retryWindow {
-			s.mu.Lock()
-			ev.gaveUp = true
-			s.mu.Unlock()
-			s.log.Warn("adyen sandbox: webhook given up after 24h",
-				"eventCode", ev.item.EventCode, "pspReference", ev.item.PspReference)
-			return
-		}
-		delay = min(2*delay, maxRetryDelay)
-	}
+	s.schedule().Retry(s.bg.Context(), func(int) bool { return s.deliver(ev) }, func(int) {
+		s.mu.Lock()
+		ev.gaveUp = true
+		s.mu.Unlock()
+		s.log.Warn("adyen sandbox: webhook given up after 24h",
+			"eventCode", ev.item.EventCode, "pspReference", ev.item.PspReference)
+	})
 }
 
 // deliver makes one attempt. Adyen counts a delivery as accepted when the
@@ -152,7 +143,7 @@ func (s *Simulator) deliver(ev *event) bool {
 	logArgs := []any{"eventCode", ev.item.EventCode, "success", ev.item.Success,
 		"pspReference", ev.item.PspReference, "attempt", attempt}
 
-	req, err := http.NewRequestWithContext(s.ctx, http.MethodPost, s.webhookURL, bytes.NewReader(ev.body))
+	req, err := http.NewRequestWithContext(s.bg.Context(), http.MethodPost, s.webhookURL, bytes.NewReader(ev.body))
 	if err != nil {
 		s.log.Error("adyen sandbox: webhook request", append(logArgs, "err", err)...)
 		return false

@@ -1,11 +1,12 @@
 package alqaseh
 
 import (
-	"bytes"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
 // fieldError is a validation message in the page's language (Text) and in
@@ -254,21 +255,7 @@ func (s *Simulator) renderPage(w http.ResponseWriter, v *pageView) {
 	case len(v.Errors) > 0:
 		status = http.StatusUnprocessableEntity
 	}
-	var buf bytes.Buffer
-	if err := pageTemplate.Execute(&buf, v); err != nil {
-		s.log.Error("alqaseh sandbox: render page", "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Language", v.Lang)
-	h.Set("Vary", "Accept-Language")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'")
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	w.Header().Set("Content-Language", v.Lang)
+	w.Header().Set("Vary", "Accept-Language")
+	simkit.WriteHTML(w, s.log, "alqaseh sandbox", status, pageTemplate, pageTemplate.Name(), v, simkit.CSP)
 }

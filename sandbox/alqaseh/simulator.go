@@ -1,12 +1,13 @@
 package alqaseh
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
 // Sandbox credentials: the seed's "Test Credentials" (docs.alqaseh.com,
@@ -75,12 +76,9 @@ type Simulator struct {
 	log       *slog.Logger
 	mux       *http.ServeMux
 
-	ctx    context.Context // cancelled by Close: stops webhook deliveries
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	bg simkit.Background // Close stops webhook deliveries and timers
 
 	mu       sync.Mutex
-	closed   bool
 	payments []*payment          // in creation order
 	byID     map[string]*payment // every payment_id a context ever had
 	byToken  map[string]*payment // current tokens
@@ -129,7 +127,6 @@ func New(cfg Config) *Simulator {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
-	s.ctx, s.cancel = context.WithCancel(context.Background())
 
 	api := s.base + "/v1/egw/payments"
 	s.mux = http.NewServeMux()
@@ -155,24 +152,12 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // Close stops background webhook deliveries and waits for them to end.
-func (s *Simulator) Close() {
-	s.mu.Lock()
-	s.closed = true
-	s.mu.Unlock()
-	s.cancel()
-	s.wg.Wait()
-}
+func (s *Simulator) Close() { s.bg.Close() }
 
 // spawn runs fn in a goroutine that Close waits for; after Close it does nothing.
-func (s *Simulator) spawn(fn func()) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return
-	}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		fn()
-	}()
+func (s *Simulator) spawn(fn func()) { s.bg.Spawn(fn) }
+
+// schedule is the webhook retry schedule (see Config.RetryBase).
+func (s *Simulator) schedule() simkit.Schedule {
+	return simkit.Schedule{Base: s.retryBase, Max: maxRetryDelay, Window: retryWindow, Now: s.now}
 }

@@ -97,31 +97,15 @@ func (s *Simulator) send(n *notification) {
 		return
 	}
 	s.spawn(func() {
-		first := s.now()
-		delay := s.retryBase
-		for attempt := 1; ; attempt++ {
-			if s.deliver(n, attempt) {
-				return
-			}
-			timer := time.NewTimer(delay)
-			select {
-			case <-s.ctx.Done():
-				timer.Stop()
-				return
-			case <-timer.C:
-			}
-			if s.now().Sub(first) >= retryWindow {
-				s.log.Warn("alqaseh sandbox: webhook given up after 24h", "payment_id", n.paymentID, "attempts", attempt)
-				return
-			}
-			delay = min(2*delay, maxRetryDelay)
-		}
+		s.schedule().Retry(s.bg.Context(), func(attempt int) bool { return s.deliver(n, attempt) }, func(attempts int) {
+			s.log.Warn("alqaseh sandbox: webhook given up after 24h", "payment_id", n.paymentID, "attempts", attempts)
+		})
 	})
 }
 
 // deliver makes one webhook attempt and reports whether it got a 2xx.
 func (s *Simulator) deliver(n *notification, attempt int) bool {
-	req, err := http.NewRequestWithContext(s.ctx, http.MethodPost, n.url, bytes.NewReader(n.body))
+	req, err := http.NewRequestWithContext(s.bg.Context(), http.MethodPost, n.url, bytes.NewReader(n.body))
 	if err != nil {
 		s.log.Error("alqaseh sandbox: webhook request", "payment_id", n.paymentID, "err", err)
 		return false

@@ -1,12 +1,13 @@
 package click
 
 import (
-	"bytes"
 	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
 type option struct {
@@ -557,19 +558,6 @@ func (s *Simulator) renderErrors(w http.ResponseWriter, v *view, errs []*fieldEr
 }
 
 func (s *Simulator) render(w http.ResponseWriter, v *view) {
-	var buf bytes.Buffer
-	if err := pages.ExecuteTemplate(&buf, "layout", v); err != nil {
-		s.log.Error("click sandbox: render page", "page", v.Page, "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-	w.WriteHeader(v.Status)
-	_, _ = w.Write(buf.Bytes())
+	simkit.WriteHTML(w, s.log.With("page", v.Page), "click sandbox", v.Status, pages, "layout", v,
+		"default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 }

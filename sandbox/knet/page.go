@@ -1,13 +1,14 @@
 package knet
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"net/url"
 	"path"
 	"strconv"
 	"strings"
+
+	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
 // merchantName is the terminal's merchant as the sandbox page shows it.
@@ -360,19 +361,6 @@ func (f cardForm) validate(lang string) []*fieldError {
 }
 
 func (s *Simulator) render(w http.ResponseWriter, v *view, status int) {
-	var buf bytes.Buffer
-	if err := pageTemplate.Execute(&buf, v); err != nil {
-		s.log.Error("knet sandbox: render page", "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http: https:; base-uri 'none'; frame-ancestors 'none'")
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	simkit.WriteHTML(w, s.log, "knet sandbox", status, pageTemplate, pageTemplate.Name(), v,
+		"default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http: https:; base-uri 'none'; frame-ancestors 'none'")
 }

@@ -102,7 +102,7 @@ type env struct {
 func (e *env) idle() {
 	e.t.Helper()
 	done := make(chan struct{})
-	go func() { e.sim.wg.Wait(); close(done) }()
+	go func() { e.sim.bg.Wait(); close(done) }()
 	select {
 	case <-done:
 	case <-time.After(5 * time.Second):

@@ -1,12 +1,13 @@
 package kpay
 
 import (
-	"bytes"
 	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
 // The hosted pages: the K-Payment form in the iframe, the 3-D Secure page,
@@ -99,23 +100,8 @@ func pageLang(r *http.Request, fallback string) string {
 // render writes the page. frameAncestors is the CSP frame-ancestors source
 // list: "'none'" for top-level pages, the merchant's origin for the form.
 func (s *Simulator) render(w http.ResponseWriter, status int, v *view, frameAncestors string) {
-	var buf bytes.Buffer
-	if err := pageTemplates.ExecuteTemplate(&buf, "layout", v); err != nil {
-		s.log.Error("kpay sandbox: render page", "page", v.Page, "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors "+frameAncestors)
-	if frameAncestors == "'none'" {
-		h.Set("X-Frame-Options", "DENY")
-	}
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	simkit.WriteHTML(w, s.log.With("page", v.Page), "kpay sandbox", status, pageTemplates, "layout", v,
+		"default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors "+frameAncestors)
 }
 
 // monthsLabel is "10 months" / "10 أشهر" with Arabic's number agreement.

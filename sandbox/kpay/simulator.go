@@ -1,7 +1,6 @@
 package kpay
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
@@ -9,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
 // Sandbox credentials: the values New uses for an empty Config field. The
@@ -96,12 +97,9 @@ type Simulator struct {
 	log         *slog.Logger
 	mux         *http.ServeMux
 
-	ctx    context.Context // cancelled by Close: stops webhook deliveries
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	bg simkit.Background // Close stops webhook deliveries and timers
 
 	mu        sync.Mutex
-	closed    bool
 	charges   map[string]*charge   // by id
 	chargeRef map[string]*charge   // card-endpoint charges by reference_order
 	pages     map[string]*charge   // by 3DS auth id / redirect id (the redirect_url's last segment)
@@ -160,7 +158,6 @@ func New(cfg Config) *Simulator {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
-	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.routes()
 	return s
 }
@@ -222,27 +219,15 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // Close stops background webhook deliveries and waits for them to end.
-func (s *Simulator) Close() {
-	s.mu.Lock()
-	s.closed = true
-	s.mu.Unlock()
-	s.cancel()
-	s.wg.Wait()
-}
+func (s *Simulator) Close() { s.bg.Close() }
 
 // spawn runs fn in a goroutine that Close waits for; after Close it does nothing.
 // The caller must not hold s.mu.
-func (s *Simulator) spawn(fn func()) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return
-	}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		fn()
-	}()
+func (s *Simulator) spawn(fn func()) { s.bg.Spawn(fn) }
+
+// schedule is the webhook retry schedule (see Config.RetryBase).
+func (s *Simulator) schedule() simkit.Schedule {
+	return simkit.Schedule{Base: s.retryBase, Max: maxRetryDelay, Window: retryWindow, Now: s.now}
 }
 
 // newID returns "<prefix>_test_<35 hex digits>", the shape of the spec's ids.

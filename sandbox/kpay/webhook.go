@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"time"
 )
 
 // The WebHook Notify API (spec §5): KPGW POSTs JSON to the merchant's Notify
@@ -143,31 +142,15 @@ func (s *Simulator) send(n *notification) {
 		return
 	}
 	s.spawn(func() {
-		first := s.now()
-		delay := s.retryBase
-		for attempt := 1; ; attempt++ {
-			if s.deliver(n, attempt) {
-				return
-			}
-			timer := time.NewTimer(delay)
-			select {
-			case <-s.ctx.Done():
-				timer.Stop()
-				return
-			case <-timer.C:
-			}
-			if s.now().Sub(first) >= retryWindow {
-				s.log.Warn("kpay sandbox: webhook given up after 24h", "charge", n.chargeID, "attempts", attempt)
-				return
-			}
-			delay = min(2*delay, maxRetryDelay)
-		}
+		s.schedule().Retry(s.bg.Context(), func(attempt int) bool { return s.deliver(n, attempt) }, func(attempts int) {
+			s.log.Warn("kpay sandbox: webhook given up after 24h", "charge", n.chargeID, "attempts", attempts)
+		})
 	})
 }
 
 // deliver makes one attempt and reports whether the merchant answered 2xx.
 func (s *Simulator) deliver(n *notification, attempt int) bool {
-	req, err := http.NewRequestWithContext(s.ctx, http.MethodPost, s.notifyURL, bytes.NewReader(n.body))
+	req, err := http.NewRequestWithContext(s.bg.Context(), http.MethodPost, s.notifyURL, bytes.NewReader(n.body))
 	if err != nil {
 		s.log.Error("kpay sandbox: webhook request", "charge", n.chargeID, "err", err)
 		return false

@@ -1,11 +1,12 @@
 package tap
 
 import (
-	"bytes"
 	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
 // texts is one language's copy of the hosted page.
@@ -356,21 +357,7 @@ func (s *Simulator) renderPage(w http.ResponseWriter, v *pageView) {
 	case len(v.Errors) > 0:
 		status = http.StatusUnprocessableEntity
 	}
-	var buf bytes.Buffer
-	if err := pageTemplate.Execute(&buf, v); err != nil {
-		s.log.Error("tap sandbox: render page", "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'")
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	simkit.WriteHTML(w, s.log, "tap sandbox", status, pageTemplate, pageTemplate.Name(), v, simkit.CSP)
 }
 
 var pageTemplate = template.Must(template.New("page").Parse(pageHTML))

@@ -1,12 +1,13 @@
 package tap
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
 // Config configures a Simulator.
@@ -45,12 +46,9 @@ type Simulator struct {
 	log       *slog.Logger
 	mux       *http.ServeMux
 
-	ctx    context.Context // cancelled by Close: stops webhook deliveries
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	bg simkit.Background // Close stops webhook deliveries and timers
 
 	mu      sync.Mutex
-	closed  bool
 	charges map[string]*charge // by id
 	tokens  map[string]*charge // by hosted-page token
 	idem    map[string]*charge // by Idempotency-Key
@@ -92,7 +90,6 @@ func New(cfg Config) *Simulator {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
-	s.ctx, s.cancel = context.WithCancel(context.Background())
 
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("POST "+s.base+"/v2/charges", s.createCharge)
@@ -114,24 +111,12 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // Close stops background webhook deliveries and waits for them to end.
-func (s *Simulator) Close() {
-	s.mu.Lock()
-	s.closed = true
-	s.mu.Unlock()
-	s.cancel()
-	s.wg.Wait()
-}
+func (s *Simulator) Close() { s.bg.Close() }
 
 // spawn runs fn in a goroutine that Close waits for; after Close it does nothing.
-func (s *Simulator) spawn(fn func()) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return
-	}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		fn()
-	}()
+func (s *Simulator) spawn(fn func()) { s.bg.Spawn(fn) }
+
+// schedule is the webhook retry schedule (see Config.RetryBase).
+func (s *Simulator) schedule() simkit.Schedule {
+	return simkit.Schedule{Base: s.retryBase, Max: maxRetryDelay, Window: retryWindow, Now: s.now}
 }

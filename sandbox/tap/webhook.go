@@ -49,28 +49,13 @@ func (s *Simulator) notifyHook(h hookable) {
 // retry re-delivers after RetryBase, doubling the delay up to 5 minutes,
 // until a 2xx, Close, or 24h after the first attempt.
 func (s *Simulator) retry(h hookable, first time.Time) {
-	kind, id := h.hookName()
-	delay := s.retryBase
-	for {
-		timer := time.NewTimer(delay)
-		select {
-		case <-s.ctx.Done():
-			timer.Stop()
-			return
-		case <-timer.C:
-		}
-		if s.now().Sub(first) >= retryWindow {
-			s.mu.Lock()
-			h.hookPost().Status = "FAILED"
-			s.mu.Unlock()
-			s.log.Warn("tap sandbox: webhook given up after 24h", kind, id)
-			return
-		}
-		if s.deliver(h) {
-			return
-		}
-		delay = min(2*delay, maxRetryDelay)
-	}
+	s.schedule().RetryAfter(s.bg.Context(), first, func(int) bool { return s.deliver(h) }, func(int) {
+		s.mu.Lock()
+		h.hookPost().Status = "FAILED"
+		s.mu.Unlock()
+		kind, id := h.hookName()
+		s.log.Warn("tap sandbox: webhook given up after 24h", kind, id)
+	})
 }
 
 // deliver makes one webhook attempt and reports whether it got a 2xx.
@@ -85,7 +70,7 @@ func (s *Simulator) deliver(h hookable) bool {
 	sig := hashString(s.secret, h.signedFields())
 	s.mu.Unlock()
 
-	req, err := http.NewRequestWithContext(s.ctx, http.MethodPost, target, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(s.bg.Context(), http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
 		s.log.Error("tap sandbox: webhook request", kind, id, "err", err)
 		return false

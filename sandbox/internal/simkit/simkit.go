@@ -1,0 +1,147 @@
+// Package simkit holds the plumbing every simulator in sandbox/* shares: writing a hosted page
+// with the sandbox's security headers, background goroutines that Close stops and waits for,
+// and the webhook retry schedule.
+//
+// Only sandbox/* imports it; the connectors in gateway/* never do (a connector and its
+// simulator share no code).
+package simkit
+
+import (
+	"bytes"
+	"context"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// CSP is the Content-Security-Policy of a hosted page with no script and no external asset
+// that no one may frame.
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'"
+
+// WriteHTML renders the template name of t with v and writes it with status, no caching, no
+// referrer, nosniff and csp; a page whose csp ends in "frame-ancestors 'none'" also gets
+// X-Frame-Options: DENY. Headers the caller set before (Content-Language, Vary) stay. A
+// template error is logged on log as "<who>: render page" and answered with a bare 500.
+func WriteHTML(w http.ResponseWriter, log *slog.Logger, who string, status int, t *template.Template, name string, v any, csp string) {
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, v); err != nil {
+		log.Error(who+": render page", "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Content-Type-Options", "nosniff")
+	if strings.HasSuffix(csp, "frame-ancestors 'none'") {
+		h.Set("X-Frame-Options", "DENY")
+	}
+	h.Set("Content-Security-Policy", csp)
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// Background runs a simulator's goroutines (webhook deliveries, notifications): Close cancels
+// their context and waits for them; after Close, Spawn does nothing. The zero value is ready.
+type Background struct {
+	mu     sync.Mutex
+	closed bool
+	wg     sync.WaitGroup
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+func (b *Background) init() {
+	if b.ctx == nil {
+		b.ctx, b.cancel = context.WithCancel(context.Background())
+	}
+}
+
+// Context is done once Close is called.
+func (b *Background) Context() context.Context {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.init()
+	return b.ctx
+}
+
+// Spawn runs fn in a goroutine that Close waits for; after Close it does nothing.
+func (b *Background) Spawn(fn func()) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return
+	}
+	b.init()
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		fn()
+	}()
+}
+
+// Close stops background work and waits for it to end.
+func (b *Background) Close() {
+	b.mu.Lock()
+	b.closed = true
+	b.init()
+	b.mu.Unlock()
+	b.cancel()
+	b.wg.Wait()
+}
+
+// Wait waits until the goroutines spawned so far have ended, without stopping anything: a
+// test's way to know that a count of deliveries is final.
+func (b *Background) Wait() { b.wg.Wait() }
+
+// Sleep waits d, or less when ctx ends first; it reports whether the whole d passed.
+func Sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// Schedule is the sandbox's webhook retry schedule: a first attempt, then another after Base,
+// the delay doubling up to Max, until the merchant answers 2xx, the context ends, or Window has
+// passed since the first attempt.
+type Schedule struct {
+	Base, Max, Window time.Duration
+	Now               func() time.Time
+}
+
+// Retry delivers at once and then on the schedule. deliver reports a 2xx; attempt counts from
+// 1. giveUp learns how many attempts were made when the window closes.
+func (sc Schedule) Retry(ctx context.Context, deliver func(attempt int) bool, giveUp func(attempts int)) {
+	first := sc.Now()
+	if deliver(1) {
+		return
+	}
+	sc.RetryAfter(ctx, first, deliver, giveUp)
+}
+
+// RetryAfter is Retry once a first attempt, made at first, has failed.
+func (sc Schedule) RetryAfter(ctx context.Context, first time.Time, deliver func(attempt int) bool, giveUp func(attempts int)) {
+	delay := sc.Base
+	for attempt := 2; ; attempt++ {
+		if !Sleep(ctx, delay) {
+			return
+		}
+		if sc.Now().Sub(first) >= sc.Window {
+			giveUp(attempt - 1)
+			return
+		}
+		if deliver(attempt) {
+			return
+		}
+		delay = min(2*delay, sc.Max)
+	}
+}
