@@ -30,7 +30,7 @@ func catalogText(t *testing.T, lang, key string) string {
 func TestCancelOnEveryGatewayPage(t *testing.T) {
 	knetCancel := func(prefix string) func(t *testing.T, page playwright.Page) {
 		return func(t *testing.T, page playwright.Page) {
-			must(t, page.Locator("[data-testid=" + prefix + "-cancel]").Click())
+			must(t, page.Locator("[data-testid="+prefix+"-cancel]").Click())
 		}
 	}
 	clickCancel := func(method string) func(t *testing.T, page playwright.Page) {

@@ -250,6 +250,11 @@ func (s *Service) settleRefundedOrder(tx Tx, o *Order, ref *Refund, gw gateway.S
 			}
 		}
 	}
+	if o.Status == StatusRefunded {
+		// The gateway already reported the whole payment refunded (its own notification):
+		// what we record now is part of that, never a step back to partially_refunded.
+		to = StatusRefunded
+	}
 	if o.Status != to {
 		if !CanMoveOrder(o.Status, to) {
 			return fmt.Errorf("%w: order %s %s → %s", ErrIllegalTransition, o.ID, o.Status, to)
