@@ -37,7 +37,9 @@ func demoShow(d Deps) fiber.Handler {
 			products[i] = views.DemoProduct{ID: p.id, Name: l.T("demo.product." + p.id),
 				Price: formatAmount(l, money.MustParse(p.amount, p.currency))}
 		}
-		return s.render(c, fiber.StatusOK, views.DemoPage(s.page(c, l, "demo.title"), products, s.csrfToken(c), "/demo/orders"))
+		p := s.page(c, l, "demo.title")
+		p.Indexable, p.Description = true, l.T("demo.description")
+		return s.render(c, fiber.StatusOK, views.DemoPage(p, products, s.csrfToken(c), "/demo/orders"))
 	}
 }
 

@@ -126,7 +126,23 @@ func TestShopperPages(t *testing.T) {
 		},
 		{
 			name: "the demo shop", method: "GET", path: "/",
-			status: http.StatusOK, contains: []string{`name="csrf"`, `data-testid="demo-buy"`},
+			status: http.StatusOK, contains: []string{`name="csrf"`, `data-testid="demo-buy"`, `<meta name="description" content="Bawaba demo shop`, `rel="icon"`},
+			notContains: []string{`name="robots"`},
+		},
+		{
+			name: "payment pages are not indexed and carry the icon and the headers", method: "GET", path: "/pay/{order}", before: withOrder,
+			status:      http.StatusOK,
+			contains:    []string{`<meta name="robots" content="noindex">`, `<link rel="icon" href="/assets/favicon.`, `<section class="sandbox" aria-label="Sandbox notice">`},
+			headersWant: map[string]string{"Permissions-Policy": "camera=()", "Referrer-Policy": "no-referrer"},
+		},
+		{
+			name: "error pages are not indexed either", method: "GET", path: "/pay/ord_doesnotexist?lang=ar",
+			status: http.StatusNotFound, contains: []string{`<meta name="robots" content="noindex">`, `aria-label="تنبيه البيئة التجريبية"`},
+		},
+		{
+			name: "a favicon for pages that do not link one (the simulators')", method: "GET", path: "/favicon.ico",
+			status: http.StatusOK, contains: []string{"<svg", "<title>Bawaba</title>"},
+			headersWant: map[string]string{"Content-Type": "image/svg+xml", "Cache-Control": "max-age="},
 		},
 	}
 	for _, s := range scenarios {
@@ -243,6 +259,45 @@ func TestExpiredOrder(t *testing.T) {
 	}
 	if v := e.getOrder(id); len(v.Attempts) != 0 {
 		t.Errorf("an attempt was started on an expired order: %+v", v.Attempts)
+	}
+}
+
+// The pending page says what is happening without a clock to pay against, always offers the
+// way back to the shop, and offers another way to pay only once the attempt looks abandoned.
+func TestPendingPage(t *testing.T) {
+	clock := &testClock{}
+	e := newEnv(t, withClock(clock.Now))
+	o := e.createOrder("pending-1")
+	co := e.startPayment(o.ID, nil)
+	result := "/pay/" + o.ID + "/result"
+	page := e.get(co.browser, result)
+	expectStatus(t, page, http.StatusOK)
+	if st := shopperStatus(t, page.body); st != "pending" {
+		t.Fatalf("data-status %q, want pending", st)
+	}
+	for _, want := range []string{"We are confirming the payment", `http-equiv="refresh"`, `data-poll="/pay/` + o.ID + `/status"`} {
+		if !strings.Contains(page.text(), want) {
+			t.Errorf("pending page lacks %q", want)
+		}
+	}
+	if strings.Contains(page.text(), "left to pay") || strings.Contains(page.text(), `data-testid="result-primary"`) {
+		t.Error("a fresh pending page shows a clock to pay against or another way to pay")
+	}
+	back, _ := url.Parse(hrefOf(t, page.body, "result-secondary"))
+	if back.Query().Get("status") != "pending" || back.Query().Get("signature") != handlers.ReturnSignature(testReturnSecret, o.ID, "pending") {
+		t.Errorf("pending back link %q", back)
+	}
+
+	clock.Advance(11 * time.Minute) // the shopper left the gateway's page without paying
+	page = e.get(co.browser, result)
+	if st := shopperStatus(t, page.body); st != "pending" {
+		t.Fatalf("data-status %q, want pending", st)
+	}
+	if got := hrefOf(t, page.body, "result-primary"); got != "/pay/"+o.ID {
+		t.Errorf("abandoned pending page: try another way → %q", got)
+	}
+	if !strings.Contains(page.text(), "has not moved for a while") {
+		t.Error("abandoned pending page does not say so")
 	}
 }
 

@@ -117,7 +117,7 @@ func attemptShow(d Deps) fiber.Handler {
 			sum := summarize(l, &o, d.Orders.Now())
 			sentence := l.T("confirm.sentence", "amount", sum.Total, "merchant", s.shop().Name, "method", m.Label)
 			return s.renderEmbed(c, fiber.StatusOK, views.EmbedPage(s.page(c, l, "embed.title"), sum, m, sentence,
-				act.Embed.FormAction, *embedView(act.Embed), resultPath(id)), act.Embed)
+				act.Embed.FormAction, *embedView(act.Embed), resultPath(id), "/pay/"+id), act.Embed)
 		}
 		return s.redirect(c, resultPath(id))
 	}

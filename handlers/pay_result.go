@@ -18,6 +18,12 @@ const autoReturnSeconds = 8
 // recheckAfter keeps the pending page from asking the gateway more often than this.
 const recheckAfter = 3 * time.Second
 
+// abandonedAfter is how long an attempt may stay pending (the gateway saw no payment start:
+// not "unknown", which means one may be in flight) before the pending page offers another
+// way to pay. A late success of the old attempt is still accepted (and flagged if the order
+// was paid twice), so this only decides what the page offers, never what the order is.
+const abandonedAfter = 10 * time.Minute
+
 // shopperStatus is the status a shopper sees (the data-status hook): paid, failed, cancelled,
 // pending, expired, refunded; "choose" when the order waits for a method.
 func shopperStatus(o *order.Order, now time.Time) (string, *order.Attempt) {
@@ -85,14 +91,16 @@ func resultShow(d Deps) fiber.Handler {
 		l := s.lang(c, o.Locale)
 		p := s.page(c, l, "result."+status+".title")
 		r := s.resultView(l, &o, status, att, now)
+		sum := summarize(l, &o, now)
 		if status == "pending" {
 			p.Refresh = 3
+			sum.TimeLeft = "" // the payment is being checked: no clock to pay against
 		}
 		code := fiber.StatusOK
 		if status == "expired" {
 			code = fiber.StatusGone // the payment link is gone for good; the page says why
 		}
-		return s.render(c, code, views.ResultPage(p, summarize(l, &o, now), r))
+		return s.render(c, code, views.ResultPage(p, sum, r))
 	}
 }
 
@@ -126,6 +134,11 @@ func (s *ShopperDeps) resultView(l i18n.Lang, o *order.Order, status string, att
 		r.SecondaryURL, r.SecondaryTxt = s.returnLink(back, o.ID, "cancelled"), l.T("result.back_to_shop")
 	case "pending":
 		r.PollURL = "/pay/" + o.ID + "/status"
+		r.SecondaryURL, r.SecondaryTxt = s.returnLink(back, o.ID, "pending"), l.T("result.back_to_shop")
+		if att != nil && att.Status == gateway.StatusPending && now.Sub(att.CreatedAt) >= abandonedAfter {
+			r.Message = l.T("result.pending.abandoned")
+			r.PrimaryURL, r.PrimaryTxt = "/pay/"+o.ID, l.T("result.try_another")
+		}
 	case "expired":
 		r.PrimaryURL, r.PrimaryTxt = s.returnLink(back, o.ID, "expired"), l.T("result.back_to_shop")
 	}

@@ -16,6 +16,7 @@ func mountShopper(app *fiber.App, d Deps) {
 
 	app.Get("/assets/:name", serveAsset)
 	app.Get("/brand.css", d.Shopper.brandCSS)
+	app.Get("/favicon.ico", serveFavicon) // for pages without a <link rel="icon">: the simulators'
 	app.Get("/", demoShow(d))
 	if d.Shopper.cfg.Sandbox {
 		post("/demo/orders", demoCreate(d))
@@ -33,6 +34,15 @@ func mountShopper(app *fiber.App, d Deps) {
 }
 
 // serveAsset serves a fingerprinted file, cached for a year: its name changes with its content.
+// serveFavicon answers /favicon.ico with the SVG icon, so that no page logs a 404 for it.
+func serveFavicon(c *fiber.Ctx) error {
+	a, _ := assets.Lookup(strings.TrimPrefix(assets.Path("favicon.svg"), "/assets/"))
+	c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+	c.Set(fiber.HeaderContentType, a.ContentType)
+	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; style-src 'unsafe-inline'")
+	return c.Send(a.Body)
+}
+
 func serveAsset(c *fiber.Ctx) error {
 	a, ok := assets.Lookup(c.Params("name"))
 	if !ok {

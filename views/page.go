@@ -19,6 +19,12 @@ type Page struct {
 	BrandCSS  string // the merchant's brand colour stylesheet; empty: Bawaba's colours
 	CSS       string // fingerprinted asset paths
 	JS        string
+	Icon      string
+	// Indexable lets search engines index the page (the demo shop); every payment page carries
+	// <meta name="robots" content="noindex">: an order's pages are nobody's search result.
+	Indexable bool
+	// Description is the page's <meta name="description">, when it has one.
+	Description string
 	// Refresh, when positive, reloads the page after that many seconds when JavaScript is off
 	// (with JavaScript, app.js polls instead).
 	Refresh int

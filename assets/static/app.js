@@ -9,6 +9,8 @@
       form.querySelectorAll("button[type=submit]").forEach(function (b) { b.setAttribute("aria-disabled", "true"); b.classList.add("busy"); });
     });
   });
+  // Hints about a gateway's button only make sense when its script can run.
+  document.querySelectorAll("[data-js-only]").forEach(function (el) { el.hidden = false; });
   // Forms that hand over to a gateway submit themselves.
   var auto = document.querySelector("form[data-autosubmit]");
   if (auto) { auto.submit(); }

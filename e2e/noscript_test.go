@@ -1,0 +1,33 @@
+package e2e
+
+import (
+	"testing"
+
+	"github.com/playwright-community/playwright-go"
+)
+
+// K-Pay's card button is the bank's script: without JavaScript the confirm page says so and
+// offers the other methods, instead of promising "the button below".
+func TestKPayWithoutJavaScript(t *testing.T) {
+	s := kpayShop(t)
+	for _, lang := range []string{"en", "ar"} {
+		o := s.createOrder(t, map[string]any{"amount": "590.00", "currency": "THB", "reference": "e2e-nojs-" + lang,
+			"return_url": s.BaseURL + "/demo/return"})
+		ctx, err := sharedBrowser(t).NewContext(playwright.BrowserNewContextOptions{
+			Locale: playwright.String(lang), JavaScriptEnabled: playwright.Bool(false),
+			Viewport: &playwright.Size{Width: 360, Height: 800},
+		})
+		must(t, err)
+		t.Cleanup(func() { _ = ctx.Close() })
+		page, err := ctx.NewPage()
+		must(t, err)
+		_, err = page.Goto(o["checkout_url"].(string) + "/confirm?method=card&lang=" + lang)
+		must(t, err)
+		must(t, expect.Locator(page.Locator("[data-testid=noscript]")).ToBeVisible())
+		must(t, expect.Locator(page.Locator("[data-testid=noscript]")).ToHaveText(catalogText(t, lang, "embed.noscript")))
+		must(t, expect.Locator(page.Locator(".embed-hint")).ToBeHidden())
+		screenshot(t, page, "confirm-kpay-card-nojs-"+lang) // axe needs JavaScript: it runs on this page with it elsewhere
+		must(t, page.Locator("[data-testid=noscript-other]").Click())
+		must(t, expect.Locator(page.Locator("[data-testid=method-unionpay]")).ToBeVisible())
+	}
+}
