@@ -126,7 +126,7 @@ bdi{unicode-bidi:isolate}
 </div>
 <div class="field">
 <label for="cvv">{{.T.CVV}}</label>
-<input id="cvv" name="cvv" type="password" inputmode="numeric" autocomplete="cc-csc" maxlength="4" dir="ltr" aria-required="true" data-testid="alqaseh-cvv" aria-describedby="cvv-hint{{with index .Invalid "cvv"}} cvv-error{{end}}"{{with index .Invalid "cvv"}} aria-invalid="true"{{end}}>
+<input id="cvv" name="cvv" type="text" inputmode="numeric" autocomplete="cc-csc" maxlength="4" dir="ltr" aria-required="true" data-testid="alqaseh-cvv" aria-describedby="cvv-hint{{with index .Invalid "cvv"}} cvv-error{{end}}"{{with index .Invalid "cvv"}} aria-invalid="true"{{end}}>
 <p class="hint" id="cvv-hint">{{.T.CVVHint}}</p>
 {{- with index .Invalid "cvv"}}
 <p class="field-error" id="cvv-error">{{.Text}} <span class="alt" lang="{{$.AltLang}}" dir="{{$.AltDir}}">{{.Alt}}</span></p>

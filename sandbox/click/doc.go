@@ -39,7 +39,9 @@
 //     Payment", Payment ID, Transaction ID, Ref ID, Track ID, "This
 //     Transaction Has Been Paid At … Using K-Net", "Please Wait! Until
 //     Redirecting To Website.") that sends the browser back after 5 seconds
-//     (<meta http-equiv="refresh">) to
+//     (CLK uses a meta refresh; here a script countdown with a "Stay on this
+//     page" button, since a refresh nobody can stop fails WCAG 2.2.1 and axe;
+//     without JavaScript the "Return" link is there) to
 //     return_url?message=success&message_type=success&indicator_status=<the
 //     Create Session indicator>, or after a failure to
 //     return_url?message=error&message_type=wrong&indicator_status=ERROR<16 digits>.

@@ -1,6 +1,8 @@
 package click
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -46,7 +48,8 @@ type view struct {
 	State                           string // paid | failed | expired
 	Reason                          string
 	BackURL                         string
-	Refresh                         template.HTML
+	ReturnAfter                     int         // result page: seconds before going back
+	Script                          template.JS // result page: the countdown
 	PaidAt                          string
 	PaymentID, TransactionID, RefID string
 	Fee                             string
@@ -534,7 +537,7 @@ func (s *Simulator) showResult(w http.ResponseWriter, r *http.Request) {
 	v.State = string(se.state)
 	v.Reason = se.reason
 	v.BackURL = se.backURL()
-	v.Refresh = template.HTML(`<meta http-equiv="refresh" content="5;url=` + template.HTMLEscapeString(v.BackURL) + `">`)
+	v.ReturnAfter, v.Script = returnAfterSeconds, template.JS(countdownJS)
 	v.PaidAt = kuwaitSeconds(se.finishedAt)
 	v.PaymentID, v.TransactionID, v.RefID = se.paymentID, se.transactionID, se.refID
 	if se.reason == reasonFee {
@@ -557,7 +560,24 @@ func (s *Simulator) renderErrors(w http.ResponseWriter, v *view, errs []*fieldEr
 	s.render(w, v)
 }
 
+// returnAfterSeconds is how long CLK's result page waits before sending the browser back.
+const returnAfterSeconds = 5
+
+// countdownJS sends the result page back to the shop after its countdown, unless the shopper
+// chooses to stay (WCAG 2.2.1: a timed move must be stoppable). CLK uses a 5-second meta
+// refresh, which nobody can stop and axe refuses; without JavaScript the link is there.
+const countdownJS = `(function(){var c=document.querySelector("[data-countdown]"),a=document.querySelector("[data-testid=click-return]");` +
+	`if(!c||!a){return}var n=parseInt(c.dataset.countdown,10),s=c.querySelector(".secs");c.hidden=false;` +
+	`var t=setInterval(function(){n-=1;if(n<=0){clearInterval(t);location.assign(a.href);return}s.textContent=String(n)},1000);` +
+	`c.querySelector("[data-stay]").addEventListener("click",function(){clearInterval(t);c.hidden=true})})();`
+
+// countdownHash is countdownJS's CSP source: the only script the pages may run.
+var countdownHash = func() string {
+	sum := sha256.Sum256([]byte(countdownJS))
+	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+}()
+
 func (s *Simulator) render(w http.ResponseWriter, v *view) {
 	simkit.WriteHTML(w, s.log.With("page", v.Page), "click sandbox", v.Status, pages, "layout", v,
-		"default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+		"default-src 'none'; style-src 'unsafe-inline'; script-src "+countdownHash+"; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 }

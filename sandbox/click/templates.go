@@ -23,9 +23,6 @@ const pagesHTML = `
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-{{- if eq .Page "result"}}
-{{.Refresh}}
-{{- end}}
 <title>{{template "title" .}}</title>
 <style>
 *{box-sizing:border-box}
@@ -289,7 +286,7 @@ bdi{unicode-bidi:isolate}
 </div>
 <div class="field">
 <label for="csc">{{.T.CSC}} *</label>
-<input id="csc" name="csc" type="password" inputmode="numeric" autocomplete="cc-csc" maxlength="4" dir="ltr" aria-required="true" data-testid="click-card-cvc" aria-describedby="csc-hint{{if index .Invalid "csc"}} csc-error{{end}}"{{if index .Invalid "csc"}} aria-invalid="true"{{end}}>
+<input id="csc" name="csc" type="text" inputmode="numeric" autocomplete="cc-csc" maxlength="4" dir="ltr" aria-required="true" data-testid="click-card-cvc" aria-describedby="csc-hint{{if index .Invalid "csc"}} csc-error{{end}}"{{if index .Invalid "csc"}} aria-invalid="true"{{end}}>
 <p class="hint" id="csc-hint">{{.T.CSCHint}}</p>
 {{- template "fielderror" (ref . "csc")}}
 </div>
@@ -342,8 +339,12 @@ bdi{unicode-bidi:isolate}
 {{- if ne .State "expired"}}
 <p>{{.T.Finished}}</p>
 {{- end}}
-<p class="wait" role="status">{{.T.Wait}}</p>
+<div class="countdown" data-countdown="{{.ReturnAfter}}" data-testid="click-countdown" hidden>
+<p class="wait" role="status">{{.T.Wait}} <bdi class="secs">{{.ReturnAfter}}</bdi> {{.T.Seconds}}</p>
+<button class="secondary" type="button" data-stay data-testid="click-stay">{{.T.Stay}}</button>
+</div>
 <p><a class="button" href="{{.BackURL}}" data-testid="click-return">{{.T.Return}}</a></p>
+<script>{{.Script}}</script>
 </section>
 {{- end}}
 

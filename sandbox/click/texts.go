@@ -24,7 +24,7 @@ type texts struct {
 
 	// Result pages.
 	Success, Failed, Expired, YourStatus, PaymentID, TransactionID, RefID, TotalAmount string
-	PaidAt, Using, Wait, Return, Finished                                              string
+	PaidAt, Using, Wait, Return, Finished, Seconds, Stay                               string
 	Reasons                                                                            map[string]string
 	FeeBefore, FeeFor                                                                  string
 	NotFoundTitle, NotFoundBody                                                        string
@@ -115,6 +115,8 @@ var catalog = map[string]*texts{
 		Using:         "Using",
 		Wait:          "Please Wait! Until Redirecting To Website.",
 		Return:        "Return to the website now",
+		Seconds:       "seconds",
+		Stay:          "Stay on this page",
 		Finished:      "This payment is finished and will not be charged again.",
 		Reasons: map[string]string{
 			reasonDeclined:  "Your bank did not approve the payment. No money was taken.",
@@ -211,6 +213,8 @@ var catalog = map[string]*texts{
 		Using:         "باستخدام",
 		Wait:          "يرجى الانتظار! جارٍ التحويل إلى الموقع.",
 		Return:        "العودة إلى الموقع الآن",
+		Seconds:       "ثوانٍ",
+		Stay:          "البقاء في هذه الصفحة",
 		Finished:      "اكتملت عملية الدفع هذه ولن يتم الخصم مرة أخرى.",
 		Reasons: map[string]string{
 			reasonDeclined:  "لم يوافق البنك على عملية الدفع. لم يتم خصم أي مبلغ.",

@@ -478,7 +478,7 @@ const formHTML = `
 </div>
 <div class="field">
 <label for="kpay-cvv">{{.T.cvv}}</label>
-<input class="text" id="kpay-cvv" name="cvv" type="password" inputmode="numeric" autocomplete="cc-csc" maxlength="4" dir="ltr" data-testid="kpay-cvv" aria-describedby="kpay-cvv-hint{{with fe . "kpay-cvv"}} kpay-cvv-error{{end}}"{{with fe . "kpay-cvv"}} aria-invalid="true"{{end}}>
+<input class="text" id="kpay-cvv" name="cvv" type="text" inputmode="numeric" autocomplete="cc-csc" maxlength="4" dir="ltr" data-testid="kpay-cvv" aria-describedby="kpay-cvv-hint{{with fe . "kpay-cvv"}} kpay-cvv-error{{end}}"{{with fe . "kpay-cvv"}} aria-invalid="true"{{end}}>
 <p class="hint" id="kpay-cvv-hint">{{.T.cvv_hint}}</p>
 {{template "field-error" fe . "kpay-cvv"}}
 </div>

@@ -206,7 +206,7 @@ const unionPayHTML = `
 </div>
 <div class="field">
 <label for="kpay-upi-cvn">{{.T.upi_cvn}}</label>
-<input class="text" id="kpay-upi-cvn" name="cvn" type="password" inputmode="numeric" autocomplete="cc-csc" maxlength="3" dir="ltr" data-testid="kpay-upi-cvn" aria-describedby="kpay-upi-cvn-hint{{with fe . "kpay-upi-cvn"}} kpay-upi-cvn-error{{end}}"{{with fe . "kpay-upi-cvn"}} aria-invalid="true"{{end}}>
+<input class="text" id="kpay-upi-cvn" name="cvn" type="text" inputmode="numeric" autocomplete="cc-csc" maxlength="3" dir="ltr" data-testid="kpay-upi-cvn" aria-describedby="kpay-upi-cvn-hint{{with fe . "kpay-upi-cvn"}} kpay-upi-cvn-error{{end}}"{{with fe . "kpay-upi-cvn"}} aria-invalid="true"{{end}}>
 <p class="hint" id="kpay-upi-cvn-hint">{{.T.upi_cvn_hint}}</p>
 {{template "field-error" fe . "kpay-upi-cvn"}}
 </div>
@@ -227,7 +227,11 @@ const unionPayHTML = `
 <button class="secondary" type="submit" name="action" value="cancel" data-testid="kpay-upi-cancel">{{.T.cancel}}</button>
 </div>
 </form>
-<p class="note">{{.T.upi_note}}</p>
+<p class="note" id="kpay-upi-note">{{.T.upi_note}}</p>
+<ul class="note" aria-labelledby="kpay-upi-note">
+<li><bdi dir="ltr">6210947764000027 · TPN · 10/30 · 456</bdi></li>
+<li><bdi dir="ltr">6250947000000014 · UPI · 12/33 · 123 · 111111 / 123456</bdi></li>
+</ul>
 </section>
 {{end}}
 `
