@@ -30,7 +30,7 @@ func confirmShow(d Deps) fiber.Handler {
 		}
 		m := methodOption(l, method)
 		sum := summarize(l, &o, d.Orders.Now())
-		sentence := l.T("confirm.sentence", "amount", sum.Total, "merchant", s.shop().Name, "method", m.Label)
+		sentence := l.T("confirm.sentence", "amount", sum.Total, "merchant", s.shop().Name, "method", nowrap(m.Label))
 		embed, err := d.Orders.EmbedFor(c.UserContext(), &o, method, string(l))
 		if err != nil {
 			return err
@@ -115,7 +115,7 @@ func attemptShow(d Deps) fiber.Handler {
 		case act.Kind == gateway.ActionEmbed && act.Embed != nil:
 			m := methodOption(l, att.Method)
 			sum := summarize(l, &o, d.Orders.Now())
-			sentence := l.T("confirm.sentence", "amount", sum.Total, "merchant", s.shop().Name, "method", m.Label)
+			sentence := l.T("confirm.sentence", "amount", sum.Total, "merchant", s.shop().Name, "method", nowrap(m.Label))
 			return s.renderEmbed(c, fiber.StatusOK, views.EmbedPage(s.page(c, l, "embed.title"), sum, m, sentence,
 				act.Embed.FormAction, *embedView(act.Embed), resultPath(id), "/pay/"+id), act.Embed)
 		}

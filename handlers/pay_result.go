@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -112,7 +113,7 @@ func (s *ShopperDeps) resultView(l i18n.Lang, o *order.Order, status string, att
 	}
 	switch status {
 	case "paid":
-		r.Receipt = receipt(l, o, att)
+		r.Receipt, r.Details = receipt(l, o, att)
 		r.Printable = true
 		r.PrimaryURL, r.PrimaryTxt = s.returnLink(o.ReturnURL, o.ID, "paid"), l.T("result.back_to_shop")
 		r.AutoReturn = autoReturnSeconds
@@ -158,27 +159,33 @@ func receiptZone(currency string) *time.Location {
 	return time.UTC
 }
 
-func receipt(l i18n.Lang, o *order.Order, a *order.Attempt) []views.Row {
+// receipt is what a shopper needs from a paid order (amount, method, date, the shop's
+// reference, the gateway's reference and authorization code), then the internal ids for the
+// collapsed details.
+func receipt(l i18n.Lang, o *order.Order, a *order.Attempt) (main, details []views.Row) {
 	paidAt := o.PaidAt.In(receiptZone(o.Amount.Currency().Code))
-	rows := []views.Row{
+	main = []views.Row{
 		{Label: l.T("receipt.amount"), Value: formatAmount(l, o.Amount)},
-		{Label: l.T("receipt.method"), Value: l.T("method." + a.Method)},
+		{Label: l.T("receipt.method"), Value: nowrap(l.T("method." + a.Method))},
 		{Label: l.T("receipt.date"), Value: paidAt.Format("2006-01-02 15:04") + " (UTC" + paidAt.Format("-07:00") + ")", Mono: true},
-		{Label: l.T("receipt.order"), Value: o.ID, Mono: true},
 	}
-	add := func(key, v string) {
+	add := func(rows *[]views.Row, key, v string) {
 		if v != "" {
-			rows = append(rows, views.Row{Label: l.T(key), Value: v, Mono: true})
+			*rows = append(*rows, views.Row{Label: l.T(key), Value: v, Mono: true})
 		}
 	}
-	add("receipt.reference", o.Reference)
-	add("receipt.payment_id", a.PaymentID)
-	add("receipt.transaction_id", a.TransactionID)
-	add("receipt.track_id", a.TrackID)
-	add("receipt.auth_code", a.AuthCode)
-	add("receipt.bank_reference", a.BankReference)
-	return rows
+	add(&main, "receipt.reference", o.Reference)
+	add(&main, "receipt.bank_reference", a.BankReference)
+	add(&main, "receipt.auth_code", a.AuthCode)
+	add(&details, "receipt.order", o.ID)
+	add(&details, "receipt.payment_id", a.PaymentID)
+	add(&details, "receipt.transaction_id", a.TransactionID)
+	add(&details, "receipt.track_id", a.TrackID)
+	return main, details
 }
+
+// nowrap keeps a method's name («كي نت», "Thai QR") on one line inside a sentence or a row.
+func nowrap(s string) string { return strings.ReplaceAll(s, " ", "\u00a0") }
 
 // statusJSON is the pending page's polling endpoint: {"status": "..."} and nothing more.
 func statusJSON(d Deps) fiber.Handler {

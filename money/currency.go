@@ -37,6 +37,22 @@ var currencies = map[string]Currency{
 	"KRW": {Code: "KRW", Scale: 0, SymbolEN: "KRW", SymbolAR: "وون"},
 }
 
+// displayScales are the currencies shown with fewer decimals than their ISO 4217 minor unit,
+// because that is how their shoppers read prices. The Iraqi dinar's ISO minor unit is 3
+// (fils), but fils have not circulated for decades and every Iraqi price is whole dinars:
+// "15,000 IQD", never "15,000.000 IQD". Amounts keep their ISO scale everywhere else (parsing,
+// storage, gateways); only Format uses this.
+var displayScales = map[string]int32{"IQD": 0}
+
+// DisplayScale is the number of decimals Format shows for the currency: its ISO 4217 Scale
+// unless displayScales says otherwise. Format never hides a non-zero digit to honour it.
+func (c Currency) DisplayScale() int32 {
+	if d, ok := displayScales[c.Code]; ok && d < c.Scale {
+		return d
+	}
+	return c.Scale
+}
+
 // LookupCurrency returns the currency with the given ISO 4217 code.
 // The code must match exactly, in upper case ("KWD", not "kwd").
 func LookupCurrency(code string) (Currency, bool) {

@@ -200,8 +200,9 @@ var arabicIndic = strings.NewReplacer(
 	",", "٬", ".", "٫",
 )
 
-// Format returns the amount for display with thousands grouping and exactly
-// Scale decimals. lang "ar" puts the Arabic symbol after the number
+// Format returns the amount for display with thousands grouping and the
+// currency's DisplayScale decimals (its ISO Scale, but whole dinars for IQD;
+// non-zero decimals are never hidden). lang "ar" puts the Arabic symbol after the number
 // ("1,234.500 د.ك", or "١٬٢٣٤٫٥٠٠ د.ك" with ArabicIndicDigits); any other lang
 // puts the English symbol first with Latin digits ("KD 1,234.500").
 // Negative amounts get a leading '-' on the number. Symbol and number are
@@ -209,6 +210,11 @@ var arabicIndic = strings.NewReplacer(
 func (a Amount) Format(lang string, digits Digits) string {
 	num, neg := strings.CutPrefix(a.String(), "-")
 	intPart, frac, hasFrac := strings.Cut(num, ".")
+	// Fewer decimals for a currency read that way (IQD), but only trailing zeros go: an
+	// amount with fils keeps all of its ISO decimals rather than being rounded for display.
+	if d := int(a.currency.DisplayScale()); hasFrac && d < len(frac) && strings.Trim(frac[d:], "0") == "" {
+		frac, hasFrac = frac[:d], d > 0
+	}
 	num = groupThousands(intPart)
 	if hasFrac {
 		num += "." + frac

@@ -454,6 +454,10 @@ func TestFormat(t *testing.T) {
 		{"1500", "JPY", false, "ar", money.ArabicIndicDigits, "١٬٥٠٠ ين"},
 		{"1234567", "KRW", false, "ar", money.LatinDigits, "1,234,567 وون"},
 		{"7", "JPY", false, "en", money.LatinDigits, "JPY 7"},
+		{"15000", "IQD", false, "en", money.LatinDigits, "IQD 15,000"}, // whole dinars, as Iraqis read prices
+		{"15000", "IQD", false, "ar", money.LatinDigits, "15,000 د.ع"},
+		{"15000.250", "IQD", false, "en", money.LatinDigits, "IQD 15,000.250"}, // fils are never hidden
+		{"0.5", "IQD", false, "en", money.LatinDigits, "IQD 0.500"},
 		{"6", "KWD", false, "en", money.ArabicIndicDigits, "KD 6.000"},
 		{"6", "KWD", false, "fr", money.ArabicIndicDigits, "KD 6.000"},
 		{"6", "KWD", false, "", money.LatinDigits, "KD 6.000"},

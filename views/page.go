@@ -70,6 +70,9 @@ type Result struct {
 	Headline   string
 	Message    string
 	Receipt    []Row
+	// Details are the receipt's internal ids (our order id, the gateway's payment, transaction
+	// and track ids), behind a collapsed "details": support needs them, shoppers rarely do.
+	Details    []Row
 	PrimaryURL string // the main action: back to the shop, try again…
 	PrimaryTxt string
 	// SecondaryURL is a second, quieter way on (back to the shop from a failure).
@@ -86,4 +89,19 @@ type Result struct {
 type Embed struct {
 	ScriptURL string
 	Attrs     templ.Attributes // the script tag's data-* attributes
+}
+
+// Breakable splits an id or reference after its separators (_ - / . :) so that a phone wraps
+// it there (with <wbr>) rather than at any letter.
+func Breakable(s string) []string {
+	var parts []string
+	start := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '_', '-', '/', '.', ':':
+			parts = append(parts, s[start:i+1])
+			start = i + 1
+		}
+	}
+	return append(parts, s[start:])
 }
