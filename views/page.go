@@ -66,10 +66,10 @@ type Row struct {
 
 // Result is what the result page shows.
 type Result struct {
-	Status     string // paid | failed | cancelled | pending | expired | refunded
-	Headline   string
-	Message    string
-	Receipt    []Row
+	Status   string // paid | failed | cancelled | pending | expired | refunded
+	Headline string
+	Message  string
+	Receipt  []Row
 	// Details are the receipt's internal ids (our order id, the gateway's payment, transaction
 	// and track ids), behind a collapsed "details": support needs them, shoppers rarely do.
 	Details    []Row
