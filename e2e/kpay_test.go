@@ -174,7 +174,12 @@ func toKPayQR(t *testing.T, page playwright.Page, checkoutURL, lang, method stri
 // payQR pays a QR id in the sandbox's QR simulator, in another tab, as the Merchant Portal does.
 func payQR(t *testing.T, s *server, qr string) {
 	t.Helper()
-	must(t, checkouttest.PayQRCode(newPage(t, "en"), s.BaseURL, qr))
+	sim := newPageWidth(t, "en", 360) // a phone: the open QRs' table must not scroll sideways
+	_, err := sim.Goto(s.BaseURL + "/sandbox/kpay/qr-simulator")
+	must(t, err)
+	must(t, expect.Locator(sim.Locator("[data-testid=kpay-qrsim-open]")).ToBeVisible())
+	noSidewaysScroll(t, sim, "qr-simulator")
+	must(t, checkouttest.PayQRCode(sim, s.BaseURL, qr))
 }
 
 func TestKPayQR(t *testing.T) {

@@ -457,7 +457,7 @@ bdi{unicode-bidi:isolate}
 <a href="knet?lang={{.AltLang}}" lang="{{.AltLang}}" hreflang="{{.AltLang}}" data-testid="lang-switch">{{.AltT.LangName}}</a>
 {{- end}}
 </header>
-<p class="test">{{.T.Sandbox}}</p>
+<aside class="test">{{.T.Sandbox}}</aside>
 <main>
 {{- if .NotFound}}
 <section class="card" data-testid="adyen-knet-page-error">

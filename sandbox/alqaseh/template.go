@@ -63,7 +63,7 @@ bdi{unicode-bidi:isolate}
 <div class="brand"><span class="logo">{{.T.Brand}}</span><span>{{.T.Gateway}}</span></div>
 <a href="?lang={{.AltLang}}" lang="{{.AltLang}}" hreflang="{{.AltLang}}" data-testid="lang-switch">{{.AltT.LangName}}</a>
 </header>
-<p class="sandbox">{{.T.Sandbox}}</p>
+<aside class="sandbox">{{.T.Sandbox}}</aside>
 <main>
 {{- if .NotFound}}
 <section class="panel" data-testid="alqaseh-not-found">

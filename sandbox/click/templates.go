@@ -98,7 +98,7 @@ bdi{unicode-bidi:isolate}
 {{- end}}
 <a href="{{.LangHref}}" lang="{{.AltLang}}" hreflang="{{.AltLang}}" data-testid="click-lang">{{.AltT.LangName}}</a>
 </header>
-<p class="sandbox">{{.T.Sandbox}}</p>
+<aside class="sandbox">{{.T.Sandbox}}</aside>
 <main>
 {{- if eq .Page "methods"}}{{template "methods" .}}
 {{- else if eq .Page "confirm"}}{{template "confirm" .}}

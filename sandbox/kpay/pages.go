@@ -189,6 +189,7 @@ a{color:var(--brand)}
 .countdown{font-variant-numeric:tabular-nums;font-weight:700}
 table{inline-size:100%;border-collapse:collapse}
 th,td{text-align:start;padding:.35rem;border-block-end:1px solid #dfe5e1;font-size:.9rem;vertical-align:middle}
+td bdi,dd bdi{overflow-wrap:anywhere}
 .ok h1{color:#0b5d2e}
 .bad h1{color:#a4000f}
 bdi{unicode-bidi:isolate}

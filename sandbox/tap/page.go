@@ -416,7 +416,7 @@ bdi{unicode-bidi:isolate}
 <div class="brand"><span class="logo" aria-hidden="true">K<b>NET</b></span><span>{{.T.Gateway}}</span></div>
 <a href="pay?chg={{.Token}}&amp;lang={{.AltLang}}" lang="{{.AltLang}}" hreflang="{{.AltLang}}" data-testid="lang-switch">{{.AltT.LangName}}</a>
 </header>
-<p class="sandbox">{{.T.Sandbox}}</p>
+<aside class="sandbox">{{.T.Sandbox}}</aside>
 <main>
 {{- if .NotFound}}
 <section class="panel" data-testid="knet-page-error">
