@@ -225,6 +225,9 @@ func TestKNETViaTapPaid(t *testing.T) {
 			status(t, page, "paid")
 			checkPage(t, page, lang, "result-paid")
 			receipt := page.Locator(".receipt")
+			// The ids are in the collapsed details, for the shop's support.
+			must(t, expect.Locator(page.Locator("[data-testid=receipt-details]")).Not().ToHaveAttribute("open", ""))
+			must(t, page.Locator("[data-testid=receipt-details] summary").Click())
 			for _, want := range []string{o["id"].(string), "chg_"} {
 				must(t, expect.Locator(receipt).ToContainText(want))
 			}

@@ -1,7 +1,9 @@
 package views
 
 import (
+	"context"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -19,5 +21,15 @@ func TestBreakable(t *testing.T) {
 		if got := Breakable(c.in); !slices.Equal(got, c.want) {
 			t.Errorf("Breakable(%q) = %q, want %q", c.in, got, c.want)
 		}
+	}
+}
+
+func TestBreakableRendersWithoutSpaces(t *testing.T) {
+	var b strings.Builder
+	if err := breakable("ord_<x>-1").Render(context.Background(), &b); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := b.String(), "ord_<wbr>&lt;x&gt;-<wbr>1"; got != want {
+		t.Errorf("breakable = %q, want %q", got, want)
 	}
 }

@@ -3,6 +3,10 @@
 package views
 
 import (
+	"context"
+	"html"
+	"io"
+
 	"github.com/a-h/templ"
 
 	"github.com/bawaba/checkout/i18n"
@@ -89,6 +93,23 @@ type Result struct {
 type Embed struct {
 	ScriptURL string
 	Attrs     templ.Attributes // the script tag's data-* attributes
+}
+
+// breakable writes s escaped, with <wbr> after each of its separators (see Breakable).
+func breakable(s string) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		for i, part := range Breakable(s) {
+			if i > 0 {
+				if _, err := io.WriteString(w, "<wbr>"); err != nil {
+					return err
+				}
+			}
+			if _, err := io.WriteString(w, html.EscapeString(part)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // Breakable splits an id or reference after its separators (_ - / . :) so that a phone wraps
