@@ -36,7 +36,7 @@ func goldenPages(l i18n.Lang) map[string]templ.Component {
 		"pay-error":     views.PayPage(p, sum, []views.Method{knet}, "", l.T("pay.error_method"), "/pay/ord_golden1/confirm"),
 		"confirm":       views.ConfirmPage(p, sum, knet, sentence(knet), "tok_csrf", "/pay/ord_golden1/confirm", "/pay/ord_golden1", nil),
 		"confirm-embed": views.ConfirmPage(p, sum, card, sentence(card), "tok_csrf", "/pay/ord_golden1/confirm", "/pay/ord_golden1", &embed),
-		"embed":         views.EmbedPage(p, sum, card, sentence(card), "/pay/ord_golden1/attempt/att_1", embed, "/pay/ord_golden1/result"),
+		"embed":         views.EmbedPage(p, sum, card, sentence(card), "/pay/ord_golden1/attempt/att_1", embed, "/pay/ord_golden1/result", "/pay/ord_golden1"),
 		"post-form":     views.PostFormPage(p, "https://gateway.example/pay", [][2]string{{"PaymentID", "100"}, {"lang", string(l)}}),
 		"result-paid": views.ResultPage(p, sum, views.Result{Status: "paid", Headline: l.T("result.paid.title"), Receipt: receipt,
 			PrimaryURL: "https://shop.example/back?order_id=ord_golden1", PrimaryTxt: l.T("result.back_to_shop"), AutoReturn: 10, Printable: true}),
