@@ -3,21 +3,28 @@
 package assets
 
 import (
+	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
 	"io/fs"
 	"path"
 	"strings"
+
+	"github.com/andybalholm/brotli"
 )
 
 //go:embed static
 var files embed.FS
 
-// Asset is one embedded file.
+// Asset is one embedded file, with its text compressed once at start (gzip and brotli at their
+// best levels, kept only when smaller): served as is to browsers that accept them.
 type Asset struct {
 	Body        []byte
 	ContentType string
+	Gzip        []byte // nil: not worth compressing
+	Brotli      []byte
 }
 
 var (
@@ -38,7 +45,11 @@ func init() {
 		sum := sha256.Sum256(body)
 		ext := path.Ext(name)
 		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
-		byHashed[hashed] = Asset{Body: body, ContentType: contentType(ext)}
+		a := Asset{Body: body, ContentType: contentType(ext)}
+		if ext != ".png" && ext != ".woff2" {
+			a.Gzip, a.Brotli = gzipped(body), brotlied(body)
+		}
+		byHashed[hashed] = a
 		paths[name] = "/assets/" + hashed
 		return nil
 	})
@@ -67,4 +78,26 @@ func Path(name string) string { return paths[name] }
 func Lookup(hashed string) (Asset, bool) {
 	a, ok := byHashed[hashed]
 	return a, ok
+}
+
+func gzipped(body []byte) []byte {
+	var b bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	w.Write(body)
+	w.Close()
+	if b.Len() >= len(body) {
+		return nil
+	}
+	return b.Bytes()
+}
+
+func brotlied(body []byte) []byte {
+	var b bytes.Buffer
+	w := brotli.NewWriterLevel(&b, brotli.BestCompression)
+	w.Write(body)
+	w.Close()
+	if b.Len() >= len(body) {
+		return nil
+	}
+	return b.Bytes()
 }

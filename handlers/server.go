@@ -22,6 +22,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/gofiber/fiber/v2/middleware/compress"
 
 	"github.com/bawaba/checkout/api"
 	"github.com/bawaba/checkout/logging"
@@ -88,7 +89,7 @@ func New(d Deps) *fiber.App {
 	if d.Metrics != nil {
 		app.Use(measure(d))
 	}
-	app.Use(requestID, securityHeaders(d.HSTS))
+	app.Use(requestID, securityHeaders(d.HSTS), compressed)
 
 	app.Get("/healthz", health(d, false))
 	app.Get("/readyz", health(d, true))
@@ -263,3 +264,10 @@ func openAPI(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderAccessControlAllowOrigin, "*")
 	return c.Send(api.OpenAPI)
 }
+// compressed sends HTML, CSS, JS and JSON with brotli or gzip to clients that accept them
+// (fasthttp picks br first, then gzip, and leaves small bodies and other types alone). Assets
+// are compressed once at start (assets package) and pass through as they are.
+var compressed = compress.New(compress.Config{
+	Level: compress.LevelBestSpeed,
+	Next:  func(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/assets/") },
+})

@@ -53,5 +53,26 @@ func serveAsset(c *fiber.Ctx) error {
 	if strings.HasSuffix(c.Params("name"), ".svg") {
 		c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; style-src 'unsafe-inline'")
 	}
+	c.Vary(fiber.HeaderAcceptEncoding)
+	switch {
+	case a.Brotli != nil && acceptsEncoding(c, "br"):
+		c.Set(fiber.HeaderContentEncoding, "br")
+		return c.Send(a.Brotli)
+	case a.Gzip != nil && acceptsEncoding(c, "gzip"):
+		c.Set(fiber.HeaderContentEncoding, "gzip")
+		return c.Send(a.Gzip)
+	}
 	return c.Send(a.Body)
+}
+
+// acceptsEncoding reports whether Accept-Encoding names enc without refusing it (q=0).
+func acceptsEncoding(c *fiber.Ctx, enc string) bool {
+	for _, part := range strings.Split(c.Get(fiber.HeaderAcceptEncoding), ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), enc) {
+			q := strings.ReplaceAll(params, " ", "")
+			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		}
+	}
+	return false
 }
