@@ -264,6 +264,7 @@ func openAPI(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderAccessControlAllowOrigin, "*")
 	return c.Send(api.OpenAPI)
 }
+
 // compressed sends HTML, CSS, JS and JSON with brotli or gzip to clients that accept them
 // (fasthttp picks br first, then gzip, and leaves small bodies and other types alone). Assets
 // are compressed once at start (assets package) and pass through as they are.
