@@ -155,15 +155,7 @@ func (t *txn) LinkOpenOrders(linkID string, now time.Time) ([]string, error) {
 }
 
 func (t *txn) LinkIdempotency(scope, key string) (order.IdempotencyRecord, bool, error) {
-	r := order.IdempotencyRecord{Scope: scope, Key: key}
-	var created int64
-	err := t.q.QueryRowContext(t.ctx, "SELECT request_hash, link_id, created_at FROM payment_link_keys WHERE scope = ? AND key = ?",
-		scope, key).Scan(&r.RequestHash, &r.OrderID, &created)
-	if errors.Is(err, sql.ErrNoRows) {
-		return r, false, nil
-	}
-	r.CreatedAt = fromMS(created)
-	return r, err == nil, err
+	return t.idempotency("SELECT request_hash, link_id, created_at FROM payment_link_keys WHERE scope = ? AND key = ?", scope, key)
 }
 
 func (t *txn) PutLinkIdempotency(r order.IdempotencyRecord) error {

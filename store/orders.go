@@ -376,10 +376,15 @@ func (t *txn) AppendEvent(e order.Event) error {
 }
 
 func (t *txn) Idempotency(scope, key string) (order.IdempotencyRecord, bool, error) {
+	return t.idempotency("SELECT request_hash, order_id, created_at FROM idempotency_keys WHERE scope = ? AND key = ?", scope, key)
+}
+
+// idempotency reads one Idempotency-Key record with query (request_hash, the id it made,
+// created_at), for orders and payment links alike.
+func (t *txn) idempotency(query, scope, key string) (order.IdempotencyRecord, bool, error) {
 	r := order.IdempotencyRecord{Scope: scope, Key: key}
 	var created int64
-	err := t.q.QueryRowContext(t.ctx, "SELECT request_hash, order_id, created_at FROM idempotency_keys WHERE scope = ? AND key = ?",
-		scope, key).Scan(&r.RequestHash, &r.OrderID, &created)
+	err := t.q.QueryRowContext(t.ctx, query, scope, key).Scan(&r.RequestHash, &r.OrderID, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, false, nil
 	}
