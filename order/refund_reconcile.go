@@ -73,10 +73,6 @@ func (s *Service) recheckRefund(ctx context.Context, r Refund) error {
 		return nil
 	}
 	res, gerr := refunder.Refund(gateway.WithRefundID(ctx, r.ID), s.gatewayAttempt(&o, a), r.Amount)
-	if gerr != nil && res.GatewayMessage == "" && res.PaymentID == "" {
-		// Keep the refund's age moving so that the waits grow even when nothing answers.
-		res.GatewayMessage = gerr.Error()
-	}
 	_, err = s.recordRefund(ctx, &r, res, gerr)
 	return err
 }
