@@ -8,17 +8,22 @@ import (
 	"image/color"
 	"image/png"
 	"os"
+	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
+
+	"github.com/bawaba/checkout/checkouttest"
 )
 
-// Visual regression guard: every state of the shopper's pages, in Arabic and English, at 360 px
-// wide (a small phone), compared with the references committed in testdata/visual. A change
-// that breaks RTL, wraps a name or pushes content sideways fails here, with the actual image
-// and a diff image (differing pixels in red) written to build/visual/.
+// Visual regression guard: every state of the shopper's pages and every simulator's page, in
+// Arabic and English, at 360 px wide (a small phone), and the key shopper states at 1280 px (a
+// laptop), compared with the references committed in testdata/visual (NAME-LANG.png at 360 px,
+// NAME-LANG-1280.png). A change that breaks RTL, wraps a name or pushes content sideways fails
+// here, with the actual image and a diff image (differing pixels in red) written to build/visual/.
 //
 //	go test -run TestVisual ./e2e/ -update   # after a deliberate change: rewrite the references
 //
@@ -30,7 +35,8 @@ import (
 var updateVisual = flag.Bool("update", false, "rewrite the visual references in e2e/testdata/visual")
 
 const (
-	visualWidth            = 360
+	visualWidth            = 360   // every state
+	visualWideWidth        = 1280  // the states marked wide
 	visualChannelTolerance = 48    // of 255: anti-aliasing noise, not a moved glyph
 	visualMaxDiffRatio     = 0.002 // 0.2 % of the page's pixels
 )
@@ -38,17 +44,33 @@ const (
 // visualMasks hide what differs between runs; the boxes keep the layout's shape.
 var visualMasks = []string{".time-left", ".receipt > .facts .mono"}
 
+// visualStateMasks are the masks of one state (by name without the language): the simulators'
+// ids, ports, clocks and QR codes. "frame:" marks a selector inside the K-Pay iframe.
+var visualStateMasks = map[string][]string{
+	"sim-adyen-knet":   {".facts div:nth-child(3) dd"}, // PSP reference
+	"sim-knet-direct":  {"dl > div:nth-child(2) > dd"}, // the shop's site, with its port
+	"sim-click":        {"[data-testid=click-track-id]"},
+	"sim-alqaseh":      {"[data-testid=alqaseh-order]", ".facts div:last-child dd"}, // valid until
+	"sim-alipay":       {".qr svg"},
+	"sim-kpay-qr":      {"frame:.qr", "frame:[data-testid=kpay-qr-countdown]"},
+	"sim-qr-simulator": {"[data-testid=kpay-qrsim-open] tbody"},
+}
+
 func TestVisual(t *testing.T) {
 	s := shop(t)
-	// The reference is on the pages: the same for a state and language in every run.
-	order := func(t *testing.T, currency, ref string) map[string]any {
-		lang := "en"
-		if strings.HasSuffix(t.Name(), "-ar") {
-			lang = "ar"
+	adyen, direct := adyenShop(t), knetDirectShop(t) // the other two ways to KNET's page
+	// The reference is on the pages: the same for a state, language and width in every run
+	// (and unique: the subtest's name ends in LANG or LANG-WIDTH).
+	orderAt := func(t *testing.T, srv *server, currency, ref string) map[string]any {
+		name, key := path.Base(t.Name()), "en"
+		for _, l := range []string{"en", "ar"} {
+			if i := strings.LastIndex(name, "-"+l); i >= 0 && (i+3 == len(name) || name[i+3] == '-') {
+				key = name[i+1:]
+			}
 		}
 		body := map[string]any{
-			"amount": "6.000", "currency": "KWD", "reference": "visual-" + ref + "-" + lang,
-			"description": "Arabic coffee set", "return_url": s.BaseURL + "/demo/return",
+			"amount": "6.000", "currency": "KWD", "reference": "visual-" + ref + "-" + key,
+			"description": "Arabic coffee set", "return_url": srv.BaseURL + "/demo/return",
 			"items": []map[string]any{{"name": "Dallah", "quantity": 2, "unit_amount": "3.000"}},
 		}
 		switch currency {
@@ -60,12 +82,14 @@ func TestVisual(t *testing.T) {
 		if body["items"] == nil {
 			delete(body, "items")
 		}
-		return s.createOrder(t, body)
+		return srv.createOrder(t, body)
 	}
+	order := func(t *testing.T, currency, ref string) map[string]any { return orderAt(t, s, currency, ref) }
 	type state struct {
 		name string
 		// open brings page to the state; it returns when the page shows it.
 		open func(t *testing.T, page playwright.Page, lang string)
+		wide bool // also at visualWideWidth
 	}
 	gotoURL := func(t *testing.T, page playwright.Page, u string) {
 		t.Helper()
@@ -73,26 +97,34 @@ func TestVisual(t *testing.T) {
 		must(t, err)
 	}
 	checkout := func(o map[string]any) string { return o["checkout_url"].(string) }
+	// gateway opens a simulator's first page for method, through our pay and confirm pages.
+	gateway := func(srv *server, currency, method, ready string) func(t *testing.T, page playwright.Page, lang string) {
+		return func(t *testing.T, page playwright.Page, lang string) {
+			o := orderAt(t, srv, currency, method+"-"+strings.ToLower(currency))
+			must(t, checkouttest.GoToGateway(page, checkout(o), method, lang))
+			must(t, expect.Locator(page.Locator(ready)).ToBeVisible())
+		}
+	}
 	states := []state{
 		{"demo", func(t *testing.T, page playwright.Page, lang string) {
 			gotoURL(t, page, s.BaseURL+"/?lang="+lang)
-		}},
+		}, true},
 		{"pay-kwd", func(t *testing.T, page playwright.Page, lang string) {
 			gotoURL(t, page, checkout(order(t, "KWD", "pay-kwd"))+"?lang="+lang)
-		}},
+		}, true},
 		{"pay-thb", func(t *testing.T, page playwright.Page, lang string) {
 			gotoURL(t, page, checkout(order(t, "THB", "pay-thb"))+"?lang="+lang)
-		}},
+		}, true},
 		{"pay-iqd", func(t *testing.T, page playwright.Page, lang string) {
 			gotoURL(t, page, checkout(order(t, "IQD", "pay-iqd"))+"?lang="+lang)
-		}},
+		}, false},
 		{"confirm-knet", func(t *testing.T, page playwright.Page, lang string) {
 			gotoURL(t, page, checkout(order(t, "KWD", "confirm"))+"/confirm?method=knet&lang="+lang)
-		}},
+		}, true},
 		{"confirm-kpay-card", func(t *testing.T, page playwright.Page, lang string) {
 			gotoURL(t, page, checkout(order(t, "THB", "confirm-card"))+"/confirm?method=card&lang="+lang)
 			must(t, expect.Locator(page.Locator("[data-testid=kpay-button]")).ToBeVisible())
-		}},
+		}, true},
 		{"result-paid", func(t *testing.T, page playwright.Page, lang string) {
 			toKNET(t, page, checkout(order(t, "KWD", "paid")), lang, false)
 			fillKNET(t, page, "2030", false)
@@ -100,44 +132,75 @@ func TestVisual(t *testing.T) {
 			// Stay: the page would otherwise go back to the shop during the checks.
 			must(t, page.Locator("[data-testid=stay]").Click())
 			must(t, expect.Locator(page.Locator("[data-testid=countdown]")).ToBeHidden())
-		}},
+		}, true},
 		{"result-failed", func(t *testing.T, page playwright.Page, lang string) {
 			toKNET(t, page, checkout(order(t, "KWD", "failed")), lang, false)
 			fillKNET(t, page, "2029", false)
 			status(t, page, "failed")
-		}},
+		}, false},
 		{"result-cancelled", func(t *testing.T, page playwright.Page, lang string) {
 			toKNET(t, page, checkout(order(t, "KWD", "cancelled")), lang, false)
 			fillKNET(t, page, "", true)
 			status(t, page, "cancelled")
-		}},
+		}, false},
 		{"result-pending", func(t *testing.T, page playwright.Page, lang string) {
 			o := order(t, "KWD", "pending")
 			toKNET(t, page, checkout(o), lang, false)
 			gotoURL(t, page, checkout(o)+"/result?lang="+lang)
 			status(t, page, "pending")
-		}},
+		}, true},
 		{"result-expired", func(t *testing.T, page playwright.Page, lang string) {
 			o := order(t, "KWD", "expired")
 			expireNow(t, s, o["id"].(string))
 			gotoURL(t, page, checkout(o)+"/result?lang="+lang)
 			status(t, page, "expired")
-		}},
+		}, false},
 		{"not-found", func(t *testing.T, page playwright.Page, lang string) {
 			gotoURL(t, page, s.BaseURL+"/pay/ord_doesnotexist?lang="+lang)
 			must(t, expect.Locator(page.Locator("[data-testid=error-page]")).ToBeVisible())
-		}},
+		}, false},
+		// The simulators' pages: what a shopper sees of each gateway in the sandbox.
+		{"sim-tap-knet", gateway(s, "KWD", "knet", "[data-testid=knet-card]"), false},
+		{"sim-adyen-knet", gateway(adyen, "KWD", "knet", "[data-testid=adyen-knet-card]"), false},
+		{"sim-knet-direct", gateway(direct, "KWD", "knet", "[data-testid=knet-card]"), false},
+		{"sim-click", gateway(s, "KWD", "click", "[data-testid=click-method-knet]"), false},
+		{"sim-alqaseh", gateway(s, "IQD", "card", "[data-testid=alqaseh-card]"), false},
+		{"sim-unionpay", gateway(s, "THB", "unionpay", "[data-testid=kpay-upi-card]"), false},
+		{"sim-alipay", gateway(s, "THB", "alipay", "[data-testid=kpay-alipay-approve]"), false},
+		{"sim-kpay-card", func(t *testing.T, page playwright.Page, lang string) {
+			gateway(s, "THB", "card", "[data-testid=kpay-button]")(t, page, lang)
+			_, err := checkouttest.OpenKPayForm(page)
+			must(t, err)
+		}, false},
+		{"sim-qr-simulator", func(t *testing.T, page playwright.Page, lang string) {
+			gotoURL(t, page, s.BaseURL+"/sandbox/kpay/qr-simulator?lang="+lang)
+			must(t, expect.Locator(page.Locator("[data-testid=kpay-qrsim-id]")).ToBeVisible())
+		}, false},
+		{"sim-kpay-qr", func(t *testing.T, page playwright.Page, lang string) {
+			gateway(s, "THB", "thaiqr", "[data-testid=kpay-button]")(t, page, lang)
+			must(t, page.Locator("[data-testid=kpay-button]").Click())
+			must(t, expect.Locator(checkouttest.KPayFrame(page).Locator("[data-testid=kpay-qr-id]")).ToBeVisible())
+		}, false},
 	}
 	for _, st := range states {
-		for _, lang := range []string{"en", "ar"} {
-			name := st.name + "-" + lang
-			t.Run(name, func(t *testing.T) {
-				page := newPageWidth(t, lang, visualWidth)
-				st.open(t, page, lang)
-				checkA11y(t, page, "visual-"+name)
-				noSidewaysScroll(t, page, name)
-				compareVisual(t, page, name)
-			})
+		widths := []int{visualWidth}
+		if st.wide {
+			widths = append(widths, visualWideWidth)
+		}
+		for _, width := range widths {
+			for _, lang := range []string{"en", "ar"} {
+				name := st.name + "-" + lang
+				if width != visualWidth {
+					name += "-" + strconv.Itoa(width)
+				}
+				t.Run(name, func(t *testing.T) {
+					page := newPageWidth(t, lang, width)
+					st.open(t, page, lang)
+					checkA11y(t, page, "visual-"+name)
+					noSidewaysScroll(t, page, name)
+					compareVisual(t, page, name, visualStateMasks[st.name]...)
+				})
+			}
 		}
 	}
 }
@@ -182,10 +245,14 @@ func noSidewaysScroll(t *testing.T, page playwright.Page, name string) {
 
 // compareVisual screenshots the whole page and compares it with its reference, or rewrites
 // the reference under -update.
-func compareVisual(t *testing.T, page playwright.Page, name string) {
+func compareVisual(t *testing.T, page playwright.Page, name string, extraMasks ...string) {
 	t.Helper()
 	var masks []playwright.Locator
-	for _, m := range visualMasks {
+	for _, m := range append(visualMasks, extraMasks...) {
+		if inFrame, ok := strings.CutPrefix(m, "frame:"); ok {
+			masks = append(masks, checkouttest.KPayFrame(page).Locator(inFrame))
+			continue
+		}
 		masks = append(masks, page.Locator(m))
 	}
 	shot, err := page.Screenshot(playwright.PageScreenshotOptions{

@@ -425,7 +425,7 @@ h1{margin-block:0 1rem;font-size:1.3rem;color:#003a70}
 .facts{display:grid;gap:.3rem;margin-block:0 1.1rem;padding:.8rem;border-radius:.4rem;background:#f1f4f8}
 .facts div{display:flex;justify-content:space-between;gap:1rem}
 .facts dt{font-weight:600}
-.facts dd{margin:0;text-align:end}
+.facts dd{margin:0;text-align:end;min-inline-size:0;overflow-wrap:anywhere}
 .group{margin-block:0 1rem;padding:0;border:0;min-inline-size:0}
 label,legend{display:block;margin-block-end:.3rem;padding:0;font-weight:600}
 .pair{display:grid;grid-template-columns:1fr 1fr;gap:.75rem}
