@@ -192,6 +192,16 @@ type AttemptRef struct {
 type Notification struct {
 	Ref    AttemptRef
 	Result Result
+	// Refund is set when the message is about one refund of the attempt's payment rather than
+	// the payment itself (Adyen's REFUND, REFUND_FAILED): Result.Status is then refunded or
+	// failed, and Result.PaymentID is the payment's id, not the refund's.
+	Refund *RefundNote
+}
+
+// RefundNote names the refund a notification is about, as far as the gateway told.
+type RefundNote struct {
+	RefundID   string // our refund id (ref_…) when the gateway echoed it, else what it echoed or ""
+	GatewayRef string // the gateway's id of the refund (Adyen's pspReference of the modification)
 }
 
 // WebhookRequest is a gateway's server-to-server request, with the exact bytes received.
@@ -276,6 +286,28 @@ type RefundReplayer interface {
 	ReplaysRefunds() bool
 }
 
+// RefundQuery is what the order service knows of one refund it asked a gateway for, so that a
+// RefundInquirer can find it there.
+type RefundQuery struct {
+	RefundID   string       // our refund id, ref_… (the one WithRefundID carried)
+	GatewayRef string       // the gateway's refund id, when an answer told us one; else ""
+	Amount     money.Amount // what we asked to give back
+	// Claimed are the gateway refund ids our other refunds of this payment already hold: a
+	// gateway that cannot echo our refund id (K-Pay) must not hand one of them out again.
+	Claimed []string
+}
+
+// RefundInquirer is the optional capability to ask the gateway where one refund stands, for the
+// refund reconciler: a refund whose answer was lost (a timeout, a 5xx, a crash before the
+// gateway's refund id was stored) or that the gateway reported in progress. The answer is a
+// Result with Status refunded (made; PaymentID the gateway's refund id), failed (the gateway
+// refused it: no money moved), or pending/unknown (ask again later); an error wrapping
+// ErrRefundNotFound when the gateway, asked in a way that would find it, has no such refund
+// (it never reached the gateway); any other error leaves the refund as it is.
+type RefundInquirer interface {
+	InquireRefund(ctx context.Context, a Attempt, q RefundQuery) (Result, error)
+}
+
 type refundIDKey struct{}
 
 // WithRefundID returns ctx carrying the order service's id of the refund being asked for.
@@ -325,4 +357,7 @@ var (
 	// ErrRefused: we decline a payment the gateway notified, because its order can no longer be
 	// paid; a Refuser's Acknowledge answers so that the gateway voids it.
 	ErrRefused = errors.New("gateway: payment refused: the order can no longer be paid")
+	// ErrRefundNotFound: a RefundInquirer asked the gateway in a way that would find the refund,
+	// and the gateway has none: the refund was never made.
+	ErrRefundNotFound = errors.New("gateway: no such refund at the gateway")
 )

@@ -110,14 +110,22 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	gw := newKNET()
+	e := newEnvWith(t, gw)
+	e.gw = gw
+	return e
+}
+
+// newEnvWith is newEnv with g serving the knet method (e.gw is left nil).
+func newEnvWith(t *testing.T, g gateway.Gateway) *env {
+	t.Helper()
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
 	if err != nil {
 		t.Fatalf("store.Open: %v", err)
 	}
 	t.Cleanup(func() { st.Close() })
-	gw := newKNET()
 	reg := gateway.NewRegistry()
-	if err := reg.Register(gw, gateway.MethodKNET); err != nil {
+	if err := reg.Register(g, gateway.MethodKNET); err != nil {
 		t.Fatal(err)
 	}
 	clk := newClock()
@@ -128,7 +136,7 @@ func newEnv(t *testing.T) *env {
 		Now:     clk.Now,
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
-	return &env{views: views, st: st, svc: svc, gw: gw, clk: clk}
+	return &env{views: views, st: st, svc: svc, clk: clk}
 }
 
 // createdJSON is the API's answer to creating o: its view as created, as JSON.

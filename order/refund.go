@@ -167,13 +167,27 @@ func (s *Service) recordRefund(ctx context.Context, ref *Refund, res gateway.Res
 	if gerr != nil {
 		why = gerr.Error()
 	}
-	if res.PaymentID != "" || why != "" {
+	// An unknown outcome always touches the refund: the reconciler's backoff counts from it.
+	if res.PaymentID != "" || why != "" || outcome == refundUnknown {
 		err := s.st.Write(ctx, func(tx Tx) error {
+			o, err := tx.Order(ref.OrderID)
+			if err != nil {
+				return err
+			}
+			stored := findRefund(&o, ref.ID)
+			if stored == nil {
+				return fmt.Errorf("order: refund %s: %w", ref.ID, ErrNotFound)
+			}
+			if stored.Status != RefundPending { // settled meanwhile (a notification): never step back
+				*ref = *stored
+				return nil
+			}
+			*ref = *stored
 			ref.UpdatedAt = s.now().UTC().Truncate(time.Millisecond)
 			if res.PaymentID != "" {
 				ref.GatewayRef = res.PaymentID
 			}
-			if outcome == refundUnknown {
+			if outcome == refundUnknown && why != "" {
 				ref.Failure = why
 			}
 			return tx.UpdateRefund(ref)

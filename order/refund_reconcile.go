@@ -2,22 +2,36 @@ package order
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/bawaba/checkout/gateway"
 )
 
-// ReconcileRefunds asks the gateways again about refunds still pending: those whose answer was
-// lost (a timeout, a 5xx, a crash between the gateway call and the record) or that the gateway
+// refundNotFoundAfter is how long after we reserved a refund the gateway's "no such refund" is
+// believed: our own call to the gateway times out long before, so a refund the gateway still
+// does not know by then never reached it. Before that, the first call may still be in flight.
+const refundNotFoundAfter = 15 * time.Minute
+
+// ReconcileRefunds asks the gateways about refunds still pending: those whose answer was lost
+// (a timeout, a 5xx, a crash between the gateway call and the record) or that the gateway
 // itself reported in progress. A refund is asked about FirstCheck after it was last touched,
 // then after a wait as long as it has been pending (so the waits double), capped at an hour,
 // for a week (checkFor); after that it stays pending, its amount reserved, for a person.
 //
-// Only gateways whose Refund is idempotent by our refund id (gateway.RefundReplayer) can be
-// asked: asking them again returns the refund they made the first time, or makes it exactly
-// once if the first call never reached them, so a refund the gateway made but we never heard
-// of is found. At the others (no refund inquiry in their specs) the refund stays pending and
-// reserved; it is logged each pass.
+// How each gateway is asked (see recheckRefund):
+//   - a gateway.RefundInquirer (Tap, K-Pay, KNET) is asked where the refund stands, by its
+//     refund id when we hold one, else by what the gateway can find it by (our refund id at
+//     Tap; the charge's refund list at K-Pay). Refunded or failed is recorded exactly as the
+//     first answer would have been; pending or unknown is asked again later.
+//   - "no such refund" at a gateway.RefundReplayer (Tap: Refund is idempotent by our refund
+//     id) asks Refund again with the same refund id: it makes the refund exactly once if the
+//     first call never reached the gateway. At a gateway that is no replayer, the refund is
+//     recorded failed once refundNotFoundAfter has passed (no money moved: the amount is free
+//     again); the reconciler itself never asks a non-idempotent gateway for money.
+//   - a gateway with neither (Adyen) answers with its notification (REFUND, REFUND_FAILED:
+//     see Webhook), which it retries for days; the refund waits for it.
 func (s *Service) ReconcileRefunds(ctx context.Context) (int, error) {
 	now := s.now()
 	due, err := s.st.PendingRefunds(ctx, now.Add(-s.cfg.FirstCheck), 50)
@@ -50,8 +64,8 @@ func refundCheckDue(r *Refund, now time.Time, first time.Duration) bool {
 	return now.Sub(r.UpdatedAt) >= wait
 }
 
-// recheckRefund asks the refund's gateway again, with the same refund id, and records the answer
-// exactly as the first one would have been.
+// recheckRefund asks the refund's gateway where it stands and records the answer exactly as
+// the first one would have been (recordRefund: idempotent, one order.refunded webhook).
 func (s *Service) recheckRefund(ctx context.Context, r Refund) error {
 	o, err := s.st.Order(ctx, r.OrderID)
 	if err != nil {
@@ -65,14 +79,105 @@ func (s *Service) recheckRefund(ctx context.Context, r Refund) error {
 	if !ok {
 		return ErrRefundUnsupported
 	}
-	refunder, ok := gateway.As[gateway.Refunder](g)
-	replayer, ok2 := gateway.As[gateway.RefundReplayer](g)
-	if !ok || !ok2 || !replayer.ReplaysRefunds() {
-		s.log.WarnContext(ctx, "refund pending at a gateway that cannot be asked again: check its dashboard",
+	ga := s.gatewayAttempt(&o, a)
+	ctx = gateway.WithRefundID(ctx, r.ID)
+	refunder, _ := gateway.As[gateway.Refunder](g)
+	replayer, ok := gateway.As[gateway.RefundReplayer](g)
+	replays := ok && refunder != nil && replayer.ReplaysRefunds()
+
+	inq, ok := gateway.As[gateway.RefundInquirer](g)
+	if !ok {
+		if replays {
+			res, gerr := refunder.Refund(ctx, ga, r.Amount)
+			_, err = s.recordRefund(ctx, &r, res, gerr)
+			return err
+		}
+		// No way to ask: the gateway's notification settles it (Adyen).
+		s.log.InfoContext(ctx, "refund pending: waiting for the gateway's notification",
 			"order", o.ID, "refund", r.ID, "gateway", a.Gateway)
-		return nil
+		_, err = s.recordRefund(ctx, &r, gateway.Result{Status: gateway.StatusPending,
+			GatewayMessage: "waiting for the gateway's notification"}, nil)
+		return err
 	}
-	res, gerr := refunder.Refund(gateway.WithRefundID(ctx, r.ID), s.gatewayAttempt(&o, a), r.Amount)
+	res, gerr := inq.InquireRefund(ctx, ga, gateway.RefundQuery{
+		RefundID: r.ID, GatewayRef: r.GatewayRef, Amount: r.Amount, Claimed: claimedRefunds(&o, r.ID)})
+	if errors.Is(gerr, gateway.ErrRefundNotFound) {
+		switch {
+		case replays:
+			// Never reached the gateway: asking again with the same refund id makes it once.
+			res, gerr = refunder.Refund(ctx, ga, r.Amount)
+		case s.now().Sub(r.CreatedAt) >= refundNotFoundAfter:
+			res, gerr = gateway.Result{Status: gateway.StatusFailed,
+				GatewayMessage: fmt.Sprintf("the gateway has no such refund %s after it was asked: never made", refundNotFoundAfter)}, nil
+		default:
+			gerr = fmt.Errorf("%w (asked again after %s)", gerr, refundNotFoundAfter)
+		}
+	}
 	_, err = s.recordRefund(ctx, &r, res, gerr)
 	return err
+}
+
+// claimedRefunds lists the gateway refund ids the order's other refunds hold.
+func claimedRefunds(o *Order, except string) []string {
+	var ids []string
+	for _, x := range o.Refunds {
+		if x.ID != except && x.GatewayRef != "" {
+			ids = append(ids, x.GatewayRef)
+		}
+	}
+	return ids
+}
+
+// refundNotification records a gateway's notification about one refund (Adyen's REFUND or
+// REFUND_FAILED) on the refund it names: by our refund id, else by the gateway's refund id.
+// found is false when the order has no such refund (one made in the gateway's own portal): the
+// caller then applies it as a payment-level result.
+func (s *Service) refundNotification(ctx context.Context, a Attempt, n gateway.Notification) (found bool, err error) {
+	o, err := s.st.Order(ctx, a.OrderID)
+	if err != nil {
+		return false, err
+	}
+	var ref *Refund
+	for i := range o.Refunds {
+		x := &o.Refunds[i]
+		if x.AttemptID == a.ID && ((n.Refund.RefundID != "" && x.ID == n.Refund.RefundID) ||
+			(n.Refund.GatewayRef != "" && x.GatewayRef == n.Refund.GatewayRef)) {
+			ref = x
+			break
+		}
+	}
+	if ref == nil {
+		return false, nil
+	}
+	res := n.Result
+	res.PaymentID = n.Refund.GatewayRef
+	if ref.Status == RefundSucceeded && res.Status == gateway.StatusFailed {
+		// Adyen's REFUND_FAILED after its REFUND: the money did not go back after all.
+		return true, s.flagRefundFailedLater(ctx, ref, res)
+	}
+	_, err = s.recordRefund(ctx, ref, res, nil)
+	return true, err
+}
+
+// flagRefundFailedLater keeps a trace of a refund the gateway reported failed after it had
+// reported it made, and flags the order for review: a person decides (the shopper has not been
+// paid back). Repeated notifications add nothing.
+func (s *Service) flagRefundFailedLater(ctx context.Context, ref *Refund, res gateway.Result) error {
+	return s.st.Write(ctx, func(tx Tx) error {
+		o, err := tx.Order(ref.OrderID)
+		if err != nil {
+			return err
+		}
+		if o.NeedsReview {
+			return nil
+		}
+		now := s.now().UTC().Truncate(time.Millisecond)
+		o.NeedsReview, o.UpdatedAt = true, now
+		if err := tx.UpdateOrder(&o); err != nil {
+			return err
+		}
+		return tx.AppendEvent(Event{OrderID: o.ID, AttemptID: ref.AttemptID, Type: EventRefundFailed, CreatedAt: now,
+			Data: map[string]string{"refund": ref.ID, "amount": ref.Amount.String(), "why": "failed after it was made: " + res.GatewayMessage,
+				"raw": string(res.Raw)}})
+	})
 }

@@ -578,14 +578,15 @@ func TestInquire(t *testing.T) {
 func TestRefund(t *testing.T) {
 	f := newFakeAdyen(t)
 	f.refundBody = `{"merchantAccount":"BawabaKW","paymentPspReference":"V4HZ4RBFJGXXGN82","pspReference":"JDD6LKT8MBLZNN84",` +
-		`"reference":"att_01HXYZ","status":"received","amount":{"currency":"KWD","value":2500}}`
+		`"reference":"ref_01HXYZ","status":"received","amount":{"currency":"KWD","value":2500}}`
 	a := testAttempt()
 	a.PaymentID = "V4HZ4RBFJGXXGN82"
-	res, err := f.gateway().Refund(context.Background(), a, money.MustParse("2.5", "KWD"))
+	res, err := f.gateway().Refund(gateway.WithRefundID(context.Background(), "ref_01HXYZ"), a, money.MustParse("2.5", "KWD"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Status != gateway.StatusRefunded || res.PaymentID != "JDD6LKT8MBLZNN84" || res.OurReference != "att_01HXYZ" ||
+	// "received" is no refund yet: pending, its pspReference kept; the notification decides.
+	if res.Status != gateway.StatusPending || res.PaymentID != "JDD6LKT8MBLZNN84" || res.OurReference != "ref_01HXYZ" ||
 		!res.Amount.Equal(money.MustParse("2.5", "KWD")) || res.GatewayCode != "received" {
 		t.Errorf("Result = %+v", res)
 	}
@@ -593,7 +594,7 @@ func TestRefund(t *testing.T) {
 	if r.Path != fakePrefix+"/payments/V4HZ4RBFJGXXGN82/refunds" || r.Header.Get("X-API-Key") != testAPIKey || r.Header.Get("Idempotency-Key") != "" {
 		t.Errorf("request = %s %v", r.Path, r.Header)
 	}
-	want := `{"merchantAccount":"BawabaKW","amount":{"currency":"KWD","value":2500},"reference":"att_01HXYZ"}`
+	want := `{"merchantAccount":"BawabaKW","amount":{"currency":"KWD","value":2500},"reference":"ref_01HXYZ"}`
 	if string(r.Body) != want {
 		t.Errorf("body = %s, want %s", r.Body, want)
 	}

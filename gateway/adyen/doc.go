@@ -116,10 +116,14 @@
 //     ignored (a company-level webhook may carry several accounts).
 //   - Webhook mapping (seed table, gateways-summary §2). AUTHORISATION success "true" → paid;
 //     "false" → failed, reason from `reason` as above. OFFER_CLOSED "true" → expired.
-//     CANCELLATION "true" → voided. REFUND "true" → refunded. Any other event, and
-//     OFFER_CLOSED/CANCELLATION/REFUND with success "false", give no notification (a failed
-//     refund or cancellation must be looked at in the Customer Area). Ref.AttemptID is the
-//     merchantReference (our attempt id for payments and for our own refunds); Ref.PaymentID
+//     CANCELLATION "true" → voided. REFUND "true" → refunded, REFUND "false" and
+//     REFUND_FAILED (any success) → failed, each with Notification.Refund = {RefundID: the
+//     merchantReference (our refund id for our refunds), GatewayRef: the refund's own
+//     pspReference}: the order service settles the refund it names, or, when it names none of
+//     ours (a refund made in the Customer Area), applies a refunded one to the attempt. Any
+//     other event, and OFFER_CLOSED/CANCELLATION with success "false", give no notification
+//     (a failed cancellation must be looked at in the Customer Area). Ref.AttemptID is the
+//     merchantReference (our attempt id for payments); Ref.PaymentID
 //     is the pspReference for AUTHORISATION and OFFER_CLOSED, the originalReference (the
 //     payment) for CANCELLATION and REFUND, whose own pspReference goes to TransactionID.
 //     Result.Amount comes from amount.value (minor units) and amount.currency; OurReference
@@ -133,10 +137,17 @@
 //     there is no inquiry API to recover a lost webhook. This departs from "200 unless
 //     ErrSignature" on purpose.
 //   - Refund. POST /payments/{pspReference}/refunds with merchantAccount, amount and
-//     reference = the attempt id (so its REFUND webhook finds the attempt). Adyen's
-//     "received" is reported as refunded with PaymentID = the refund's pspReference: the
-//     REFUND webhook confirms it later, and a refund Adyen later refuses must be handled in
-//     the Customer Area. Any other status is ErrUnavailable.
+//     reference = our refund id (gateway.RefundID; the attempt id without one), so that its
+//     REFUND notification names the refund even when we never stored its pspReference (a crash
+//     after the call). Modifications are asynchronous (§6): "received" is reported as pending
+//     with PaymentID = the refund's pspReference, and the REFUND / REFUND_FAILED notification
+//     is the answer. Any other status, or "received" without a pspReference, is ErrUnavailable.
+//   - Refund inquiry, decided on purpose: the spec has no way to ask Adyen about a payment or
+//     a modification (no GET by pspReference, §3 of gateways-summary), so the connector is no
+//     gateway.RefundInquirer nor RefundReplayer (Idempotency-Key support is a [GUESS] in §1:
+//     we never resend a refund on it). A pending Adyen refund waits for its notification,
+//     which Adyen retries for 30 days until we answer 2xx; a notification we cannot store is
+//     answered 503 (see Acknowledge), so it comes back.
 //   - Errors. 4xx answers wrap gateway.ErrRejected with Adyen's errorCode, message and
 //     errorType; network errors, 408, 429, 5xx and answers we cannot read wrap
 //     gateway.ErrUnavailable. The API key and the HMAC key are never logged nor put in an

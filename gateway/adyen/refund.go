@@ -26,9 +26,11 @@ type refundResponse struct {
 	Amount              *respAmount `json:"amount"`
 }
 
-// Refund asks Adyen to give amount back on the attempt's payment. Adyen answers "received"
-// at once and confirms with a REFUND webhook later; "received" is reported as refunded, with
-// the refund's own pspReference as PaymentID.
+// Refund asks Adyen to give amount back on the attempt's payment, with reference = our refund id
+// (gateway.RefundID(ctx); the attempt id when ctx carries none). Adyen's modifications are
+// asynchronous: "received" only says Adyen will try, so it is reported as pending (Status
+// pending, PaymentID the refund's own pspReference); the REFUND notification (success true or
+// false), or REFUND_FAILED, is the answer (see Webhook).
 func (g *Gateway) Refund(ctx context.Context, a gateway.Attempt, amt money.Amount) (gateway.Result, error) {
 	switch {
 	case !pspPattern.MatchString(a.PaymentID):
@@ -44,7 +46,7 @@ func (g *Gateway) Refund(ctx context.Context, a gateway.Attempt, amt money.Amoun
 	body, err := wire.Marshal(refundRequest{
 		MerchantAccount: g.merchant,
 		Amount:          amount{Currency: amt.Currency().Code, Value: amt.Minor()},
-		Reference:       a.ID,
+		Reference:       wire.FirstNonEmpty(gateway.RefundID(ctx), a.ID),
 	})
 	if err != nil {
 		return gateway.Result{}, fmt.Errorf("adyen: refunds: %w: %v", gateway.ErrRejected, err)
@@ -61,13 +63,16 @@ func (g *Gateway) Refund(ctx context.Context, a gateway.Attempt, amt money.Amoun
 		return gateway.Result{}, fmt.Errorf("adyen: refunds %s: %w: status %q, expected \"received\"",
 			a.PaymentID, gateway.ErrUnavailable, clip(r.Status))
 	}
+	if !pspPattern.MatchString(r.PSPReference) {
+		return gateway.Result{}, fmt.Errorf("adyen: refunds %s: %w: \"received\" without a valid pspReference", a.PaymentID, gateway.ErrUnavailable)
+	}
 	res := gateway.Result{
-		Status:         gateway.StatusRefunded,
+		Status:         gateway.StatusPending,
 		PaymentID:      r.PSPReference,
 		TransactionID:  r.PSPReference,
 		OurReference:   r.Reference,
 		GatewayCode:    r.Status,
-		GatewayMessage: "refund received by Adyen; the REFUND webhook confirms it",
+		GatewayMessage: "refund received by Adyen: its REFUND notification says whether it was made",
 		Raw:            append([]byte(nil), raw...),
 	}
 	if m, ok := r.Amount.money(); ok {

@@ -124,7 +124,7 @@ func verifyItem(it *notificationItem, hexKey string) bool {
 // Webhook verifies every item of a Standard webhook batch, then reads the ones about our
 // payments. One item that fails verification refuses the whole batch (gateway.ErrSignature):
 // nothing of it is applied. Items for another merchant account and events other than
-// AUTHORISATION, OFFER_CLOSED, CANCELLATION and REFUND give no notification.
+// AUTHORISATION, OFFER_CLOSED, CANCELLATION, REFUND and REFUND_FAILED give no notification.
 func (g *Gateway) Webhook(_ context.Context, req gateway.WebhookRequest) ([]gateway.Notification, error) {
 	live, items, err := decodeWebhook(req.Body)
 	if err != nil {
@@ -191,20 +191,25 @@ func itemNotification(it *notificationItem) (gateway.Notification, bool) {
 			return gateway.Notification{}, false
 		}
 		r.Status = gateway.StatusExpired
-	case "CANCELLATION", "REFUND":
+	case "CANCELLATION":
 		if !success {
 			return gateway.Notification{}, false
 		}
 		r.Status = gateway.StatusVoided
-		if it.EventCode == "REFUND" {
-			r.Status = gateway.StatusRefunded
+		modification(it, &r)
+	case "REFUND", "REFUND_FAILED":
+		// REFUND success "true": made; "false": refused, no money moved. REFUND_FAILED: a
+		// refund Adyen had accepted failed at the bank afterwards, whatever success says.
+		r.Status = gateway.StatusRefunded
+		if !success || it.EventCode == "REFUND_FAILED" {
+			r.Status, r.Reason = gateway.StatusFailed, gateway.ReasonGatewayError
 		}
-		// A modification: its own pspReference is the transaction, the payment is the original.
-		r.TransactionID = it.PSPReference
-		if it.OriginalReference != "" {
-			r.PaymentID = it.OriginalReference
-		}
-		r.OurReference = "" // the modification's reference, not necessarily our attempt id
+		modification(it, &r)
+		return gateway.Notification{
+			Ref:    gateway.AttemptRef{AttemptID: it.MerchantReference, PaymentID: r.PaymentID},
+			Result: r,
+			Refund: &gateway.RefundNote{RefundID: it.MerchantReference, GatewayRef: it.PSPReference},
+		}, true
 	default:
 		return gateway.Notification{}, false
 	}
@@ -212,6 +217,17 @@ func itemNotification(it *notificationItem) (gateway.Notification, bool) {
 		Ref:    gateway.AttemptRef{AttemptID: it.MerchantReference, PaymentID: r.PaymentID},
 		Result: r,
 	}, true
+}
+
+// modification reads a modification's item: its own pspReference is the transaction, the
+// payment is the originalReference, and its merchantReference is the modification's (our
+// refund id for our refunds), not the attempt's.
+func modification(it *notificationItem, r *gateway.Result) {
+	r.TransactionID = it.PSPReference
+	if it.OriginalReference != "" {
+		r.PaymentID = it.OriginalReference
+	}
+	r.OurReference = ""
 }
 
 // Acknowledge answers Adyen: 200 "[accepted]" when the batch was applied or can never be

@@ -297,6 +297,7 @@ func TestWebhookMapping(t *testing.T) {
 		ourRef string
 		amount money.Amount
 		auth   string
+		refund *gateway.RefundNote
 	}{
 		{name: "AUTHORISATION true", item: mod(auth("true"), func(i *item) { i.authCode = "B63465" }), want: true, status: gateway.StatusPaid,
 			ref: gateway.AttemptRef{AttemptID: "att_01HXYZ", PaymentID: "V4HZ4RBFJGXXGN82"}, payID: "V4HZ4RBFJGXXGN82",
@@ -330,16 +331,29 @@ func TestWebhookMapping(t *testing.T) {
 			payID: "V4HZ4RBFJGXXGN82", txID: "QFQTPCQ8HXSKGK82", amount: kwd("6")},
 		{name: "CANCELLATION false ignored", item: mod(auth("false"), func(i *item) { i.event, i.original = "CANCELLATION", "V4HZ4RBFJGXXGN82" })},
 		{name: "REFUND true", item: mod(auth("true"), func(i *item) {
-			i.event, i.psp, i.original, i.value = "REFUND", "JDD6LKT8MBLZNN84", "V4HZ4RBFJGXXGN82", "2500"
+			i.event, i.psp, i.original, i.value, i.ref = "REFUND", "JDD6LKT8MBLZNN84", "V4HZ4RBFJGXXGN82", "2500", "ref_01HXYZ"
 		}), want: true, status: gateway.StatusRefunded,
-			ref:   gateway.AttemptRef{AttemptID: "att_01HXYZ", PaymentID: "V4HZ4RBFJGXXGN82"},
-			payID: "V4HZ4RBFJGXXGN82", txID: "JDD6LKT8MBLZNN84", amount: kwd("2.5")},
+			ref:   gateway.AttemptRef{AttemptID: "ref_01HXYZ", PaymentID: "V4HZ4RBFJGXXGN82"},
+			payID: "V4HZ4RBFJGXXGN82", txID: "JDD6LKT8MBLZNN84", amount: kwd("2.5"),
+			refund: &gateway.RefundNote{RefundID: "ref_01HXYZ", GatewayRef: "JDD6LKT8MBLZNN84"}},
 		{name: "REFUND from the Customer Area (other reference)", item: mod(auth("true"), func(i *item) {
 			i.event, i.psp, i.original, i.ref = "REFUND", "JDD6LKT8MBLZNN84", "V4HZ4RBFJGXXGN82", "manual refund 7"
 		}), want: true, status: gateway.StatusRefunded,
 			ref:   gateway.AttemptRef{AttemptID: "manual refund 7", PaymentID: "V4HZ4RBFJGXXGN82"},
-			payID: "V4HZ4RBFJGXXGN82", txID: "JDD6LKT8MBLZNN84", amount: kwd("6")},
-		{name: "REFUND false ignored", item: mod(auth("false"), func(i *item) { i.event, i.original = "REFUND", "V4HZ4RBFJGXXGN82" })},
+			payID: "V4HZ4RBFJGXXGN82", txID: "JDD6LKT8MBLZNN84", amount: kwd("6"),
+			refund: &gateway.RefundNote{RefundID: "manual refund 7", GatewayRef: "JDD6LKT8MBLZNN84"}},
+		{name: "REFUND false: refused", item: mod(auth("false"), func(i *item) {
+			i.event, i.psp, i.original, i.ref, i.reason = "REFUND", "JDD6LKT8MBLZNN84", "V4HZ4RBFJGXXGN82", "ref_01HXYZ", "Insufficient balance on payment"
+		}), want: true, status: gateway.StatusFailed, reason: gateway.ReasonGatewayError,
+			ref:   gateway.AttemptRef{AttemptID: "ref_01HXYZ", PaymentID: "V4HZ4RBFJGXXGN82"},
+			payID: "V4HZ4RBFJGXXGN82", txID: "JDD6LKT8MBLZNN84", amount: kwd("6"),
+			refund: &gateway.RefundNote{RefundID: "ref_01HXYZ", GatewayRef: "JDD6LKT8MBLZNN84"}},
+		{name: "REFUND_FAILED true: failed after all", item: mod(auth("true"), func(i *item) {
+			i.event, i.psp, i.original, i.ref = "REFUND_FAILED", "JDD6LKT8MBLZNN84", "V4HZ4RBFJGXXGN82", "ref_01HXYZ"
+		}), want: true, status: gateway.StatusFailed, reason: gateway.ReasonGatewayError,
+			ref:   gateway.AttemptRef{AttemptID: "ref_01HXYZ", PaymentID: "V4HZ4RBFJGXXGN82"},
+			payID: "V4HZ4RBFJGXXGN82", txID: "JDD6LKT8MBLZNN84", amount: kwd("6"),
+			refund: &gateway.RefundNote{RefundID: "ref_01HXYZ", GatewayRef: "JDD6LKT8MBLZNN84"}},
 		{name: "CAPTURE ignored", item: mod(auth("true"), func(i *item) { i.event = "CAPTURE" })},
 		{name: "CHARGEBACK ignored", item: mod(auth("true"), func(i *item) { i.event = "CHARGEBACK" })},
 		{name: "REPORT_AVAILABLE ignored", item: item{psp: "test_REPORT_AVAILABLE", merchant: testMerchant, ref: "r1",
@@ -369,6 +383,9 @@ func TestWebhookMapping(t *testing.T) {
 			n, r := notes[0], notes[0].Result
 			if n.Ref != tt.ref {
 				t.Errorf("Ref = %+v, want %+v", n.Ref, tt.ref)
+			}
+			if (n.Refund == nil) != (tt.refund == nil) || (n.Refund != nil && *n.Refund != *tt.refund) {
+				t.Errorf("Refund = %+v, want %+v", n.Refund, tt.refund)
 			}
 			if r.Status != tt.status || r.Reason != tt.reason || r.PaymentID != tt.payID || r.TransactionID != tt.txID ||
 				r.OurReference != tt.ourRef || r.AuthCode != tt.auth || r.GatewayMessage != tt.item.reason {

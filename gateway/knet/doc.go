@@ -1,7 +1,7 @@
 // Package knet is the connector for KNET's own payment gateway, direct, with the Tranportal
 // "RAW" method (the merchant builds and encrypts the request itself; KPAY/FSS iPay platform).
-// It takes the method "knet" in KWD only and implements gateway.Gateway, gateway.Acknowledger
-// and gateway.Refunder under the name "knet".
+// It takes the method "knet" in KWD only and implements gateway.Gateway, gateway.Acknowledger,
+// gateway.Refunder and gateway.RefundInquirer under the name "knet".
 //
 // It follows the research spec shared/spec/knet.md:
 //   - §1 endpoints: the shopper is redirected (GET) to {BaseURL}/PaymentHTTP.htm?param=paymentInit
@@ -117,9 +117,21 @@
 //     with no call to KNET; paymentid and ErrorText of the query are ignored.
 //   - Refund (action 2, §6): same XML with the refund amount (positive KWD, at most the attempt's
 //     amount, partial refunds allowed), identified by our track id. CAPTURED → Status refunded
-//     (PaymentID/TransactionID/Reference/AuthCode as answered); another result → Status failed;
+//     (PaymentID = TransactionID = the refund's own tranid, which names it at KNET; Reference,
+//     AuthCode as answered); another result → Status failed;
 //     an error code → gateway.ErrRejected; a host timeout → gateway.ErrUnavailable telling to
 //     check KNET's portal before retrying (the refund may have been made).
+//   - Refund inquiry (gateway.RefundInquirer, decided on purpose). §6's inquiry (action 8)
+//     names a transaction by tranid, track id, payment id or ref, and a refund is a transaction
+//     with its own tranid: InquireRefund asks with transid = the refund's tranid, udf5
+//     "TransID", trackid = our track id, amt = the refund's amount. CAPTURED → refunded; a
+//     failure → failed; FAILURE(SUSPECT) or an answer about another transaction → an error
+//     (nothing recorded); anything else (not found yet, host timeout) → pending. A refund whose
+//     answer was lost before we stored its tranid cannot be found: it shares the purchase's
+//     track id and payment id, KNET has no lookup by our reference, and action 2 has no
+//     idempotency, so it is never sent again either. It stays pending with its amount reserved
+//     (an error wrapping ErrUnavailable each pass, logged) for a person to settle from KNET's
+//     portal. The connector is therefore never "sure it was not made" (no ErrRefundNotFound).
 //   - Errors. Network errors, HTTP 408, 429, 5xx and unreadable answers wrap
 //     gateway.ErrUnavailable; other non-2xx answers wrap gateway.ErrRejected.
 package knet

@@ -105,7 +105,9 @@ func (f *fakeKNET) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	switch tags["action"] {
 	case "8":
-		if tags["udf5"] != "TrackID" || tags["transid"] != tags["trackid"] {
+		byTrack := tags["udf5"] == "TrackID" && tags["transid"] == tags["trackid"]
+		byTran := tags["udf5"] == "TransID" && tags["transid"] != "" // a refund, by its own tranid
+		if !byTrack && !byTran {
 			io.WriteString(w, `<error_code_tag>IPAY0100020</error_code_tag><error_text>Invalid action type</error_text>`)
 			return
 		}

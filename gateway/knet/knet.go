@@ -376,7 +376,9 @@ func (g *Gateway) Refund(ctx context.Context, a gateway.Attempt, amount money.Am
 		return gateway.Result{}, err
 	}
 	r := gateway.Result{
-		PaymentID:      first(tags, "payid", "paymentid"),
+		// The refund's own tranid names it at KNET (InquireRefund asks by it); payid is the
+		// payment's.
+		PaymentID:      first(tags, "tranid", "payid", "paymentid"),
 		TransactionID:  tags["tranid"],
 		AuthCode:       tags["auth"],
 		Reference:      tags["ref"],
@@ -401,6 +403,59 @@ func (g *Gateway) Refund(ctx context.Context, a gateway.Attempt, amount money.Am
 	}
 	return r, nil
 }
+
+var _ gateway.RefundInquirer = (*Gateway)(nil)
+
+// InquireRefund asks KNET about one refund by its own tranid (the one Refund reported as
+// PaymentID): an inquiry (action 8) with transid = that tranid, udf5 "TransID", trackid = our
+// track id and amt = the refund's amount (spec §6). CAPTURED → refunded; a failure → failed;
+// anything else (KNET not finding it yet, a host timeout) → pending. A refund whose answer was
+// lost before we stored its tranid cannot be asked about: KNET's inquiry names transactions by
+// tranid, track id, payment id or ref only, and a refund shares the purchase's track id and
+// payment id, so there is no lookup by our refund id; action 2 has no idempotency either, so
+// it is never sent again. That refund stays pending, its amount reserved, for a person to check
+// in KNET's portal (an error wrapping gateway.ErrUnavailable, logged by the reconciler).
+func (g *Gateway) InquireRefund(ctx context.Context, a gateway.Attempt, q gateway.RefundQuery) (gateway.Result, error) {
+	trackID, err := attemptTrackID(a)
+	if err != nil {
+		return gateway.Result{}, fmt.Errorf("knet: refund inquiry: %w: %v", gateway.ErrRejected, err)
+	}
+	if q.GatewayRef == "" {
+		return gateway.Result{}, fmt.Errorf("knet: refund inquiry %s: %w: no KNET tranid stored for it, and KNET has no lookup by our reference: check KNET's portal", q.RefundID, gateway.ErrUnavailable)
+	}
+	if !tranIDPattern.MatchString(q.GatewayRef) || q.Amount.Currency().Code != currencyKWD {
+		return gateway.Result{}, fmt.Errorf("knet: refund inquiry %s: %w: malformed tranid or amount", q.RefundID, gateway.ErrRejected)
+	}
+	what := "refund inquiry " + q.GatewayRef
+	tags, raw, err := g.tranPipe(ctx, what, g.tranPipeRequestBy(actionInquiry, q.Amount.String(), q.GatewayRef, trackID, "TransID"))
+	if err != nil {
+		return gateway.Result{}, err
+	}
+	r, err := g.inquiryResult(what, tags, raw)
+	if err != nil {
+		return gateway.Result{}, err
+	}
+	if t := tags["tranid"]; (r.TrackID != "" && r.TrackID != trackID) || (t != "" && t != q.GatewayRef) ||
+		strings.Contains(strings.ToUpper(tags["result"]), "SUSPECT") {
+		return gateway.Result{}, fmt.Errorf("knet: %s: %w: KNET answered about another transaction (%s)", what, gateway.ErrUnavailable, clipResult(tags["result"]))
+	}
+	switch r.Status {
+	case gateway.StatusPaid:
+		r.Status = gateway.StatusRefunded
+	case gateway.StatusFailed, gateway.StatusCancelled:
+		r.Status = gateway.StatusFailed
+	default:
+		r.Status = gateway.StatusPending
+	}
+	r.PaymentID, r.TrackID = q.GatewayRef, trackID
+	return r, nil
+}
+
+// clipResult bounds KNET's result text before it goes into an error.
+func clipResult(s string) string { return wire.Clip(strings.TrimSpace(s), 60) }
+
+// tranIDPattern bounds a KNET transaction id we put into a request.
+var tranIDPattern = regexp.MustCompile(`^[0-9A-Za-z]{1,40}$`)
 
 // checkConfig refuses credentials that cannot be put into the request.
 func (g *Gateway) checkConfig() error {

@@ -23,9 +23,15 @@ const (
 	actionInquiry = "8"
 )
 
-// tranPipeRequest is the root-less XML of spec §6 for action 8 (inquiry) or 2 (refund), always
+// tranPipeRequest is the root-less XML of spec §6 for action 8 (inquiry) or 2 (refund),
 // identifying the original transaction by our track id (udf5 "TrackID", transid = trackid).
 func (g *Gateway) tranPipeRequest(action, amt, trackID string) []byte {
+	return g.tranPipeRequestBy(action, amt, trackID, trackID, "TrackID")
+}
+
+// tranPipeRequestBy is the root-less XML of spec §6 naming the transaction by transid, of the
+// kind udf5 says ("TrackID", "TransID", …).
+func (g *Gateway) tranPipeRequestBy(action, amt, transID, trackID, udf5 string) []byte {
 	var b bytes.Buffer
 	tag := func(name, value string) {
 		b.WriteString("<" + name + ">")
@@ -36,9 +42,9 @@ func (g *Gateway) tranPipeRequest(action, amt, trackID string) []byte {
 	tag("password", g.password)
 	tag("action", action)
 	tag("amt", amt)
-	tag("transid", trackID)
+	tag("transid", transID)
 	tag("trackid", trackID)
-	tag("udf5", "TrackID")
+	tag("udf5", udf5)
 	return b.Bytes()
 }
 

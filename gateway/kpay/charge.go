@@ -55,7 +55,10 @@ type refundEntry struct {
 	RefundAmount flexNumber      `json:"refund_amount"`
 	SettleAmount flexNumber      `json:"settle_amount"`
 	OrigAmount   flexNumber      `json:"orig_amount"`
+	RefundID     wire.FlexString `json:"refund_id"`
 	ErrorCode    wire.FlexString `json:"error_code"`
+	ErrorMessage wire.FlexString `json:"error_message"`
+	RefundDate   wire.FlexString `json:"refund_date"`
 }
 
 func (e refundEntry) amount() string {

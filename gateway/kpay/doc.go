@@ -1,7 +1,7 @@
 // Package kpay is the connector for Kasikornbank's K-Payment Gateway (KPGW), under the name
 // "kpay": cards through the embedded K-Pay button (Full MCC, Full DCC, SmartPay installments),
 // Thai QR and WeChat Pay through an Order and the K-Pay QR button, UnionPay and Alipay through
-// a redirect. It implements gateway.Gateway, Embedder, Acknowledger, Refunder, Voider and
+// a redirect. It implements gateway.Gateway, Embedder, Acknowledger, Refunder, RefundInquirer, Voider and
 // Capturer.
 //
 // It follows shared/spec/kpay.md (the English specification of seed 003):
@@ -151,6 +151,17 @@
 //     WeChat have no refund API: only a void of the whole amount while still Authorized
 //     (K PLUS-paid, same day), anything else is ErrRejected. UnionPay and Alipay go through
 //     the charge API like cards; KPGW decides.
+//   - Refund inquiry (gateway.RefundInquirer, InquireRefund). KPGW's Refund takes no
+//     reference of ours and no idempotency key, so a refund is never sent twice; its Inquiry
+//     (§4.2) lists the charge's refunds in refund_info (refund_id, amount, error_code). A
+//     refund whose refund_id we hold is that entry; one whose answer was lost is the first
+//     entry of the same amount that none of our other refunds of the payment holds
+//     (RefundQuery.Claimed) — equal amounts are interchangeable money, so which twin takes
+//     which entry does not matter. An entry with an error_code is a refused refund (failed);
+//     a voided charge answers a refund of the whole amount as voided; no matching entry is
+//     gateway.ErrRefundNotFound (the refund never reached KPGW: the order service fails it
+//     after a grace period and the amount is free again), except a refund_id KPGW gave us
+//     that its Inquiry does not list yet (pending). QR charges are read with Inquiry QR.
 //   - Void sends reason "Cancelled by merchant" (QR: Void QR, no body). Capture is Settle with
 //     type "full" when the amount is the charge's, else "partial"; never more than charged;
 //     not for QR. Their failures (Authorized + fail) are ErrRejected.

@@ -88,6 +88,15 @@
 //     408/429/5xx → ErrUnavailable, also with the "check Tap's dashboard" warning, since
 //     Tap may have made the refund. 4xx (and a 2xx carrying only Tap's errors body) →
 //     ErrRejected with Tap's code and description.
+//   - Refund inquiry (gateway.RefundInquirer, InquireRefund): GET {BaseURL}/v2/refunds/{id}
+//     by the refund id Tap answered (Tap's refund object; the spec's table lists only the
+//     POST, the sandbox serves the GET as Tap's refunds docs do). REFUNDED/000 of the same
+//     charge and amount → refunded; CANCELLED/FAILED/DECLINED/RESTRICTED → failed; PENDING,
+//     IN_PROGRESS, TIMEDOUT, UNKNOWN → pending (asked again later); 404 →
+//     gateway.ErrRefundNotFound. Without a refund id (the POST's answer was lost) Tap has no
+//     lookup by our reference: ErrRefundNotFound, and since the connector is a
+//     gateway.RefundReplayer the order service replays Refund with the same refund id, whose
+//     Idempotency-Key returns the refund Tap made or makes it exactly once.
 //   - Errors. Tap's 4xx answers wrap gateway.ErrRejected with Tap's code and description;
 //     network errors, 408, 429 and 5xx, and answers we cannot read, wrap
 //     gateway.ErrUnavailable. The secret key is never logged and never put in an error.

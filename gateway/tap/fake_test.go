@@ -46,6 +46,7 @@ type fakeTap struct {
 	refundCode   string
 	refundAmount string // when set, the amount literal echoed instead of the request's
 	refunds      int
+	storedRefund map[string]string // GET /v2/refunds/{id}: the refund object, else 404
 }
 
 func newFakeTap(t *testing.T) *fakeTap {
@@ -75,6 +76,14 @@ func (f *fakeTap) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.Method == http.MethodPost && r.URL.Path == "/sandbox/tap/v2/refunds":
 		f.serveRefund(w, body)
+	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/sandbox/tap/v2/refunds/"):
+		rf, ok := f.storedRefund[strings.TrimPrefix(r.URL.Path, "/sandbox/tap/v2/refunds/")]
+		if !ok {
+			w.WriteHeader(http.StatusNotFound)
+			io.WriteString(w, `{"errors":[{"code":"1250","description":"Refund not found"}]}`)
+			return
+		}
+		io.WriteString(w, rf)
 	case r.Method == http.MethodPost && r.URL.Path == prefix:
 		w.WriteHeader(f.createStatus)
 		io.WriteString(w, f.createBody)

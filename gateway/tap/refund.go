@@ -364,3 +364,57 @@ func clip(s string) string { return strings.ToValidUTF8(wire.Clip(s, 100), "") }
 // ReplaysRefunds reports that Refund is idempotent by the refund id in ctx (gateway.RefundReplayer):
 // the Idempotency-Key is derived from it, so the refund reconciler may ask again.
 func (g *Gateway) ReplaysRefunds() bool { return true }
+
+var _ gateway.RefundInquirer = (*Gateway)(nil)
+
+// InquireRefund asks Tap where one refund stands: GET /v2/refunds/{id} by the refund id Tap
+// gave us. Without one (the answer to our POST was lost), Tap has no lookup by our reference,
+// so the answer is gateway.ErrRefundNotFound and the order service replays Refund with the same
+// refund id: its Idempotency-Key returns the refund Tap made, or makes it exactly once.
+// REFUNDED → refunded; CANCELLED, FAILED, DECLINED, RESTRICTED → failed; PENDING,
+// IN_PROGRESS, TIMEDOUT, UNKNOWN → pending (asked again later). A 404 is ErrRefundNotFound; a
+// refund of another charge, or of another amount, is an error wrapping gateway.ErrUnavailable
+// (nothing is recorded from it).
+func (g *Gateway) InquireRefund(ctx context.Context, a gateway.Attempt, q gateway.RefundQuery) (gateway.Result, error) {
+	if q.GatewayRef == "" {
+		return gateway.Result{}, fmt.Errorf("tap: refund %s: %w: no Tap refund id yet: replay it by its Idempotency-Key", q.RefundID, gateway.ErrRefundNotFound)
+	}
+	if !refundIDPattern.MatchString(q.GatewayRef) || strings.ContainsAny(q.GatewayRef, "/.:") {
+		return gateway.Result{}, fmt.Errorf("tap: refund %s: %w: malformed Tap refund id", q.RefundID, gateway.ErrRejected)
+	}
+	what := "retrieve refund " + q.GatewayRef
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, g.base+"/v2/refunds/"+q.GatewayRef, nil)
+	if err != nil {
+		return gateway.Result{}, fmt.Errorf("tap: %s: %w: bad base URL", what, gateway.ErrUnavailable)
+	}
+	raw, err := g.do(req, what)
+	if errors.Is(err, errNotFound) {
+		return gateway.Result{}, fmt.Errorf("%w: %w", gateway.ErrRefundNotFound, err)
+	}
+	if err != nil {
+		return gateway.Result{}, err
+	}
+	r, err := decodeRefund(raw)
+	if err != nil || r.ID != q.GatewayRef {
+		return gateway.Result{}, fmt.Errorf("tap: %s: %w: unreadable refund, or another one", what, gateway.ErrUnavailable)
+	}
+	if r.ChargeID != "" && r.ChargeID != a.PaymentID {
+		return gateway.Result{}, fmt.Errorf("tap: %s: %w: a refund of another charge", what, gateway.ErrUnavailable)
+	}
+	res := g.refundResult(raw, r)
+	class, reason := classifyRefund(r)
+	switch class {
+	case refundDone:
+		if err := sameRefundAmount(r, q.Amount); err != nil {
+			return gateway.Result{}, fmt.Errorf("tap: %s: %w: %v; check it in Tap's dashboard", what, gateway.ErrUnavailable, err)
+		}
+		res.Status = gateway.StatusRefunded
+	case refundFailed:
+		res.Status, res.Reason = gateway.StatusFailed, reason
+		res.GatewayMessage = g.redact(refundWords(r))
+	default:
+		res.Status = gateway.StatusPending
+		res.GatewayMessage = g.redact(refundWords(r))
+	}
+	return res, nil
+}

@@ -209,10 +209,15 @@ func (g *Gateway) do(req *http.Request, what string) ([]byte, error) {
 		return raw, nil
 	case wire.Retryable(code):
 		return nil, fmt.Errorf("tap: %s: %w: HTTP %d%s", what, gateway.ErrUnavailable, code, g.detail(raw))
+	case code == http.StatusNotFound:
+		return nil, fmt.Errorf("tap: %s: %w: %w: HTTP %d%s", what, gateway.ErrRejected, errNotFound, code, g.detail(raw))
 	default:
 		return nil, fmt.Errorf("tap: %s: %w: HTTP %d%s", what, gateway.ErrRejected, code, g.detail(raw))
 	}
 }
+
+// errNotFound marks a 404 answer (inside gateway.ErrRejected).
+var errNotFound = errors.New("not found")
 
 // detail returns ": code description" from Tap's error body, or "".
 func (g *Gateway) detail(raw []byte) string {

@@ -117,7 +117,12 @@
 //   - Refund (action 2): full or partial, repeatable up to the captured amount
 //     (IPAY0100137 beyond), only for a capture not voided (IPAY0100136);
 //     success is CAPTURED with a new tranid, ref and auth; an inquiry of the
-//     purchase still answers CAPTURED.
+//     purchase still answers CAPTURED. The simulator keeps every refund: an
+//     inquiry (action 8) by the refund's own tranid (udf5 empty, TransID or
+//     TransactionID, spec §6's default) answers the refund's fields with
+//     CAPTURED, FAILURE(SUSPECT) when trackid or amt are not the refund's.
+//     [DECIDED: §6 names the inquiry's identifiers of a transaction, and a
+//     refund is a transaction with its own tranid.]
 //   - A finished payment's page (any reload or button) shows "already
 //     processed" (IPAY0100047) with a link to the receipt and never charges
 //     again; while the handshake runs, the page answers 409 with IPAY0100040.

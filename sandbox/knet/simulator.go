@@ -84,6 +84,7 @@ type Simulator struct {
 	byTrackID map[string]*payment
 	byTranID  map[string]*payment
 	byRef     map[string]*payment
+	refunds   map[string]*refundTx // by the refund's own tranid
 }
 
 // New returns a Simulator for cfg. Call Close when done.
@@ -101,6 +102,7 @@ func New(cfg Config) *Simulator {
 		byTrackID:     map[string]*payment{},
 		byTranID:      map[string]*payment{},
 		byRef:         map[string]*payment{},
+		refunds:       map[string]*refundTx{},
 	}
 	if s.id == "" {
 		s.id = SandboxTranportalID

@@ -48,7 +48,9 @@ func (s *Simulator) tranPipe(w http.ResponseWriter, r *http.Request) {
 	}
 	switch f["action"] {
 	case "8":
-		s.inquiry(w, f)
+		if !s.refundInquiry(w, f) {
+			s.inquiry(w, f)
+		}
 	case "2":
 		s.refund(w, f)
 	default:
@@ -169,17 +171,64 @@ func (s *Simulator) refund(w http.ResponseWriter, f map[string]string) {
 	}
 	p.refunded += amt
 	now := s.now()
-	tranID := s.uniqueID(16, func(id string) bool { return s.byTranID[id] == nil })
-	fields := [][2]string{
+	rt := &refundTx{p: p, amt: amt, postdate: now.In(kuwait).Format("0102"), auth: randomDigits(6)}
+	rt.tranID = s.uniqueID(16, func(id string) bool { return s.byTranID[id] == nil && s.refunds[id] == nil })
+	rt.ref = s.uniqueID(12, func(id string) bool { return s.byRef[id] == nil })
+	s.refunds[rt.tranID] = rt
+	fields := rt.fields()
+	s.mu.Unlock()
+	s.log.Info("knet sandbox: refund", "paymentid", p.paymentID, "amt", formatAmount(amt), "refund_tranid", rt.tranID)
+	writeXML(w, fields)
+}
+
+// refundTx is a refund KNET made (action 2): its own tranid, ref and auth,
+// kept so that an inquiry by that tranid finds it.
+type refundTx struct {
+	p              *payment
+	amt            int64
+	tranID, ref    string
+	auth, postdate string
+}
+
+// fields are the refund's answer, in the manual's order; an inquiry of the
+// refund answers the same.
+func (rt *refundTx) fields() [][2]string {
+	p := rt.p
+	return [][2]string{
 		{"result", resultCaptured}, {"payid", p.paymentID}, {"trackid", p.trackID},
 		{"udf1", p.udf[0]}, {"udf2", p.udf[1]}, {"udf3", p.udf[2]}, {"udf4", p.udf[3]}, {"udf5", p.udf[4]},
-		{"ref", s.uniqueID(12, func(id string) bool { return s.byRef[id] == nil })},
-		{"auth", randomDigits(6)}, {"avr", "N"}, {"postdate", now.In(kuwait).Format("0102")},
-		{"tranid", tranID}, {"amt", formatAmount(amt)}, {"authRespCode", "00"},
+		{"ref", rt.ref}, {"auth", rt.auth}, {"avr", "N"}, {"postdate", rt.postdate},
+		{"tranid", rt.tranID}, {"amt", formatAmount(rt.amt)}, {"authRespCode", "00"},
 	}
+}
+
+// refundInquiry answers action 8 about a refund, named by its own tranid
+// (udf5 empty, TransID or TransactionID): CAPTURED with the refund's fields,
+// FAILURE(SUSPECT) when trackid or amt are not the refund's. ok is false when
+// transid names no refund.
+func (s *Simulator) refundInquiry(w http.ResponseWriter, f map[string]string) (ok bool) {
+	switch strings.ToLower(f["udf5"]) {
+	case "", "transid", "transactionid":
+	default:
+		return false
+	}
+	s.mu.Lock()
+	rt := s.refunds[f["transid"]]
+	if rt == nil {
+		s.mu.Unlock()
+		return false
+	}
+	amt, amtOK := parseAmount(f["amt"])
+	if !amtOK || amt != rt.amt || f["trackid"] != rt.p.trackID {
+		s.mu.Unlock()
+		writeXML(w, [][2]string{{"result", resultSuspect}, {"payid", ""}, {"trackid", f["trackid"]}, {"amt", f["amt"]}})
+		return true
+	}
+	fields := rt.fields()
 	s.mu.Unlock()
-	s.log.Info("knet sandbox: refund", "paymentid", p.paymentID, "amt", formatAmount(amt), "refund_tranid", tranID)
+	s.log.Info("knet sandbox: refund inquiry", "refund_tranid", rt.tranID)
 	writeXML(w, fields)
+	return true
 }
 
 var xmlDecl = regexp.MustCompile(`^\s*<\?xml[^>]*\?>`)
