@@ -170,7 +170,26 @@ func (c *Console) linkShow(ctx *fiber.Ctx) error {
 	return c.Render(ctx, fiber.StatusOK, views.AdminLinkPage(p, d))
 }
 
+// linkDeactivate switches a link off for good, after a confirmation: the link page's button
+// posts without confirm=yes and gets the question (a page, so it works without JavaScript);
+// the question's button posts again with it.
 func (c *Console) linkDeactivate(ctx *fiber.Ctx) error {
+	if ctx.FormValue("confirm") != "yes" {
+		k, err := c.cfg.Orders.Link(ctx.UserContext(), ctx.Params("id"))
+		if errors.Is(err, order.ErrNotFound) {
+			return fiber.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		p := c.Page(ctx, "admin.links.deactivate_title", "links")
+		return c.Render(ctx, fiber.StatusOK, views.AdminConfirm(p, views.AdminConfirmation{
+			Question: p.T("admin.links.deactivate_question", "name", k.Description),
+			Detail:   p.T("admin.links.deactivate_hint"),
+			Action:   "/admin/links/" + k.ID + "/deactivate", Button: p.T("admin.links.deactivate"),
+			Back: "/admin/links/" + k.ID, Danger: true,
+		}))
+	}
 	k, err := c.cfg.Orders.DeactivateLink(ctx.UserContext(), ctx.Params("id"))
 	if errors.Is(err, order.ErrNotFound) {
 		return fiber.ErrNotFound

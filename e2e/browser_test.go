@@ -184,8 +184,8 @@ func axeJSPath() string {
 }
 
 // checkA11y runs axe-core on the page as it is now and fails the test for every violation,
-// whatever its impact (serious and critical only on the console's /admin pages), with its id,
-// help and elements. name says which page it was.
+// whatever its impact (minor and moderate too, on every page: shopper, gateway and console),
+// with its id, help and elements. name says which page it was.
 // Without axe-core installed it only logs (fails under CI).
 func checkA11y(t *testing.T, page playwright.Page, name string) {
 	t.Helper()
@@ -214,13 +214,7 @@ func checkA11y(t *testing.T, page playwright.Page, name string) {
 		}
 		vs = append(vs, fvs...)
 	}
-	// Shopper pages and the gateways' pages: every impact, minor and moderate too. The merchant
-	// console (/admin, issue 9) is held to serious and critical for now.
-	strict := !strings.Contains(page.URL(), "/admin")
 	for _, v := range vs {
-		if !strict && v.Impact != "serious" && v.Impact != "critical" {
-			continue
-		}
 		var targets []string
 		for _, n := range v.Nodes {
 			targets = append(targets, fmt.Sprint(n.Target...))
