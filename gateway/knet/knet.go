@@ -64,7 +64,7 @@ type Config struct {
 }
 
 // Gateway is the KNET (direct, Tranportal/RAW) connector. It implements gateway.Gateway,
-// gateway.Acknowledger and gateway.Refunder.
+// gateway.Acknowledger, gateway.Refunder and gateway.RefundInquirer.
 type Gateway struct {
 	base     string
 	id       string
