@@ -29,7 +29,7 @@ import (
 	"github.com/bawaba/checkout/views"
 )
 
-// Store is what the console needs of persistence. store.SQLite implements it.
+// Store is what the console needs of persistence. store.DB implements it.
 type Store interface {
 	Secret(ctx context.Context, name string, n int) ([]byte, error)
 	UserByEmail(ctx context.Context, email string) (store.User, error)

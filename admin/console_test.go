@@ -22,7 +22,7 @@ import (
 type harness struct {
 	t   *testing.T
 	app *fiber.App
-	db  *store.SQLite
+	db  *store.DB
 
 	mu  sync.Mutex
 	now time.Time

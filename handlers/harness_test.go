@@ -27,6 +27,7 @@ import (
 	"github.com/bawaba/checkout/gateway"
 	"github.com/bawaba/checkout/gateway/tap"
 	"github.com/bawaba/checkout/handlers"
+	"github.com/bawaba/checkout/internal/dbtest"
 	"github.com/bawaba/checkout/metrics"
 	"github.com/bawaba/checkout/order"
 	taptest "github.com/bawaba/checkout/sandbox/tap"
@@ -45,7 +46,7 @@ const testReturnSecret = "test-return-secret"
 type env struct {
 	t      testing.TB
 	base   string // http://127.0.0.1:PORT
-	db     *store.SQLite
+	db     *store.DB
 	svc    *order.Service
 	sim    *taptest.Simulator
 	apiKey string
@@ -134,7 +135,7 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	ctx := context.Background()
 	log := testLogger()
 
-	db, err := store.Open(ctx, t.TempDir()+"/t.db")
+	db, err := store.Open(ctx, dbtest.DB(t))
 	if err != nil {
 		t.Fatalf("store.Open: %v", err)
 	}

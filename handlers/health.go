@@ -8,7 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// WriteChecker proves the database can be written (store.SQLite.CheckWrite: a real write in a
+// WriteChecker proves the database can be written (store.DB.CheckWrite: a real write in a
 // scratch table).
 type WriteChecker interface {
 	CheckWrite(ctx context.Context) error

@@ -130,7 +130,7 @@ func (m *Metrics) WebhookDelivery(eventType string, delivered bool, took time.Du
 }
 
 // WriterWait records how long a write transaction waited for the SQLite writer
-// (store.SQLite.ObserveWriterWait).
+// (store.DB.ObserveWriterWait).
 func (m *Metrics) WriterWait(d time.Duration) { m.writerQueue.Observe(d.Seconds()) }
 
 // storeCollector reads the backlogs and the writer queue when scraped.

@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
-	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/bawaba/checkout/api"
 	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/internal/dbtest"
 	"github.com/bawaba/checkout/money"
 	"github.com/bawaba/checkout/order"
 	"github.com/bawaba/checkout/store"
@@ -99,19 +99,21 @@ func (c *clock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// env is a service over a real SQLite store in a temporary file.
+// env is a service over a real store: a fresh database of the run (SQLite, then PostgreSQL).
 type env struct {
 	views api.Views
-	st    *store.SQLite
+	st    *store.DB
 	svc   *order.Service
 	gw    *fakeGateway
 	clk   *clock
+	db    string          // the CHECKOUT_DB value, for another node
+	g     gateway.Gateway // what serves the knet method (gw when it is the fake)
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	gw := newKNET()
-	e := newEnvWith(t, gw)
+	e := newNode(t, dbtest.DB(t), gw, newClock())
 	e.gw = gw
 	return e
 }
@@ -119,7 +121,22 @@ func newEnv(t *testing.T) *env {
 // newEnvWith is newEnv with g serving the knet method (e.gw is left nil).
 func newEnvWith(t *testing.T, g gateway.Gateway) *env {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
+	return newNode(t, dbtest.DB(t), g, newClock())
+}
+
+// node is another node on e's database: its own store pools and service, the same gateway and
+// clock (two servers behind one load balancer, one PostgreSQL; on SQLite, two processes on one
+// file).
+func (e *env) node(t *testing.T) *env {
+	t.Helper()
+	n := newNode(t, e.db, e.g, e.clk)
+	n.gw = e.gw
+	return n
+}
+
+func newNode(t *testing.T, db string, g gateway.Gateway, clk *clock) *env {
+	t.Helper()
+	st, err := store.Open(context.Background(), db)
 	if err != nil {
 		t.Fatalf("store.Open: %v", err)
 	}
@@ -128,7 +145,6 @@ func newEnvWith(t *testing.T, g gateway.Gateway) *env {
 	if err := reg.Register(g, gateway.MethodKNET); err != nil {
 		t.Fatal(err)
 	}
-	clk := newClock()
 	views := api.Views{BaseURL: "https://checkout.example", Gateways: reg}
 	svc := order.NewService(st, reg, order.Config{
 		BaseURL: "https://checkout.example",
@@ -136,7 +152,7 @@ func newEnvWith(t *testing.T, g gateway.Gateway) *env {
 		Now:     clk.Now,
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
-	return &env{views: views, st: st, svc: svc, clk: clk}
+	return &env{views: views, st: st, svc: svc, g: g, clk: clk, db: db}
 }
 
 // createdJSON is the API's answer to creating o: its view as created, as JSON.

@@ -49,8 +49,15 @@ func TestConcurrentApplyPaidTransitionsOnce(t *testing.T) {
 			t.Errorf("Apply #%d: %v", i, err)
 		}
 	}
+	e.paidOnce(t, o.ID)
+}
+
+// paidOnce checks that an order was paid exactly once: one attempt moved to paid, one
+// order.paid event, one order.paid webhook in the outbox, and nothing flagged.
+func (e *env) paidOnce(t *testing.T, orderID string) {
+	t.Helper()
 	toPaid := 0
-	for _, ev := range e.events(t, o.ID, order.EventAttemptStatus) {
+	for _, ev := range e.events(t, orderID, order.EventAttemptStatus) {
 		if ev.Data["to"] == string(gateway.StatusPaid) {
 			toPaid++
 		}
@@ -58,13 +65,13 @@ func TestConcurrentApplyPaidTransitionsOnce(t *testing.T) {
 	if toPaid != 1 {
 		t.Errorf("%d attempt.status events to paid, want exactly 1", toPaid)
 	}
-	if n := len(e.events(t, o.ID, order.EventPaid)); n != 1 {
+	if n := len(e.events(t, orderID, order.EventPaid)); n != 1 {
 		t.Errorf("%d order.paid events, want exactly 1", n)
 	}
-	if got := count(e.outboxTypes(t, o.ID), order.NotifyPaid); got != 1 {
+	if got := count(e.outboxTypes(t, orderID), order.NotifyPaid); got != 1 {
 		t.Errorf("%d order.paid outbox rows, want exactly 1", got)
 	}
-	if st := e.order(t, o.ID); st.Status != order.StatusPaid || st.NeedsReview {
+	if st := e.order(t, orderID); st.Status != order.StatusPaid || st.NeedsReview {
 		t.Errorf("order = %s needs_review %v, want paid and not flagged", st.Status, st.NeedsReview)
 	}
 }

@@ -5,10 +5,10 @@ import (
 	"time"
 )
 
-// Store is what the service needs of persistence. store.SQLite implements it.
+// Store is what the service needs of persistence. store.DB implements it.
 type Store interface {
-	// Write runs fn in one write transaction; writes are serialized, so fn sees a stable
-	// snapshot and its changes commit together or not at all.
+	// Write runs fn in one write transaction; writes are serialized (across every node on one
+	// database), so fn sees a stable snapshot and its changes commit together or not at all.
 	Write(ctx context.Context, fn func(Tx) error) error
 	// Order returns an order with its attempts, or ErrNotFound.
 	Order(ctx context.Context, id string) (Order, error)
@@ -18,7 +18,9 @@ type Store interface {
 	AttemptByPaymentID(ctx context.Context, gatewayName, paymentID string) (Attempt, error)
 	// Attempt returns one attempt, or ErrNotFound.
 	Attempt(ctx context.Context, id string) (Attempt, error)
-	// DueAttempts returns attempts whose next check is due at now, oldest due first.
+	// DueAttempts returns attempts whose next check is due at now, oldest due first. Due work
+	// (here, DueExpiries and PendingRefunds) is claimed for the caller: while the claim lasts,
+	// another node's call does not return it; once the job is done and due again, it does.
 	DueAttempts(ctx context.Context, now time.Time, limit int) ([]Attempt, error)
 	// DueExpiries returns ids of open or processing orders whose time is up at now.
 	DueExpiries(ctx context.Context, now time.Time, limit int) ([]string, error)

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # The project's test command (`make test` runs it): installs what the tests need when it is
-# missing, then runs unit and e2e tests in ONE `go test`, so its summary covers both.
+# missing, then runs unit and e2e tests in ONE `go test`, so its summary covers both. It starts a
+# private PostgreSQL (Debian's postgresql; a temporary cluster on a Unix socket, stopped at the
+# end) and sets CHECKOUT_TEST_POSTGRES, so the store, order, API and two-node tests run on both
+# databases; set CHECKOUT_TEST_POSTGRES yourself to use a server you already run.
 #
 #   scripts/test.sh                          # everything: go test ./...
 #   scripts/test.sh -run TestX ./e2e/        # extra args go to `go test`
@@ -21,6 +24,10 @@ apt_pkgs=()
 command -v npm >/dev/null || apt_pkgs+=(nodejs npm)
 command -v php >/dev/null || apt_pkgs+=(php-cli)              # the PHP webhook snippet's test
 command -v python3 >/dev/null || apt_pkgs+=(python3)          # the Python webhook snippet's test
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
+if [ -z "${CHECKOUT_TEST_POSTGRES:-}" ] && [ ! -x "$(pg_bin)/initdb" ]; then
+  apt_pkgs+=(postgresql)                                        # the PostgreSQL store's tests
+fi
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     say "installing with apt: ${apt_pkgs[*]}"
@@ -61,7 +68,35 @@ if ! grep -qs "\"version\": \"$AXE_VER\"" "$CACHE/axe/node_modules/axe-core/pack
     --loglevel=error "axe-core@$AXE_VER"
 fi
 
-# --- 4. Run the tests --------------------------------------------------------------------------
+# --- 4. A private PostgreSQL for the tests (unless CHECKOUT_TEST_POSTGRES names one) ------------
+# initdb in a temporary folder, listening only on a Unix socket there: no port, no clash with
+# another cluster or another test run. As root it runs as the postgres user (initdb refuses
+# root). fsync off: a test cluster is thrown away.
+PG_TMP=""
+stop_pg() {
+  [ -n "$PG_TMP" ] || return 0
+  as_pg "$(pg_bin)/pg_ctl" -D "$PG_TMP/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$PG_TMP"
+}
+as_pg() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+if [ -z "${CHECKOUT_TEST_POSTGRES:-}" ] && [ -x "$(pg_bin)/initdb" ]; then
+  PG_TMP=$(mktemp -d /tmp/bawaba-pg.XXXXXX)
+  trap stop_pg EXIT
+  [ "$(id -u)" -eq 0 ] && chown postgres "$PG_TMP"
+  say "starting PostgreSQL ($(pg_bin)) in $PG_TMP"
+  as_pg "$(pg_bin)/initdb" -D "$PG_TMP/data" -A trust -U bawaba -E UTF8 >"$PG_TMP/initdb.log" 2>&1 \
+    || { cat "$PG_TMP/initdb.log" >&2; exit 1; }
+  as_pg "$(pg_bin)/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/server.log" -w -o \
+    "-k $PG_TMP -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c max_connections=300" start >/dev/null \
+    || { cat "$PG_TMP/server.log" >&2; exit 1; }
+  export CHECKOUT_TEST_POSTGRES="postgres://bawaba@/postgres?host=$PG_TMP"
+elif [ -z "${CHECKOUT_TEST_POSTGRES:-}" ]; then
+  say "NO PostgreSQL (apt needs root): its tests will skip (fail under CI)"
+fi
+
+# --- 5. Run the tests --------------------------------------------------------------------------
 export PLAYWRIGHT_DRIVER_PATH="$DRV"
 export BAWABA_CHROMIUM="${BAWABA_CHROMIUM:-/usr/bin/chromium}"
 export BAWABA_AXE_JS="${BAWABA_AXE_JS:-$AXE_JS}"
@@ -73,4 +108,4 @@ for a in "$@"; do
 done
 
 say "go test -count=1 -p 2 -timeout 20m $* ${pkgs[*]}"
-exec go test -count=1 -p 2 -timeout 20m "$@" "${pkgs[@]}"
+go test -count=1 -p 2 -timeout 20m "$@" "${pkgs[@]}"   # not exec: the trap stops PostgreSQL

@@ -56,20 +56,36 @@ func LoadSecrets(ctx context.Context, kv SecretKV, env string, now func() time.T
 		s.cur, s.env = env, true
 		return s, nil
 	}
-	b, err := kv.Secret(ctx, secretKey, 32)
-	if err != nil {
+	if _, err := kv.Secret(ctx, secretKey, 32); err != nil { // generated on first use
 		return nil, err
 	}
-	s.cur = format(b)
-	if v, ok, err := kv.Setting(ctx, previousKey); err != nil {
+	if err := s.Refresh(ctx); err != nil {
 		return nil, err
-	} else if ok {
-		var p previous
-		if json.Unmarshal(v, &p) == nil {
-			s.prev, s.until = p.Secret, p.Until
-		}
 	}
 	return s, nil
+}
+
+// Refresh reads the stored secrets again: another node may have rotated them in its console
+// (the server refreshes every tick; meanwhile the old secret still signs, as the previous one
+// in its overlap). A secret from the environment never changes.
+func (s *Secrets) Refresh(ctx context.Context) error {
+	if s.env || s.kv == nil {
+		return nil
+	}
+	b, ok, err := s.kv.Setting(ctx, secretKey)
+	if err != nil || !ok {
+		return err
+	}
+	var p previous
+	if v, ok, err := s.kv.Setting(ctx, previousKey); err != nil {
+		return err
+	} else if ok && json.Unmarshal(v, &p) != nil {
+		p = previous{}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cur, s.prev, s.until = format(b), p.Secret, p.Until
+	return nil
 }
 
 // FixedSecret returns a secret that never rotates (tests).

@@ -25,7 +25,7 @@ type Shop struct {
 	WebhookURL string `json:"webhook_url"` // default target of merchant webhooks
 }
 
-// KV is where the settings are kept. store.SQLite implements it.
+// KV is where the settings are kept. store.DB implements it.
 type KV interface {
 	Setting(ctx context.Context, name string) ([]byte, bool, error)
 	PutSetting(ctx context.Context, name string, value []byte) error
@@ -43,18 +43,30 @@ type Live struct {
 // Load reads the saved settings, or starts from defaults (the configuration's).
 func Load(ctx context.Context, kv KV, defaults Shop) (*Live, error) {
 	l := &Live{kv: kv, cur: defaults}
-	b, ok, err := kv.Setting(ctx, key)
-	if err != nil {
+	if err := l.Refresh(ctx); err != nil {
 		return nil, err
 	}
-	if ok {
-		var s Shop
-		if err := json.Unmarshal(b, &s); err != nil {
-			return nil, fmt.Errorf("settings: stored value: %w", err)
-		}
-		l.cur = s
-	}
 	return l, nil
+}
+
+// Refresh reads the saved settings again: another node behind the same load balancer may have
+// saved them in its console (the server refreshes every tick). Nothing saved yet keeps what is.
+func (l *Live) Refresh(ctx context.Context) error {
+	if l == nil || l.kv == nil {
+		return nil
+	}
+	b, ok, err := l.kv.Setting(ctx, key)
+	if err != nil || !ok {
+		return err
+	}
+	var s Shop
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("settings: stored value: %w", err)
+	}
+	l.mu.Lock()
+	l.cur = s
+	l.mu.Unlock()
+	return nil
 }
 
 // Fixed returns settings that never change (tests, tools).

@@ -86,6 +86,16 @@ func TestSaveAndLoad(t *testing.T) {
 	if got := l2.Get(); got.Name != "New" || got.Brand != "#0b5cad" || got.Lang != "ar" {
 		t.Errorf("reloaded %+v", got)
 	}
+	// Another node saves: this one sees it at its next refresh.
+	if errs, err := l2.Save(ctx, Shop{Name: "Other node", Lang: "en"}); err != nil || len(errs) > 0 {
+		t.Fatalf("save: %v %v", errs, err)
+	}
+	if l.Get().Name != "New" {
+		t.Fatal("settings changed before a refresh")
+	}
+	if err := l.Refresh(ctx); err != nil || l.Get().Name != "Other node" {
+		t.Errorf("after Refresh: %+v, %v; want the other node's save", l.Get(), err)
+	}
 }
 
 func (m memKV) Secret(_ context.Context, n string, size int) ([]byte, error) {
@@ -124,6 +134,15 @@ func TestSecretsRotateWithOverlap(t *testing.T) {
 	if s2.Current() != fresh || len(s2.Signing()) != 2 {
 		t.Fatalf("reloaded: %q %v", s2.Current(), s2.Signing())
 	}
+	// A rotation on another node reaches this one at its next refresh.
+	third, err := s2.Rotate(ctx, 24*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Refresh(ctx); err != nil || s.Current() != third || s.Signing()[1] != fresh {
+		t.Fatalf("after Refresh: %q %v, %v; want %q then %q", s.Current(), s.Signing(), err, third, fresh)
+	}
+	fresh = third
 	now = now.Add(24 * time.Hour)
 	if got := s.Signing(); len(got) != 1 || got[0] != fresh {
 		t.Fatalf("after the overlap Signing = %v", got)

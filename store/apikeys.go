@@ -20,7 +20,7 @@ type APIKey struct {
 }
 
 // APIKeys lists every API key, active ones first, newest first.
-func (s *SQLite) APIKeys(ctx context.Context) ([]APIKey, error) {
+func (s *DB) APIKeys(ctx context.Context) ([]APIKey, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, label, hint, created_at, last_used_at, revoked_at FROM api_keys
 		ORDER BY revoked_at > 0, created_at DESC, rowid DESC`)
 	if err != nil {
@@ -42,7 +42,7 @@ func (s *SQLite) APIKeys(ctx context.Context) ([]APIKey, error) {
 
 // RevokeAPIKey revokes an active key at once: the next request with it is refused. It reports
 // whether an active key with that id existed.
-func (s *SQLite) RevokeAPIKey(ctx context.Context, id string) (bool, error) {
+func (s *DB) RevokeAPIKey(ctx context.Context, id string) (bool, error) {
 	res, err := s.w.ExecContext(ctx, "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at = 0", time.Now().UnixMilli(), id)
 	if err != nil {
 		return false, err

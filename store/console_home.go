@@ -15,7 +15,7 @@ type PaidLine struct {
 
 // PaidSince returns every order paid at or after since (refunded ones included: they were paid),
 // oldest first. The console buckets them by the viewer's local day.
-func (s *SQLite) PaidSince(ctx context.Context, since time.Time) ([]PaidLine, error) {
+func (s *DB) PaidSince(ctx context.Context, since time.Time) ([]PaidLine, error) {
 	rows, err := s.r.QueryContext(ctx, "SELECT paid_at, amount_minor, currency FROM orders WHERE paid_at >= ? AND paid_at > 0 ORDER BY paid_at", since.UnixMilli())
 	if err != nil {
 		return nil, err
@@ -40,7 +40,7 @@ func (s *SQLite) PaidSince(ctx context.Context, since time.Time) ([]PaidLine, er
 // StatusCounts counts the orders created at or after since, by status. The (created_at, id) index
 // is named: left to itself SQLite scans all of (status, created_at, id), which reads every order
 // instead of the last 30 days'.
-func (s *SQLite) StatusCounts(ctx context.Context, since time.Time) (map[string]int, error) {
+func (s *DB) StatusCounts(ctx context.Context, since time.Time) (map[string]int, error) {
 	rows, err := s.r.QueryContext(ctx, "SELECT status, count(*) FROM orders INDEXED BY orders_created WHERE created_at >= ? GROUP BY status", since.UnixMilli())
 	if err != nil {
 		return nil, err
@@ -59,7 +59,7 @@ func (s *SQLite) StatusCounts(ctx context.Context, since time.Time) (map[string]
 }
 
 // NeedsReviewCount counts the orders flagged for a person to look at.
-func (s *SQLite) NeedsReviewCount(ctx context.Context) (int, error) {
+func (s *DB) NeedsReviewCount(ctx context.Context) (int, error) {
 	var n int
 	err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM orders WHERE needs_review = 1").Scan(&n)
 	return n, err

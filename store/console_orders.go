@@ -113,7 +113,7 @@ const latestAttempt = `LEFT JOIN attempts l ON l.id = (SELECT a.id FROM attempts
 
 // ListOrders returns up to limit orders the filter shows, newest first, older than after when it
 // is set. Keyset pagination on (created_at, id): every page costs the same at a million orders.
-func (s *SQLite) ListOrders(ctx context.Context, f OrderFilter, after *OrderCursor, limit int) ([]OrderRow, error) {
+func (s *DB) ListOrders(ctx context.Context, f OrderFilter, after *OrderCursor, limit int) ([]OrderRow, error) {
 	where, args := f.where()
 	if after != nil {
 		// A row-value comparison: SQLite walks the (created_at, id) index from the cursor on
@@ -159,7 +159,7 @@ func (r OrderRow) Cursor() OrderCursor {
 }
 
 // OrderTotals counts and sums, per currency, every order the filter shows (all pages).
-func (s *SQLite) OrderTotals(ctx context.Context, f OrderFilter) ([]CurrencyTotal, error) {
+func (s *DB) OrderTotals(ctx context.Context, f OrderFilter) ([]CurrencyTotal, error) {
 	where, args := f.where()
 	rows, err := s.r.QueryContext(ctx, "SELECT o.currency, count(*), sum(o.amount_minor) FROM orders o WHERE "+where+
 		" GROUP BY o.currency ORDER BY o.currency", args...)
@@ -185,7 +185,7 @@ func (s *SQLite) OrderTotals(ctx context.Context, f OrderFilter) ([]CurrencyTota
 
 // EachOrder calls fn for every order the filter shows, newest first, reading in pages so that
 // an export of a million orders holds neither memory nor a read transaction for long.
-func (s *SQLite) EachOrder(ctx context.Context, f OrderFilter, fn func(OrderRow) error) error {
+func (s *DB) EachOrder(ctx context.Context, f OrderFilter, fn func(OrderRow) error) error {
 	var after *OrderCursor
 	for {
 		page, err := s.ListOrders(ctx, f, after, 500)
@@ -207,7 +207,7 @@ func (s *SQLite) EachOrder(ctx context.Context, f OrderFilter, fn func(OrderRow)
 
 // AppendOrderNote adds a line to an order's timeline outside the order service's transitions:
 // who did what in the console ("console.cancel" by owner@shop…), next to what it caused.
-func (s *SQLite) AppendOrderNote(ctx context.Context, orderID, typ string, data map[string]string, at time.Time) error {
+func (s *DB) AppendOrderNote(ctx context.Context, orderID, typ string, data map[string]string, at time.Time) error {
 	b, err := json.Marshal(data)
 	if err != nil {
 		return err

@@ -9,7 +9,7 @@ import (
 
 // seedOrders inserts n orders in one statement (a recursive CTE), one a second apart, a third of
 // them paid, in KWD and THB.
-func seedOrders(b *testing.B, s *SQLite, n int) {
+func seedOrders(b *testing.B, s *DB, n int) {
 	b.Helper()
 	_, err := s.w.ExecContext(context.Background(), `WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?)
 		INSERT INTO orders (id, reference, amount, amount_minor, currency, return_url, status, expires_at, created_at, updated_at, paid_at)
@@ -31,6 +31,7 @@ func seedOrders(b *testing.B, s *SQLite, n int) {
 //
 //	go test -run '^$' -bench BenchmarkConsoleOrderList -benchtime 20x ./store/
 func BenchmarkConsoleOrderList(b *testing.B) {
+	sqliteOnly(b)
 	n := 1_000_000
 	if v, err := strconv.Atoi(os.Getenv("BAWABA_BENCH_ORDERS")); err == nil && v > 0 {
 		n = v

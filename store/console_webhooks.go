@@ -36,7 +36,7 @@ type WebhookCursor = OrderCursor
 
 // ListWebhookEvents returns up to limit events, newest first, older than after when set;
 // failing only keeps those tried and not delivered. Each carries its last tries (at most 10).
-func (s *SQLite) ListWebhookEvents(ctx context.Context, failing bool, after *WebhookCursor, limit int) ([]WebhookEvent, error) {
+func (s *DB) ListWebhookEvents(ctx context.Context, failing bool, after *WebhookCursor, limit int) ([]WebhookEvent, error) {
 	conds := []string{"1=1"}
 	var args []any
 	if failing {
@@ -74,7 +74,7 @@ func (s *SQLite) ListWebhookEvents(ctx context.Context, failing bool, after *Web
 	return out, nil
 }
 
-func (s *SQLite) deliveryTries(ctx context.Context, eventID string, limit int) ([]DeliveryTry, error) {
+func (s *DB) deliveryTries(ctx context.Context, eventID string, limit int) ([]DeliveryTry, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT attempted_at, status_code, duration_ms, error, response FROM deliveries
 		WHERE event_id = ? ORDER BY id DESC LIMIT ?`, eventID, limit)
 	if err != nil {
@@ -100,7 +100,7 @@ func (e WebhookEvent) Cursor() WebhookCursor {
 }
 
 // FailingEndpoints counts, per endpoint URL, the events tried and not delivered.
-func (s *SQLite) FailingEndpoints(ctx context.Context) (map[string]int, error) {
+func (s *DB) FailingEndpoints(ctx context.Context) (map[string]int, error) {
 	rows, err := s.r.QueryContext(ctx, "SELECT url, count(*) FROM outbox WHERE delivered_at = 0 AND attempts > 0 GROUP BY url")
 	if err != nil {
 		return nil, err
@@ -121,7 +121,7 @@ func (s *SQLite) FailingEndpoints(ctx context.Context) (map[string]int, error) {
 // Redeliver makes an event due now, whatever happened to it before (delivered, retrying or
 // given up): the dispatcher sends it at its next run, with a fresh signature, and records the
 // try beside the earlier ones. It reports whether the event exists.
-func (s *SQLite) Redeliver(ctx context.Context, id string, now time.Time) (bool, error) {
+func (s *DB) Redeliver(ctx context.Context, id string, now time.Time) (bool, error) {
 	res, err := s.w.ExecContext(ctx, "UPDATE outbox SET next_attempt_at = ?, delivered_at = 0, failed_at = 0 WHERE id = ?", ms(now), id)
 	if err != nil {
 		return false, err

@@ -12,8 +12,9 @@ import (
 // BenchmarkOrderWrite measures the order write path (one write transaction: the order and its
 // created event, as Service.Create commits them) with WAL at synchronous=FULL (what Open sets)
 // and at NORMAL, on the same disk. The figures and the decision are in the package comment of
-// sqlite.go. Run: go test -run '^$' -bench OrderWrite -benchtime 2000x ./store/
+// db.go. Run: go test -run '^$' -bench OrderWrite -benchtime 2000x ./store/
 func BenchmarkOrderWrite(b *testing.B) {
+	sqliteOnly(b)
 	for _, mode := range []string{"FULL", "NORMAL"} {
 		b.Run("synchronous="+mode, func(b *testing.B) {
 			ctx := context.Background()

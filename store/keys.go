@@ -20,7 +20,7 @@ func hashKey(key string) string {
 
 // CreateAPIKey makes a new API key and stores only its SHA-256. The key itself is returned
 // once and never stored.
-func (s *SQLite) CreateAPIKey(ctx context.Context, label string) (id, key string, err error) {
+func (s *DB) CreateAPIKey(ctx context.Context, label string) (id, key string, err error) {
 	key = APIKeyPrefix + rand.Text()
 	id = "key_" + rand.Text()[:16]
 	_, err = s.w.ExecContext(ctx, "INSERT INTO api_keys (id, hash, label, created_at, hint) VALUES (?,?,?,?,?)",
@@ -31,7 +31,7 @@ func (s *SQLite) CreateAPIKey(ctx context.Context, label string) (id, key string
 // APIKeyID returns the id of an active API key, or "" when the key is unknown or revoked.
 // The lookup is by the key's hash, so timing reveals nothing about stored keys. It records when
 // the key was last used, at most once a minute per key (so reads do not queue behind writes).
-func (s *SQLite) APIKeyID(ctx context.Context, key string) (string, error) {
+func (s *DB) APIKeyID(ctx context.Context, key string) (string, error) {
 	var id string
 	var last int64
 	err := s.rq.QueryRowContext(ctx, "SELECT id, last_used_at FROM api_keys WHERE hash = ? AND revoked_at = 0", hashKey(key)).Scan(&id, &last)
@@ -47,7 +47,7 @@ func (s *SQLite) APIKeyID(ctx context.Context, key string) (string, error) {
 }
 
 // CountAPIKeys returns how many active API keys exist.
-func (s *SQLite) CountAPIKeys(ctx context.Context) (int, error) {
+func (s *DB) CountAPIKeys(ctx context.Context) (int, error) {
 	var n int
 	err := s.rq.QueryRowContext(ctx, "SELECT count(*) FROM api_keys WHERE revoked_at = 0").Scan(&n)
 	return n, err
@@ -55,7 +55,7 @@ func (s *SQLite) CountAPIKeys(ctx context.Context) (int, error) {
 
 // Secret returns the named secret, creating it with n random bytes on first use, so that
 // cookie and signing keys survive restarts. Concurrent first calls agree on one value.
-func (s *SQLite) Secret(ctx context.Context, name string, n int) ([]byte, error) {
+func (s *DB) Secret(ctx context.Context, name string, n int) ([]byte, error) {
 	fresh := make([]byte, n)
 	if _, err := rand.Read(fresh); err != nil {
 		return nil, err
@@ -69,7 +69,7 @@ func (s *SQLite) Secret(ctx context.Context, name string, n int) ([]byte, error)
 }
 
 // Setting returns a stored setting, and whether there is one.
-func (s *SQLite) Setting(ctx context.Context, name string) ([]byte, bool, error) {
+func (s *DB) Setting(ctx context.Context, name string) ([]byte, bool, error) {
 	var v []byte
 	err := s.r.QueryRowContext(ctx, "SELECT value FROM settings WHERE name = ?", name).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -79,7 +79,7 @@ func (s *SQLite) Setting(ctx context.Context, name string) ([]byte, bool, error)
 }
 
 // PutSetting stores (replaces) a setting.
-func (s *SQLite) PutSetting(ctx context.Context, name string, value []byte) error {
+func (s *DB) PutSetting(ctx context.Context, name string, value []byte) error {
 	_, err := s.w.ExecContext(ctx, "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value", name, value)
 	return err
 }

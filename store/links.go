@@ -80,12 +80,12 @@ func loadLink(ctx context.Context, q queryer, id string) (order.Link, error) {
 }
 
 // Link implements order.Store.
-func (s *SQLite) Link(ctx context.Context, id string) (order.Link, error) {
+func (s *DB) Link(ctx context.Context, id string) (order.Link, error) {
 	return loadLink(ctx, s.r, id)
 }
 
 // Links implements order.Store.
-func (s *SQLite) Links(ctx context.Context, limit int) ([]order.Link, error) {
+func (s *DB) Links(ctx context.Context, limit int) ([]order.Link, error) {
 	rows, err := s.r.QueryContext(ctx, "SELECT "+linkCols+", "+linkStatsCols+
 		" FROM payment_links ORDER BY created_at DESC, rowid DESC LIMIT ?", limit)
 	if err != nil {

@@ -50,7 +50,7 @@ func TestWriterWaitAndBacklogs(t *testing.T) {
 	if waits[1] < releasedAfter/2 {
 		t.Errorf("the queued write waited %s, but the writer was held for %s of it", waits[1], releasedAfter)
 	}
-	if st := s.WriterStats(); st.WaitCount < 1 {
+	if st := s.WriterStats(); st.WaitCount < 1 && s.d == sqliteDialect { // PostgreSQL: the wait is on the lock, not the pool
 		t.Errorf("WriterStats.WaitCount = %d, want ≥ 1", st.WaitCount)
 	}
 

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -23,17 +22,18 @@ type queryer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-var _ order.Store = (*SQLite)(nil)
+var _ order.Store = (*DB)(nil)
 
-// Write runs fn in one IMMEDIATE transaction on the writer connection.
-func (s *SQLite) Write(ctx context.Context, fn func(order.Tx) error) error {
+// Write runs fn in one write transaction: IMMEDIATE on SQLite's writer connection, behind the
+// write lock on PostgreSQL (see postgresDialect), so writes are serialized in both.
+func (s *DB) Write(ctx context.Context, fn func(order.Tx) error) error {
 	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
 	q := s.wq.in(tx)
 	defer q.prepareMissed(ctx)
-	if err := fn(&txn{ctx: ctx, q: q}); err != nil {
+	if err := fn(&txn{ctx: ctx, q: q, d: s.d}); err != nil {
 		tx.Rollback()
 		return err
 	}
@@ -46,6 +46,7 @@ func (s *SQLite) Write(ctx context.Context, fn func(order.Tx) error) error {
 type txn struct {
 	ctx context.Context
 	q   queryer
+	d   *dialect
 }
 
 const orderCols = `id, reference, amount, currency, description, items, customer, locale, return_url,
@@ -152,7 +153,6 @@ const (
 	selectOrder          = "SELECT " + orderCols + " FROM orders WHERE id = ?"
 	selectOrderAttempts  = "SELECT " + attemptCols + " FROM attempts WHERE order_id = ? ORDER BY seq"
 	selectAttempt        = "SELECT " + attemptCols + " FROM attempts WHERE id = ?"
-	selectDueAttempts    = "SELECT " + attemptCols + " FROM attempts WHERE next_check_at > 0 AND next_check_at <= ? ORDER BY next_check_at LIMIT ?"
 	selectAttemptPayment = "SELECT " + attemptCols + " FROM attempts WHERE gateway = ? AND payment_id = ? AND payment_id <> ''"
 )
 
@@ -191,17 +191,17 @@ func loadAttempt(ctx context.Context, q queryer, id string) (order.Attempt, erro
 }
 
 // Order implements order.Store.
-func (s *SQLite) Order(ctx context.Context, id string) (order.Order, error) {
+func (s *DB) Order(ctx context.Context, id string) (order.Order, error) {
 	return loadOrder(ctx, s.rq, id)
 }
 
 // Attempt implements order.Store.
-func (s *SQLite) Attempt(ctx context.Context, id string) (order.Attempt, error) {
+func (s *DB) Attempt(ctx context.Context, id string) (order.Attempt, error) {
 	return loadAttempt(ctx, s.rq, id)
 }
 
 // OrdersByReference implements order.Store.
-func (s *SQLite) OrdersByReference(ctx context.Context, ref string) ([]order.Order, error) {
+func (s *DB) OrdersByReference(ctx context.Context, ref string) ([]order.Order, error) {
 	rows, err := s.rq.QueryContext(ctx, "SELECT id FROM orders WHERE reference = ? ORDER BY created_at DESC, rowid DESC LIMIT 100", ref)
 	if err != nil {
 		return nil, err
@@ -234,35 +234,35 @@ func (s *SQLite) OrdersByReference(ctx context.Context, ref string) ([]order.Ord
 // (payment_id <> ”): without it SQLite cannot use attempts_payment for payment_id = ? and scans
 // every attempt, on a route anyone can call (a return or webhook with a made-up id). An empty
 // payment id never matches.
-func (s *SQLite) AttemptByPaymentID(ctx context.Context, gatewayName, paymentID string) (order.Attempt, error) {
+func (s *DB) AttemptByPaymentID(ctx context.Context, gatewayName, paymentID string) (order.Attempt, error) {
 	return scanAttempt(s.rq.QueryRowContext(ctx, selectAttemptPayment, gatewayName, paymentID))
 }
 
-// DueAttempts implements order.Store.
-func (s *SQLite) DueAttempts(ctx context.Context, now time.Time, limit int) ([]order.Attempt, error) {
-	return loadAttempts(ctx, s.rq, selectDueAttempts, now.UnixMilli(), limit)
-}
-
-// DueExpiries implements order.Store.
-func (s *SQLite) DueExpiries(ctx context.Context, now time.Time, limit int) ([]string, error) {
-	rows, err := s.rq.QueryContext(ctx, "SELECT id FROM orders WHERE status IN ('open','processing') AND expires_at <= ? ORDER BY expires_at LIMIT ?", now.UnixMilli(), limit)
+// DueAttempts implements order.Store: the attempts returned are claimed for this node (see
+// claims.go), so another node's reconciler does not ask about them too.
+func (s *DB) DueAttempts(ctx context.Context, now time.Time, limit int) ([]order.Attempt, error) {
+	ids, err := s.claim(ctx, "reconcile", dueAttemptJobs, now, limit)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
+	out := make([]order.Attempt, 0, len(ids))
+	for _, id := range ids {
+		a, err := loadAttempt(ctx, s.rq, id)
+		if err != nil {
 			return nil, err
 		}
-		ids = append(ids, id)
+		out = append(out, a)
 	}
-	return ids, rows.Err()
+	return out, nil
+}
+
+// DueExpiries implements order.Store; the orders returned are claimed for this node.
+func (s *DB) DueExpiries(ctx context.Context, now time.Time, limit int) ([]string, error) {
+	return s.claim(ctx, "expire", dueExpiryJobs, now, limit)
 }
 
 // Events implements order.Store.
-func (s *SQLite) Events(ctx context.Context, orderID string) ([]order.Event, error) {
+func (s *DB) Events(ctx context.Context, orderID string) ([]order.Event, error) {
 	rows, err := s.rq.QueryContext(ctx, "SELECT id, order_id, attempt_id, type, data, created_at FROM events WHERE order_id = ? ORDER BY id", orderID)
 	if err != nil {
 		return nil, err
@@ -342,8 +342,7 @@ func (t *txn) UpdateOrder(o *order.Order) error {
 
 func (t *txn) InsertAttempt(a *order.Attempt) error {
 	repAmount, repCurrency, repMinor := reported(a.ReportedAmount)
-	// Writes are serialized on one connection, so max(seq)+1 is unique (and UNIQUE enforces it).
-	err := t.q.QueryRowContext(t.ctx, "SELECT coalesce(max(seq), 0) + 1 FROM attempts").Scan(&a.Seq)
+	err := t.q.QueryRowContext(t.ctx, t.d.nextSeq).Scan(&a.Seq)
 	if err != nil {
 		return err
 	}
@@ -437,8 +436,4 @@ func mustAffect(res sql.Result, err error) error {
 		return order.ErrNotFound
 	}
 	return nil
-}
-
-func isUniqueViolation(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
 }

@@ -7,32 +7,31 @@ import (
 	"github.com/bawaba/checkout/webhook"
 )
 
-var _ webhook.Outbox = (*SQLite)(nil)
+var _ webhook.Outbox = (*DB)(nil)
 
-// DueMessages implements webhook.Outbox.
-func (s *SQLite) DueMessages(ctx context.Context, now time.Time, limit int) ([]webhook.Pending, error) {
-	rows, err := s.rq.QueryContext(ctx, `SELECT id, order_id, type, url, payload, created_at, attempts FROM outbox
-		WHERE delivered_at = 0 AND failed_at = 0 AND next_attempt_at <= ? ORDER BY next_attempt_at, created_at LIMIT ?`,
-		now.UnixMilli(), limit)
+// DueMessages implements webhook.Outbox; the messages returned are claimed for this node (see
+// claims.go), so no other node delivers them at the same time.
+func (s *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]webhook.Pending, error) {
+	ids, err := s.claim(ctx, "webhook", dueMessageJobs, now, limit)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []webhook.Pending
-	for rows.Next() {
+	out := make([]webhook.Pending, 0, len(ids))
+	for _, id := range ids {
 		var p webhook.Pending
 		var created int64
-		if err := rows.Scan(&p.ID, &p.OrderID, &p.Type, &p.URL, &p.Payload, &created, &p.Attempts); err != nil {
+		if err := s.rq.QueryRowContext(ctx, "SELECT id, order_id, type, url, payload, created_at, attempts FROM outbox WHERE id = ?", id).
+			Scan(&p.ID, &p.OrderID, &p.Type, &p.URL, &p.Payload, &created, &p.Attempts); err != nil {
 			return nil, err
 		}
 		p.CreatedAt = fromMS(created)
 		out = append(out, p)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // RecordDelivery implements webhook.Outbox.
-func (s *SQLite) RecordDelivery(ctx context.Context, d webhook.Delivery) error {
+func (s *DB) RecordDelivery(ctx context.Context, d webhook.Delivery) error {
 	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return err
@@ -68,7 +67,7 @@ type OutboxEntry struct {
 }
 
 // OutboxFor lists the webhook messages of an order, oldest first.
-func (s *SQLite) OutboxFor(ctx context.Context, orderID string) ([]OutboxEntry, error) {
+func (s *DB) OutboxFor(ctx context.Context, orderID string) ([]OutboxEntry, error) {
 	rows, err := s.rq.QueryContext(ctx, "SELECT id, order_id, type, attempts, delivered_at, last_status FROM outbox WHERE order_id = ? ORDER BY created_at, rowid", orderID)
 	if err != nil {
 		return nil, err

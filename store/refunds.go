@@ -12,24 +12,31 @@ import (
 const refundCols = `id, order_id, attempt_id, amount, currency, status, kind, reason, gateway_ref, failure, created_at, updated_at`
 
 func loadRefunds(ctx context.Context, q queryer, orderID string) ([]order.Refund, error) {
-	rows, err := q.QueryContext(ctx, "SELECT "+refundCols+" FROM refunds WHERE order_id = ? ORDER BY created_at, rowid", orderID)
+	return scanRefunds(q.QueryContext(ctx, "SELECT "+refundCols+" FROM refunds WHERE order_id = ? ORDER BY created_at, rowid", orderID))
+}
+
+// PendingRefunds implements order.Store (served by the partial index refunds_pending); the
+// refunds returned are claimed for this node (see claims.go). The lease runs from before.
+func (s *DB) PendingRefunds(ctx context.Context, before time.Time, limit int) ([]order.Refund, error) {
+	ids, err := s.claim(ctx, "refund", dueRefundJobs, before, limit)
 	if err != nil {
 		return nil, err
 	}
-	return scanRefunds(rows)
+	out := make([]order.Refund, 0, len(ids))
+	for _, id := range ids {
+		r, err := scanRefunds(s.rq.QueryContext(ctx, "SELECT "+refundCols+" FROM refunds WHERE id = ?", id))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r...)
+	}
+	return out, nil
 }
 
-// PendingRefunds implements order.Store (served by the partial index refunds_pending).
-func (s *SQLite) PendingRefunds(ctx context.Context, before time.Time, limit int) ([]order.Refund, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT "+refundCols+" FROM refunds WHERE status = 'pending' AND updated_at <= ? ORDER BY updated_at LIMIT ?",
-		ms(before), limit)
+func scanRefunds(rows *sql.Rows, err error) ([]order.Refund, error) {
 	if err != nil {
 		return nil, err
 	}
-	return scanRefunds(rows)
-}
-
-func scanRefunds(rows *sql.Rows) ([]order.Refund, error) {
 	defer rows.Close()
 	var out []order.Refund
 	for rows.Next() {
@@ -52,7 +59,7 @@ func scanRefunds(rows *sql.Rows) ([]order.Refund, error) {
 }
 
 // Refunds implements order.Store.
-func (s *SQLite) Refunds(ctx context.Context, orderID string) ([]order.Refund, error) {
+func (s *DB) Refunds(ctx context.Context, orderID string) ([]order.Refund, error) {
 	return loadRefunds(ctx, s.rq, orderID)
 }
 

@@ -11,16 +11,17 @@ import (
 // once per connection instead of on every call (database/sql re-prepares a *sql.Stmt on a
 // connection only the first time it meets it). Statements are keyed by their text; every
 // statement in this package is a constant, so the set is small and fixed (maxStmts guards
-// against a future caller building them at run time).
+// against a future caller building them at run time). On PostgreSQL nothing is kept here: pgx
+// prepares and caches statements per connection itself.
 type stmts struct {
-	db *sql.DB
+	db conn
 	mu sync.RWMutex
 	m  map[string]*sql.Stmt
 }
 
 const maxStmts = 128
 
-func newStmts(db *sql.DB) *stmts { return &stmts{db: db, m: map[string]*sql.Stmt{}} }
+func newStmts(db conn) *stmts { return &stmts{db: db, m: map[string]*sql.Stmt{}} }
 
 // lookup returns the statement prepared for query, or nil.
 func (c *stmts) lookup(query string) *sql.Stmt {
@@ -34,6 +35,9 @@ func (c *stmts) lookup(query string) *sql.Stmt {
 // reports the same error). Preparing takes a connection of the pool: never call get while
 // holding the writer's only connection (in a transaction); see txStmts.
 func (c *stmts) get(ctx context.Context, query string) *sql.Stmt {
+	if !c.db.d.prepare {
+		return nil
+	}
 	if st := c.lookup(query); st != nil {
 		return st
 	}
@@ -45,7 +49,7 @@ func (c *stmts) get(ctx context.Context, query string) *sql.Stmt {
 	}
 	// Prepare without holding the lock: preparing waits for a connection, and a transaction
 	// holding the writer's connection may need lookup meanwhile.
-	st, err := c.db.PrepareContext(ctx, query)
+	st, err := c.db.PrepareContext(ctx, c.db.d.sql(query))
 	if err != nil {
 		return nil
 	}
@@ -107,7 +111,9 @@ func (t *txStmts) stmt(ctx context.Context, query string) *sql.Stmt {
 	if st := t.c.lookup(query); st != nil {
 		return t.tx.StmtContext(ctx, st)
 	}
-	t.missed = append(t.missed, query)
+	if t.c.db.d.prepare {
+		t.missed = append(t.missed, query)
+	}
 	return nil
 }
 
@@ -124,19 +130,19 @@ func (t *txStmts) QueryContext(ctx context.Context, query string, args ...any) (
 	if st := t.stmt(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
-	return t.tx.QueryContext(ctx, query, args...)
+	return t.tx.QueryContext(ctx, t.c.db.d.sql(query), args...)
 }
 
 func (t *txStmts) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	if st := t.stmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
-	return t.tx.QueryRowContext(ctx, query, args...)
+	return t.tx.QueryRowContext(ctx, t.c.db.d.sql(query), args...)
 }
 
 func (t *txStmts) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	if st := t.stmt(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
-	return t.tx.ExecContext(ctx, query, args...)
+	return t.tx.ExecContext(ctx, t.c.db.d.sql(query), args...)
 }

@@ -24,19 +24,20 @@ var ErrUserExists = errors.New("store: a user with this email already exists")
 // ErrNoUser is returned when no user matches.
 var ErrNoUser = errors.New("store: no such user")
 
-// CreateUser adds a console user. Emails are compared without case.
-func (s *SQLite) CreateUser(ctx context.Context, email, passwordHash string) (User, error) {
+// CreateUser adds a console user. Emails are compared without case (lower() in the queries;
+// the SQLite column is NOCASE, the PostgreSQL one has a unique index on lower(email)).
+func (s *DB) CreateUser(ctx context.Context, email, passwordHash string) (User, error) {
 	u := User{ID: "usr_" + rand.Text()[:16], Email: strings.TrimSpace(email), PasswordHash: passwordHash, CreatedAt: time.Now().UTC()}
 	_, err := s.w.ExecContext(ctx, "INSERT INTO users (id, email, password_hash, created_at) VALUES (?,?,?,?)",
 		u.ID, u.Email, u.PasswordHash, ms(u.CreatedAt))
-	if err != nil && strings.Contains(err.Error(), "UNIQUE") {
+	if isUniqueViolation(err) {
 		return User{}, ErrUserExists
 	}
 	return u, err
 }
 
 // Users lists the console users by email.
-func (s *SQLite) Users(ctx context.Context) ([]User, error) {
+func (s *DB) Users(ctx context.Context) ([]User, error) {
 	rows, err := s.r.QueryContext(ctx, "SELECT id, email, password_hash, created_at, last_login_at FROM users ORDER BY email")
 	if err != nil {
 		return nil, err
@@ -54,19 +55,19 @@ func (s *SQLite) Users(ctx context.Context) ([]User, error) {
 }
 
 // UserByEmail returns the user with that email (any case), or ErrNoUser.
-func (s *SQLite) UserByEmail(ctx context.Context, email string) (User, error) {
-	return scanUser(s.r.QueryRowContext(ctx, "SELECT id, email, password_hash, created_at, last_login_at FROM users WHERE email = ?", strings.TrimSpace(email)))
+func (s *DB) UserByEmail(ctx context.Context, email string) (User, error) {
+	return scanUser(s.r.QueryRowContext(ctx, "SELECT id, email, password_hash, created_at, last_login_at FROM users WHERE lower(email) = lower(?)", strings.TrimSpace(email)))
 }
 
 // UserByID returns the user with that id, or ErrNoUser.
-func (s *SQLite) UserByID(ctx context.Context, id string) (User, error) {
+func (s *DB) UserByID(ctx context.Context, id string) (User, error) {
 	return scanUser(s.r.QueryRowContext(ctx, "SELECT id, email, password_hash, created_at, last_login_at FROM users WHERE id = ?", id))
 }
 
 // RemoveUser deletes the user with that email; ErrNoUser when there is none. Their sessions end
 // at their next request (the console checks the user still exists).
-func (s *SQLite) RemoveUser(ctx context.Context, email string) error {
-	res, err := s.w.ExecContext(ctx, "DELETE FROM users WHERE email = ?", strings.TrimSpace(email))
+func (s *DB) RemoveUser(ctx context.Context, email string) error {
+	res, err := s.w.ExecContext(ctx, "DELETE FROM users WHERE lower(email) = lower(?)", strings.TrimSpace(email))
 	if err != nil {
 		return err
 	}
@@ -77,7 +78,7 @@ func (s *SQLite) RemoveUser(ctx context.Context, email string) error {
 }
 
 // RecordLogin notes a successful login.
-func (s *SQLite) RecordLogin(ctx context.Context, id string, at time.Time) error {
+func (s *DB) RecordLogin(ctx context.Context, id string, at time.Time) error {
 	_, err := s.w.ExecContext(ctx, "UPDATE users SET last_login_at = ? WHERE id = ?", ms(at), id)
 	return err
 }

@@ -22,7 +22,8 @@ import (
 
 // Outbox is what the dispatcher needs of the store.
 type Outbox interface {
-	// DueMessages returns undelivered messages whose next try is due at now.
+	// DueMessages returns undelivered messages whose next try is due at now, claimed for the
+	// caller: no other node delivers them at the same time.
 	DueMessages(ctx context.Context, now time.Time, limit int) ([]Pending, error)
 	// RecordDelivery stores one try and its outcome, and schedules the next (zero next: give up).
 	RecordDelivery(ctx context.Context, d Delivery) error

@@ -6,13 +6,13 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/bawaba/checkout/api"
 	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/internal/dbtest"
 	"github.com/bawaba/checkout/order"
 	"github.com/bawaba/checkout/store"
 )
@@ -60,14 +60,14 @@ func (c *clock) Advance(d time.Duration) {
 
 // env is the order service over a real SQLite store, encoding events as the API does.
 type env struct {
-	st  *store.SQLite
+	st  *store.DB
 	svc *order.Service
 	clk *clock
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
+	st, err := store.Open(context.Background(), dbtest.DB(t))
 	if err != nil {
 		t.Fatalf("store.Open: %v", err)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/bawaba/checkout/logging"
+	"github.com/bawaba/checkout/store"
 )
 
 // Config is every setting of the server, filled from the environment and then from flags
@@ -82,7 +83,7 @@ func env(name, def string) string {
 func loadConfig(fs *flag.FlagSet, args []string) (Config, error) {
 	c := Config{}
 	fs.StringVar(&c.Addr, "addr", env("CHECKOUT_ADDR", ":8080"), "listen address (CHECKOUT_ADDR)")
-	fs.StringVar(&c.DB, "db", env("CHECKOUT_DB", "./data/checkout.db"), "SQLite database file (CHECKOUT_DB)")
+	fs.StringVar(&c.DB, "db", env("CHECKOUT_DB", "./data/checkout.db"), "SQLite database file, or a postgres:// URL (CHECKOUT_DB)")
 	fs.StringVar(&c.BaseURL, "base-url", env("CHECKOUT_BASE_URL", "http://localhost:8080"), "public URL of this server (CHECKOUT_BASE_URL)")
 	fs.StringVar(&c.Mode, "mode", env("CHECKOUT_MODE", "sandbox"), "sandbox or live (CHECKOUT_MODE)")
 	fs.StringVar(&c.MerchantName, "merchant-name", env("CHECKOUT_MERCHANT_NAME", "Bawaba Demo Shop"), "shop name shown to shoppers (CHECKOUT_MERCHANT_NAME)")
@@ -233,7 +234,7 @@ func (c Config) LogValue() slog.Value {
 		return "****"
 	}
 	return slog.GroupValue(
-		slog.String("addr", c.Addr), slog.String("db", c.DB), slog.String("base_url", c.BaseURL),
+		slog.String("addr", c.Addr), slog.String("db", store.Redact(c.DB)), slog.String("base_url", c.BaseURL),
 		slog.String("mode", c.Mode), slog.String("merchant_name", c.MerchantName),
 		slog.String("webhook_url", c.WebhookURL), slog.String("knet_gateway", c.KNETGateway),
 		slog.String("tap_secret_key", mask(c.TapSecretKey)), slog.String("tap_base_url", c.TapBaseURL),

@@ -91,7 +91,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "database %s is at schema version %d\n", cfg.DB, v)
+		fmt.Fprintf(stdout, "database %s is at schema version %d\n", store.Redact(cfg.DB), v)
 		return nil
 	case "backup":
 		if fs.NArg() != 1 {
@@ -119,7 +119,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // webhookSecret returns the secret that signs merchant webhooks: CHECKOUT_WEBHOOK_SECRET when
 // set, else the stored one (generated on first use, rotated in the console).
-func webhookSecret(ctx context.Context, db *store.SQLite) (string, error) {
+func webhookSecret(ctx context.Context, db *store.DB) (string, error) {
 	s, err := settings.LoadSecrets(ctx, db, os.Getenv("CHECKOUT_WEBHOOK_SECRET"), nil)
 	if err != nil {
 		return "", err

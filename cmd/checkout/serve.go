@@ -23,7 +23,7 @@ import (
 	"github.com/bawaba/checkout/webhook"
 )
 
-func serve(ctx context.Context, cfg Config, db *store.SQLite, log *slog.Logger, stdout io.Writer) error {
+func serve(ctx context.Context, cfg Config, db *store.DB, log *slog.Logger, stdout io.Writer) error {
 	log.Debug("configuration", "config", cfg)
 	gws, err := buildGateways(cfg, log)
 	if err != nil {
@@ -88,7 +88,8 @@ func serve(ctx context.Context, cfg Config, db *store.SQLite, log *slog.Logger, 
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		runWorkers(workers, cfg.Tick, wake, svc, &webhook.Dispatcher{Outbox: db, Secrets: secrets.Signing, Logger: log, Observe: m.WebhookDelivery}, log)
+		refresh := func(ctx context.Context) error { return errors.Join(shop.Refresh(ctx), secrets.Refresh(ctx)) }
+		runWorkers(workers, cfg.Tick, wake, refresh, svc, &webhook.Dispatcher{Outbox: db, Secrets: secrets.Signing, Logger: log, Observe: m.WebhookDelivery}, log)
 	}()
 
 	errc := make(chan error, 1)
@@ -120,8 +121,9 @@ func (w waker) poke() {
 }
 
 // runWorkers expires orders, reconciles attempts and delivers merchant webhooks every tick, and
-// when woken.
-func runWorkers(ctx context.Context, tick time.Duration, wake waker, svc *order.Service, disp *webhook.Dispatcher, log *slog.Logger) {
+// when woken; first it refreshes the settings and webhook secrets another node may have changed.
+// Every node runs them: the store claims each job for one node (store/claims.go).
+func runWorkers(ctx context.Context, tick time.Duration, wake waker, refresh func(context.Context) error, svc *order.Service, disp *webhook.Dispatcher, log *slog.Logger) {
 	t := time.NewTicker(tick)
 	defer t.Stop()
 	for {
@@ -130,6 +132,9 @@ func runWorkers(ctx context.Context, tick time.Duration, wake waker, svc *order.
 			return
 		case <-t.C:
 		case <-wake:
+		}
+		if err := refresh(ctx); err != nil && ctx.Err() == nil {
+			log.Error("refresh settings", "err", err)
 		}
 		if _, err := svc.ExpireDue(ctx); err != nil && ctx.Err() == nil {
 			log.Error("expire orders", "err", err)
@@ -148,7 +153,7 @@ func runWorkers(ctx context.Context, tick time.Duration, wake waker, svc *order.
 
 // printDemoKey creates the sandbox's demo API key on the first start and prints it in a
 // ready-to-paste curl line. The key is stored hashed, so it is shown only this once.
-func printDemoKey(ctx context.Context, db *store.SQLite, cfg Config, w io.Writer) error {
+func printDemoKey(ctx context.Context, db *store.DB, cfg Config, w io.Writer) error {
 	n, err := db.CountAPIKeys(ctx)
 	if err != nil || n > 0 {
 		return err

@@ -45,7 +45,7 @@ func usageOf(cmd string) error {
 }
 
 // userCommand runs `checkout user add|list|remove`.
-func userCommand(ctx context.Context, db *store.SQLite, verb string, args []string, passwordStdin bool, stdout, stderr io.Writer) error {
+func userCommand(ctx context.Context, db *store.DB, verb string, args []string, passwordStdin bool, stdout, stderr io.Writer) error {
 	switch {
 	case verb == "add" && len(args) == 1:
 		email := strings.TrimSpace(args[0])
@@ -91,7 +91,7 @@ func userCommand(ctx context.Context, db *store.SQLite, verb string, args []stri
 }
 
 // apikeyCommand runs `checkout apikey create|list|revoke`.
-func apikeyCommand(ctx context.Context, db *store.SQLite, verb string, args []string, stdout io.Writer) error {
+func apikeyCommand(ctx context.Context, db *store.DB, verb string, args []string, stdout io.Writer) error {
 	switch {
 	case verb == "create" && len(args) == 1 && strings.TrimSpace(args[0]) != "":
 		id, key, err := db.CreateAPIKey(ctx, strings.TrimSpace(args[0]))

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/bawaba/checkout/internal/dbtest"
+)
+
+// checkout migrate works on both databases, says the same version, and never prints a
+// PostgreSQL password.
+func TestMigrateBothDatabases(t *testing.T) {
+	pg, err := url.Parse(dbtest.PostgresDB(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pg.User = url.UserPassword(pg.User.Username(), "s3cret-pw") // trust auth: accepted, unused
+	var versions []string
+	for _, db := range []string{t.TempDir() + "/m.db", pg.String()} {
+		var outs []string
+		for range 2 { // the second run finds nothing to apply
+			out, err := cli(t, db, "", "migrate")
+			if err != nil {
+				t.Fatalf("migrate %s: %v", db, err)
+			}
+			outs = append(outs, out)
+		}
+		_, v, ok := strings.Cut(outs[0], "is at schema version ")
+		if !ok || outs[1] != outs[0] {
+			t.Errorf("migrate printed %q then %q; want the schema version twice", outs[0], outs[1])
+		}
+		versions = append(versions, v)
+		if strings.Contains(outs[0], "s3cret-pw") {
+			t.Errorf("migrate printed the password: %q", outs[0])
+		}
+	}
+	if versions[0] != versions[1] {
+		t.Errorf("SQLite is at version %q, PostgreSQL at %q; want the same", versions[0], versions[1])
+	}
+}
