@@ -2,6 +2,7 @@ package simpair_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"github.com/bawaba/checkout/gateway"
 	"github.com/bawaba/checkout/gateway/adyen"
 	"github.com/bawaba/checkout/money"
+	"github.com/bawaba/checkout/order"
 	adyensim "github.com/bawaba/checkout/sandbox/adyen"
 )
 
@@ -135,6 +137,83 @@ func TestAdyenRefundNotification(t *testing.T) {
 			if n.Refund == nil || n.Refund.RefundID != refundID || n.Refund.GatewayRef != got.PaymentID ||
 				n.Result.Status != tt.want || n.Ref.PaymentID != a.PaymentID {
 				t.Fatalf("notification %+v refund %+v", n.Result, n.Refund)
+			}
+		})
+	}
+}
+
+// Through the order service: an Adyen refund stays pending until its REFUND notification,
+// which settles it exactly once — also when the "received" answer was lost and we never stored
+// the refund's pspReference: the notification names our refund id.
+func TestAdyenRefundSettledByItsNotification(t *testing.T) {
+	ctx := context.Background()
+	for _, lose := range []bool{false, true} {
+		t.Run(fmt.Sprintf("received answer lost: %t", lose), func(t *testing.T) {
+			srv, mux := server(t)
+			shopSrv, shopMux := server(t)
+			c, l := client("/refunds", "")
+			conn := adyen.New(adyen.Config{BaseURL: srv.URL + "/sandbox/adyen/v71", APIKey: adyenKey, MerchantAccount: adyenMerchant,
+				HMACKey: adyenHMAC, HTTPClient: c})
+			clk := &clock{t: time.Now()}
+			s := newShop(t, clk, shopSrv.URL, conn, gateway.MethodKNET)
+			shopMux.HandleFunc("/webhooks/adyen", func(w http.ResponseWriter, r *http.Request) {
+				body, _ := io.ReadAll(r.Body)
+				rep, _ := s.svc.Webhook(r.Context(), "adyen", gateway.WebhookRequest{Header: r.Header, Body: body})
+				w.WriteHeader(rep.Status)
+				w.Write(rep.Body)
+			})
+			sim := adyensim.New(adyensim.Config{BasePath: "/sandbox/adyen", PublicURL: srv.URL + "/sandbox/adyen", APIKey: adyenKey,
+				MerchantAccount: adyenMerchant, HMACKey: adyenHMAC, WebhookURL: shopSrv.URL + "/webhooks/adyen",
+				WebhookDelay: 100 * time.Millisecond, // the notification comes after the API's answer
+				RetryBase:    time.Millisecond, Logger: discard})
+			t.Cleanup(sim.Close)
+			mux.Handle("/sandbox/adyen/", sim)
+
+			o := s.create("6.000", "KWD")
+			a, act, err := s.svc.StartAttempt(ctx, o.ID, gateway.MethodKNET, order.StartOptions{Locale: "en"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			u, _ := url.Parse(act.URL)
+			res, err := noRedirect.PostForm(srv.URL+"/sandbox/adyen/hpp/knet", url.Values{"redirectData": {u.Query().Get("redirectData")},
+				"bank": {"KNET1"}, "card_number": {"8888880000000001"}, "exp_month": {"09"}, "exp_year": {"2030"}, "pin": {"1234"}, "action": {"submit"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			back, _ := url.Parse(res.Header.Get("Location"))
+			if got, err := s.svc.Return(ctx, "adyen", a.ID, back.Query()); err != nil || got.Status != order.StatusPaid {
+				t.Fatalf("Return: %s %v", got.Status, err)
+			}
+
+			l.set(lose, false)
+			_, ref, err := s.svc.Refund(ctx, o.ID, "", "")
+			if !errors.Is(err, order.ErrRefundPending) {
+				t.Fatalf("Refund: %v (Adyen's received is not a refund yet)", err)
+			}
+			if lose != (ref.GatewayRef == "") {
+				t.Fatalf("gateway ref %q after the answer (lost: %t)", ref.GatewayRef, lose)
+			}
+			deadline := time.Now().Add(5 * time.Second)
+			for s.order(o.ID).Refunds[0].Status == order.RefundPending {
+				if time.Now().After(deadline) {
+					t.Fatal("the REFUND notification never settled the refund")
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			got := s.order(o.ID)
+			if r := got.Refunds[0]; r.Status != order.RefundSucceeded || r.GatewayRef == "" || got.Status != order.StatusRefunded {
+				t.Fatalf("order %s, refund %+v", got.Status, r)
+			}
+			// The reconciler has nothing to ask, and nothing more is sent, however long we wait.
+			if n := s.reconcile(time.Hour); n != 0 {
+				t.Errorf("reconciler asked about %d refunds", n)
+			}
+			if n := s.webhooks(o.ID, "order.refunded"); n != 1 {
+				t.Errorf("%d order.refunded webhooks, want 1", n)
+			}
+			if n := l.reached(); n != 1 {
+				t.Errorf("%d refund calls reached Adyen, want 1", n)
 			}
 		})
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/bawaba/checkout/gateway"
 	"github.com/bawaba/checkout/gateway/knet"
 	"github.com/bawaba/checkout/money"
+	"github.com/bawaba/checkout/order"
 	knetsim "github.com/bawaba/checkout/sandbox/knet"
 )
 
@@ -136,5 +137,80 @@ func TestKNETRefundInquiry(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.run(t, p.pay()) })
+	}
+}
+
+// Through the order service: a KNET refund whose answer was lost cannot be looked up (KNET
+// has no search by our reference, and action 2 has no idempotency), so the reconciler keeps it
+// pending with its amount reserved, for a person, and never asks KNET for the money again.
+// One KNET answered is recorded at once with its tranid.
+func TestKNETLostRefundStaysPendingNeverResent(t *testing.T) {
+	ctx := context.Background()
+	srv, mux := server(t)
+	shopSrv, shopMux := server(t)
+	c, l := client("/tranPipe.htm", "<action>2</action>")
+	conn := knet.New(knet.Config{BaseURL: srv.URL + "/sandbox/knet/kpg", TranportalID: knetsim.SandboxTranportalID,
+		TranportalPassword: knetsim.SandboxTranportalPassword, ResourceKey: knetsim.SandboxResourceKey, HTTPClient: c})
+	clk := &clock{t: time.Now()}
+	s := newShop(t, clk, shopSrv.URL, conn, gateway.MethodKNET)
+	shopMux.HandleFunc("/webhooks/knet", func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		rep, _ := s.svc.Webhook(r.Context(), "knet", gateway.WebhookRequest{Header: r.Header, Body: body})
+		w.WriteHeader(rep.Status)
+		w.Write(rep.Body)
+	})
+	sim := knetsim.New(knetsim.Config{Logger: discard, BasePath: "/sandbox/knet", PublicURL: srv.URL + "/sandbox/knet", RetryBase: time.Millisecond})
+	t.Cleanup(sim.Close)
+	mux.Handle("/sandbox/knet/", sim)
+
+	o := s.create("6.000", "KWD")
+	_, act, err := s.svc.StartAttempt(ctx, o.ID, gateway.MethodKNET, order.StartOptions{Locale: "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := noRedirect.Get(act.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	page, _ := url.Parse(res.Header.Get("Location"))
+	pid := page.Query().Get("PaymentID")
+	for _, form := range []url.Values{
+		{"PaymentID": {pid}, "bank": {"knet1"}, "card": {"8888880000000001"}, "exp_month": {"09"}, "exp_year": {"2030"}, "pin": {"1234"}, "action": {"submit"}},
+		{"PaymentID": {pid}, "action": {"confirm"}},
+	} {
+		res, err := noRedirect.PostForm(srv.URL+"/sandbox/knet/kpg/paymentpage.htm", form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+	}
+	if got := s.order(o.ID); got.Status != order.StatusPaid {
+		t.Fatalf("order %s after KNET's notification", got.Status)
+	}
+
+	if _, ref, err := s.svc.Refund(ctx, o.ID, "1.000", ""); err != nil || ref.GatewayRef == "" {
+		t.Fatalf("answered refund: %+v %v", ref, err)
+	}
+	l.set(true, false)
+	if _, _, err := s.svc.Refund(ctx, o.ID, "2.000", ""); !errors.Is(err, order.ErrRefundPending) {
+		t.Fatalf("lost refund: %v", err)
+	}
+	for _, d := range []time.Duration{2 * time.Minute, time.Hour, 24 * time.Hour} {
+		s.reconcile(d)
+	}
+	got := s.order(o.ID)
+	if r := got.Refunds[1]; r.Status != order.RefundPending || got.Refunded().String() != "1.000" {
+		t.Fatalf("lost KNET refund: %+v, refunded %s", r, got.Refunded())
+	}
+	if n := l.reached(); n != 2 {
+		t.Errorf("%d refund calls reached KNET, want 2", n)
+	}
+	if n := s.webhooks(o.ID, "order.refunded"); n != 1 {
+		t.Errorf("%d order.refunded webhooks, want 1", n)
+	}
+	// Its 2.000 stay reserved: only 3.000 remain to refund.
+	if _, _, err := s.svc.Refund(ctx, o.ID, "3.001", ""); !errors.Is(err, order.ErrRefundTooLarge) {
+		t.Errorf("refund past the reserve: %v", err)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/bawaba/checkout/gateway"
 	"github.com/bawaba/checkout/gateway/kpay"
 	"github.com/bawaba/checkout/money"
+	"github.com/bawaba/checkout/order"
 	kpaysim "github.com/bawaba/checkout/sandbox/kpay"
 )
 
@@ -58,6 +59,24 @@ func newKPayPair(t *testing.T) *kpayPair {
 func (p *kpayPair) pay() gateway.Attempt {
 	t := p.t
 	t.Helper()
+	p.n++
+	a := gateway.Attempt{ID: fmt.Sprintf("att_KPayPair%012d", p.n), Seq: int64(p.n), OrderID: "ord_pair",
+		Method: gateway.MethodCard, Amount: money.MustParse("200.50", "THB"), Locale: "en",
+		ReturnURL: "https://shop.example/return", WebhookURL: "https://shop.example/hook", ExpiresAt: p.clock.Now().Add(time.Hour),
+		Form: p.tokenForm()}
+	st, err := p.conn.Start(context.Background(), a)
+	if err != nil || st.Result == nil || st.Result.Status != gateway.StatusPaid {
+		t.Fatalf("Start: %+v %v", st, err)
+	}
+	a.PaymentID, a.State, a.Form = st.PaymentID, st.State, nil
+	p.clock.Advance(2 * time.Minute) // KBank's "next day": Authorized → Settled
+	return a
+}
+
+// tokenForm is what the K-Pay button posts into our form for a non-3-D Secure test card.
+func (p *kpayPair) tokenForm() url.Values {
+	t := p.t
+	t.Helper()
 	body, _ := json.Marshal(map[string]string{"name": "Test Shopper", "number": "4024007134786226", "expiration_month": "12",
 		"expiration_year": "2030", "security_code": "123", "mid": kpaysim.SandboxMID})
 	req, _ := http.NewRequest(http.MethodPost, p.srv+"/sandbox/kpay/ui/v2/tokens", bytes.NewReader(body))
@@ -73,18 +92,7 @@ func (p *kpayPair) pay() gateway.Attempt {
 	if err != nil || tok.ID == "" {
 		t.Fatalf("token: %d %v", res.StatusCode, err)
 	}
-	p.n++
-	a := gateway.Attempt{ID: fmt.Sprintf("att_KPayPair%012d", p.n), Seq: int64(p.n), OrderID: "ord_pair",
-		Method: gateway.MethodCard, Amount: money.MustParse("200.50", "THB"), Locale: "en",
-		ReturnURL: "https://shop.example/return", WebhookURL: "https://shop.example/hook", ExpiresAt: p.clock.Now().Add(time.Hour),
-		Form: url.Values{"token": {tok.ID}, "mid": {kpaysim.SandboxMID}, "paymentMethods": {"card"}}}
-	st, err := p.conn.Start(context.Background(), a)
-	if err != nil || st.Result == nil || st.Result.Status != gateway.StatusPaid {
-		t.Fatalf("Start: %+v %v", st, err)
-	}
-	a.PaymentID, a.State, a.Form = st.PaymentID, st.State, nil
-	p.clock.Advance(2 * time.Minute) // KBank's "next day": Authorized → Settled
-	return a
+	return url.Values{"token": {tok.ID}, "mid": {kpaysim.SandboxMID}, "paymentMethods": {"card"}}
 }
 
 func TestKPayRefundInquiry(t *testing.T) {
@@ -140,5 +148,80 @@ func TestKPayRefundInquiry(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.run(t, p.pay()) })
+	}
+}
+
+// Through the order service: refunds whose answer K-Pay never gave us (lost after it refunded,
+// or never sent) are settled by the refund reconciler exactly once — the refund K-Pay made is
+// recorded with its refund_id and one order.refunded webhook, the one it never made fails and
+// frees its amount — and K-Pay is never asked for money again.
+func TestKPayReconcilerRecordsLostRefundsOnce(t *testing.T) {
+	ctx := context.Background()
+	p := newKPayPair(t)
+	s := newShop(t, p.clock, "https://checkout.example", p.conn, gateway.MethodCard)
+	o := s.create("200.50", "THB")
+	if _, _, err := s.svc.StartAttempt(ctx, o.ID, gateway.MethodCard, order.StartOptions{Form: p.tokenForm()}); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.order(o.ID); got.Status != order.StatusPaid {
+		t.Fatalf("order %s", got.Status)
+	}
+	p.clock.Advance(2 * time.Minute) // settled
+
+	// Two refunds of 50 whose answers are lost after K-Pay made them, one answered, and one
+	// that never reaches K-Pay.
+	for _, step := range []struct{ lose, drop bool }{{true, false}, {false, false}, {true, false}, {false, true}} {
+		p.lose.set(step.lose, step.drop)
+		_, _, err := s.svc.Refund(ctx, o.ID, "50.00", "")
+		if lost := step.lose || step.drop; lost != errors.Is(err, order.ErrRefundPending) {
+			t.Fatalf("refund %+v: %v", step, err)
+		}
+	}
+	sent := p.lose.reached()
+	if sent != 3 {
+		t.Fatalf("%d refund calls reached K-Pay, want 3", sent)
+	}
+	if n := s.reconcile(2 * time.Minute); n != 3 {
+		t.Fatalf("reconciler asked about %d refunds, want 3", n)
+	}
+	got := s.order(o.ID)
+	refs := map[string]bool{}
+	var ok, pending int
+	for _, r := range got.Refunds {
+		switch r.Status {
+		case order.RefundSucceeded:
+			ok++
+			if r.GatewayRef == "" || refs[r.GatewayRef] {
+				t.Errorf("refund %s: refund_id %q missing or shared", r.ID, r.GatewayRef)
+			}
+			refs[r.GatewayRef] = true
+		case order.RefundPending:
+			pending++
+		}
+	}
+	if ok != 3 || pending != 1 || got.Refunded().String() != "150.00" || got.Status != order.StatusPartiallyRefunded {
+		t.Fatalf("order %s, refunded %s, %d succeeded, %d pending", got.Status, got.Refunded(), ok, pending)
+	}
+	if n := s.webhooks(o.ID, "order.refunded"); n != 3 {
+		t.Errorf("%d order.refunded webhooks, want 3", n)
+	}
+	// The one K-Pay never got is failed once the grace is over, its amount free again.
+	s.reconcile(20 * time.Minute)
+	got = s.order(o.ID)
+	if got.Refunds[3].Status != order.RefundFailed {
+		t.Fatalf("the refund K-Pay never got is %s", got.Refunds[3].Status)
+	}
+	if n := s.reconcile(2 * time.Hour); n != 0 {
+		t.Errorf("settled refunds asked about again: %d", n)
+	}
+	if p.lose.reached() != sent || s.webhooks(o.ID, "order.refunded") != 3 {
+		t.Errorf("the reconciler asked K-Pay for money (%d calls) or sent webhooks again", p.lose.reached()-sent)
+	}
+	// K-Pay agrees: what is left is 50.50 exactly.
+	if _, _, err := s.svc.Refund(ctx, o.ID, "50.50", ""); err != nil {
+		t.Fatalf("refund the rest: %v", err)
+	}
+	if got := s.order(o.ID); got.Status != order.StatusRefunded {
+		t.Errorf("order %s after refunding the rest", got.Status)
 	}
 }

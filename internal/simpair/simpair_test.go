@@ -40,6 +40,7 @@ type loser struct {
 	mu   sync.Mutex
 	lose bool
 	drop bool
+	sent int // matching requests that reached the server
 }
 
 func (l *loser) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -54,6 +55,9 @@ func (l *loser) RoundTrip(r *http.Request) (*http.Response, error) {
 	lose, drop := hit && l.lose, hit && l.drop
 	if hit {
 		l.lose, l.drop = false, false
+		if !drop {
+			l.sent++
+		}
 	}
 	l.mu.Unlock()
 	if drop {
@@ -66,6 +70,13 @@ func (l *loser) RoundTrip(r *http.Request) (*http.Response, error) {
 		return nil, errors.New("connection reset after the gateway answered (lost by the test)")
 	}
 	return res, err
+}
+
+// reached returns how many matching requests reached the server.
+func (l *loser) reached() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.sent
 }
 
 func (l *loser) set(lose, drop bool) {
