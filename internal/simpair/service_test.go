@@ -2,28 +2,28 @@ package simpair_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/bawaba/checkout/api"
 	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/internal/dbtest"
 	"github.com/bawaba/checkout/order"
 	"github.com/bawaba/checkout/store"
 )
 
-// shop is the order service over a real SQLite file, with one connector (talking to its
+// shop is the order service over a fresh database of the run (dbtest: SQLite, or PostgreSQL), with one connector (talking to its
 // simulator) serving methods, on the test's clock.
 type shop struct {
 	t   *testing.T
 	svc *order.Service
-	db  *store.SQLite
+	db  *store.DB
 	clk *clock
 }
 
 func newShop(t *testing.T, clk *clock, base string, g gateway.Gateway, methods ...string) *shop {
 	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
+	db, err := store.Open(context.Background(), dbtest.DB(t))
 	if err != nil {
 		t.Fatal(err)
 	}
