@@ -2,6 +2,7 @@ package simpair_test
 
 import (
 	"context"
+	"os"
 	"testing"
 	"time"
 
@@ -83,3 +84,6 @@ func (s *shop) reconcile(d time.Duration) int {
 	}
 	return n
 }
+
+// TestMain runs the suite on SQLite, then on PostgreSQL when dbtest.Env is set.
+func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
