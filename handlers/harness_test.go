@@ -79,6 +79,8 @@ type envConfig struct {
 	noShopper bool
 	// wrapConnector, when set, wraps the Tap connector's transport (to lose answers).
 	wrapConnector func(http.RoundTripper) http.RoundTripper
+	// log, when set, is every component's logger (else testLogger).
+	log *slog.Logger
 }
 
 type envOption func(*envConfig)
@@ -86,6 +88,8 @@ type envOption func(*envConfig)
 func holdSimWebhooks() envOption { return func(c *envConfig) { c.holdSimWebhooks = true } }
 
 func withClock(now func() time.Time) envOption { return func(c *envConfig) { c.now = now } }
+
+func withLogger(l *slog.Logger) envOption { return func(c *envConfig) { c.log = l } }
 
 func withoutShopperPages() envOption { return func(c *envConfig) { c.noShopper = true } }
 
@@ -134,6 +138,9 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	}
 	ctx := context.Background()
 	log := testLogger()
+	if cfg.log != nil {
+		log = cfg.log
+	}
 
 	db, err := store.Open(ctx, dbtest.DB(t))
 	if err != nil {

@@ -2,19 +2,26 @@ package handlers
 
 import (
 	"crypto/subtle"
+	"log/slog"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 )
 
-// measure records every request by its route pattern ("/api/v1/orders/:id"), never the raw
-// path: ids would make a series each. A request no route matched is counted as "unmatched".
-func measure(d Deps) fiber.Handler {
-	m := d.Metrics
+// observe logs and measures every request once it is answered. The access log line is
+// "request" with method, route, status, duration_ms and (from the context) request_id, at info
+// (debug for the health checks and /metrics, which probes call every few seconds). Both name
+// the route pattern ("/api/v1/orders/:id"), never the raw path or query: ids would make a
+// metric series each, and a path is no place to look for what a line is about (the request id
+// is). A request no route matched is "unmatched"; one a group's middleware refused (a bad API
+// key) names the group ("/api/v1"). It runs after requestID, so its line carries the id.
+func observe(d Deps) fiber.Handler {
+	m, log := d.Metrics, d.Logger
 	return func(c *fiber.Ctx) error {
 		start := time.Now()
 		err := c.Next()
+		took := time.Since(start)
 		status := c.Response().StatusCode()
 		if err != nil {
 			// The error handler writes the answer after the middleware returns; count what it
@@ -28,7 +35,16 @@ func measure(d Deps) fiber.Handler {
 		if status == fiber.StatusNotFound && (route == "/" || route == "") && c.Path() != "/" {
 			route = "unmatched"
 		}
-		m.Request(route, c.Method(), status, time.Since(start))
+		if m != nil {
+			m.Request(route, c.Method(), status, took)
+		}
+		level := slog.LevelInfo
+		switch route {
+		case "/healthz", "/readyz", "/metrics":
+			level = slog.LevelDebug
+		}
+		log.Log(c.UserContext(), level, "request", "method", c.Method(), "route", route, "status", status,
+			"duration_ms", float64(took.Microseconds())/1000)
 		return err
 	}
 }

@@ -86,10 +86,7 @@ func New(d Deps) *fiber.App {
 		IdleTimeout:           120 * time.Second,
 		ErrorHandler:          errorHandler(d),
 	})
-	if d.Metrics != nil {
-		app.Use(measure(d))
-	}
-	app.Use(requestID, securityHeaders(d.HSTS), compressed)
+	app.Use(requestID, observe(d), securityHeaders(d.HSTS), compressed)
 
 	app.Get("/healthz", health(d, false))
 	app.Get("/readyz", health(d, true))
@@ -170,7 +167,13 @@ func detached(h http.Handler) http.Handler {
 			http.Error(w, "unreadable body", http.StatusBadRequest)
 			return
 		}
-		r2 := r.Clone(r.Context())
+		// fiber's Locals are the request context's values here: the simulator's log lines
+		// written with r.Context() carry the request id, as ours do.
+		ctx := r.Context()
+		if id, ok := ctx.Value(requestIDKey{}).(string); ok {
+			ctx = logging.WithRequestID(ctx, id)
+		}
+		r2 := r.Clone(ctx)
 		r2.Method = strings.Clone(r.Method)
 		r2.Host = strings.Clone(r.Host)
 		r2.RequestURI = strings.Clone(r.RequestURI)

@@ -459,7 +459,7 @@ func (s *Simulator) refundPayment(r *http.Request, body []byte) apiResult {
 		Reason:            reason,
 		Success:           success,
 	}))
-	s.log.Info("adyen sandbox: refund received", "pspReference", m.psp, "paymentPspReference", p.psp, "success", success)
+	s.log.InfoContext(r.Context(), "adyen sandbox: refund received", "pspReference", m.psp, "paymentPspReference", p.psp, "success", success)
 	return ok(http.StatusCreated, modificationResponse{
 		Amount: &amountJSON{m.currency, value}, MerchantAccount: s.merchant,
 		PaymentPspReference: p.psp, PspReference: m.psp, Reference: req.Reference, Status: "received",
@@ -512,7 +512,7 @@ func (s *Simulator) cancelPayment(r *http.Request, body []byte) apiResult {
 		Reason:            reason,
 		Success:           success,
 	}))
-	s.log.Info("adyen sandbox: cancel received", "pspReference", m.psp, "paymentPspReference", p.psp, "success", success)
+	s.log.InfoContext(r.Context(), "adyen sandbox: cancel received", "pspReference", m.psp, "paymentPspReference", p.psp, "success", success)
 	return ok(http.StatusCreated, modificationResponse{
 		MerchantAccount: s.merchant, PaymentPspReference: p.psp, PspReference: m.psp,
 		Reference: req.Reference, Status: "received",

@@ -342,7 +342,7 @@ func (s *Simulator) postPage(w http.ResponseWriter, r *http.Request) {
 		v = s.paymentView(p, lang, cardForm{})
 	}
 	s.mu.Unlock()
-	s.log.Info("adyen sandbox: shopper left the KNET page", "pspReference", psp, "resultCode", pageStatus[o.state])
+	s.log.InfoContext(r.Context(), "adyen sandbox: shopper left the KNET page", "pspReference", psp, "resultCode", pageStatus[o.state])
 
 	if postBack {
 		s.render(w, v)

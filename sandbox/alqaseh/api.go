@@ -43,7 +43,7 @@ func (s *Simulator) writeError(w http.ResponseWriter, r *http.Request, status in
 	if route == "" || route == "/" {
 		route = r.Method + " " + r.URL.Path
 	}
-	s.log.Info("alqaseh sandbox: request refused", "route", route,
+	s.log.InfoContext(r.Context(), "alqaseh sandbox: request refused", "route", route,
 		"status", status, "error_code", e.code, "err", e.msg, "reference_code", ref)
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Basic realm="alqaseh", charset="UTF-8"`)
@@ -297,7 +297,7 @@ func (s *Simulator) createPayment(w http.ResponseWriter, r *http.Request) {
 	id, token, status := p.id, p.token, p.status
 	s.mu.Unlock()
 
-	s.log.Info("alqaseh sandbox: payment created", "payment_id", id, "order_id", in.orderID,
+	s.log.InfoContext(r.Context(), "alqaseh sandbox: payment created", "payment_id", id, "order_id", in.orderID,
 		"amount", fixedAmount(in.amount, in.decimals), "currency", in.currency, "payment_status", status)
 	writeJSON(w, http.StatusOK, struct {
 		PaymentID string `json:"payment_id"`
@@ -416,7 +416,7 @@ func (s *Simulator) changeStatus(w http.ResponseWriter, r *http.Request, action 
 	v := p.view()
 	v.Token = p.token
 	s.mu.Unlock()
-	s.log.Info("alqaseh sandbox: payment "+action, "payment_id", v.PaymentID, "previous_payment_id", id, "order_id", v.OrderID)
+	s.log.InfoContext(r.Context(), "alqaseh sandbox: payment "+action, "payment_id", v.PaymentID, "previous_payment_id", id, "order_id", v.OrderID)
 	writeJSON(w, http.StatusOK, v)
 }
 
@@ -468,6 +468,6 @@ func (s *Simulator) processPayment(w http.ResponseWriter, r *http.Request) {
 	n := s.notification(p, now)
 	s.mu.Unlock()
 	s.send(n)
-	s.log.Info("alqaseh sandbox: payment processed", "payment_id", v.PaymentID, "order_id", v.OrderID, "payment_status", v.PaymentStatus)
+	s.log.InfoContext(r.Context(), "alqaseh sandbox: payment processed", "payment_id", v.PaymentID, "order_id", v.OrderID, "payment_status", v.PaymentStatus)
 	writeJSON(w, http.StatusOK, v)
 }

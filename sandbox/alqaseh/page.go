@@ -208,7 +208,7 @@ func (s *Simulator) submitPage(w http.ResponseWriter, r *http.Request) {
 	n := s.notification(p, now)
 	s.mu.Unlock()
 
-	s.log.Info("alqaseh sandbox: payment finished on the page", "payment_id", id, "order_id", orderID, "payment_status", status)
+	s.log.InfoContext(r.Context(), "alqaseh sandbox: payment finished on the page", "payment_id", id, "order_id", orderID, "payment_status", status)
 	s.send(n)
 	http.Redirect(w, r, location, http.StatusFound)
 }

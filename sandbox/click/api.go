@@ -88,7 +88,7 @@ func (s *Simulator) api(h func(http.ResponseWriter, *http.Request, []byte)) http
 			return
 		}
 		if subtle.ConstantTimeCompare([]byte(token), []byte(s.token)) != 1 {
-			s.log.Info("click sandbox: invalid token", "path", r.URL.Path)
+			s.log.InfoContext(r.Context(), "click sandbox: invalid token", "path", r.URL.Path)
 			writeGatewayError(w, http.StatusOK, errInvalidAuth)
 			return
 		}
@@ -271,7 +271,7 @@ func (s *Simulator) updateSession(w http.ResponseWriter, r *http.Request, body [
 	se.returnURL = ret
 	se.customer = customer
 	se.lang = lang
-	s.log.Info("click sandbox: session updated", "session", se.id, "order_id", orderID,
+	s.log.InfoContext(r.Context(), "click sandbox: session updated", "session", se.id, "order_id", orderID,
 		"amount", formatAmount(amount), "lang", lang)
 
 	var resp updateResponse

@@ -236,7 +236,7 @@ func (s *Simulator) submitConfirm(w http.ResponseWriter, r *http.Request) {
 	se.method = method
 	if se.amount <= s.fees[method] {
 		se.fail(reasonFee, s.now())
-		s.log.Info("click sandbox: amount below the store's fee", "session", se.id, "order_id", se.orderID,
+		s.log.InfoContext(r.Context(), "click sandbox: amount below the store's fee", "session", se.id, "order_id", se.orderID,
 			"method", method, "amount", formatAmount(se.amount), "fee", formatAmount(s.fees[method]))
 		s.mu.Unlock()
 		s.seeOther(w, r, se, "result", lang)
@@ -359,7 +359,7 @@ func (s *Simulator) submitKNET(w http.ResponseWriter, r *http.Request) {
 			se.fail(reasonDeclined, now)
 		}
 	}
-	s.log.Info("click sandbox: K-Net payment finished", "session", se.id, "order_id", se.orderID,
+	s.log.InfoContext(r.Context(), "click sandbox: K-Net payment finished", "session", se.id, "order_id", se.orderID,
 		"state", string(se.state), "reason", se.reason)
 	s.mu.Unlock()
 	s.seeOther(w, r, se, "result", lang)
@@ -480,14 +480,14 @@ func (s *Simulator) submitCard(w http.ResponseWriter, r *http.Request) {
 		if code != "APPROVED" {
 			v := s.cardView(se, lang, f)
 			v.CardCode = code
-			s.log.Info("click sandbox: card payment refused", "session", se.id, "order_id", se.orderID, "code", code)
+			s.log.InfoContext(r.Context(), "click sandbox: card payment refused", "session", se.id, "order_id", se.orderID, "code", code)
 			s.mu.Unlock()
 			s.render(w, v)
 			return
 		}
 		se.pay(now)
 	}
-	s.log.Info("click sandbox: card payment finished", "session", se.id, "order_id", se.orderID,
+	s.log.InfoContext(r.Context(), "click sandbox: card payment finished", "session", se.id, "order_id", se.orderID,
 		"state", string(se.state), "reason", se.reason)
 	s.mu.Unlock()
 	s.seeOther(w, r, se, "result", lang)

@@ -48,7 +48,7 @@ func (s *Simulator) paymentInit(w http.ResponseWriter, r *http.Request) {
 	}
 	plain, err := decryptTrandata(s.key, strings.TrimSpace(q.Get("trandata")))
 	if err != nil {
-		s.log.Info("knet sandbox: paymentInit refused", "error", errDecrypt)
+		s.log.InfoContext(r.Context(), "knet sandbox: paymentInit refused", "error", errDecrypt)
 		fail(errDecrypt)
 		return
 	}
@@ -58,7 +58,7 @@ func (s *Simulator) paymentInit(w http.ResponseWriter, r *http.Request) {
 	}
 	req := &initRequest{fields: parsePlain(plain)}
 	if code := s.validateInit(req); code != "" {
-		s.log.Info("knet sandbox: paymentInit refused", "error", code, "trackid", req.get("trackid"))
+		s.log.InfoContext(r.Context(), "knet sandbox: paymentInit refused", "error", code, "trackid", req.get("trackid"))
 		if req.errorURL == "" {
 			fail(code)
 			return
@@ -77,7 +77,7 @@ func (s *Simulator) paymentInit(w http.ResponseWriter, r *http.Request) {
 	trackID := req.get("trackid")
 	if s.byTrackID[trackID] != nil {
 		s.mu.Unlock()
-		s.log.Info("knet sandbox: paymentInit refused", "error", errDuplicate, "trackid", trackID)
+		s.log.InfoContext(r.Context(), "knet sandbox: paymentInit refused", "error", errDuplicate, "trackid", trackID)
 		p := &payment{trackID: trackID, amt: req.amt, udf: req.udf}
 		http.Redirect(w, r, req.errorURL+"?"+p.errorQuery(errDuplicate), http.StatusFound)
 		return
@@ -95,7 +95,7 @@ func (s *Simulator) paymentInit(w http.ResponseWriter, r *http.Request) {
 	s.payments[p.paymentID] = p
 	s.byTrackID[trackID] = p
 	s.mu.Unlock()
-	s.log.Info("knet sandbox: payment initialized", "paymentid", p.paymentID, "trackid", trackID, "amt", formatAmount(p.amt))
+	s.log.InfoContext(r.Context(), "knet sandbox: payment initialized", "paymentid", p.paymentID, "trackid", trackID, "amt", formatAmount(p.amt))
 
 	base := s.publicURL
 	if base == "" {

@@ -215,7 +215,7 @@ func (s *Simulator) servePayment(w http.ResponseWriter, r *http.Request, pid, la
 	if p.state == stateExpired {
 		target := p.errorURL + "?" + p.errorQuery(errTimeLimit)
 		s.mu.Unlock()
-		s.log.Info("knet sandbox: payment page expired", "paymentid", pid, "trackid", p.trackID)
+		s.log.InfoContext(r.Context(), "knet sandbox: payment page expired", "paymentid", pid, "trackid", p.trackID)
 		http.Redirect(w, r, target, http.StatusFound)
 		return
 	}
@@ -303,12 +303,12 @@ func (s *Simulator) complete(w http.ResponseWriter, r *http.Request, p *payment,
 	s.mu.Unlock()
 
 	if code != "" {
-		s.log.Warn("knet sandbox: notification handshake failed, transaction auto-voided",
+		s.log.WarnContext(r.Context(), "knet sandbox: notification handshake failed, transaction auto-voided",
 			"paymentid", p.paymentID, "trackid", p.trackID, "result", p.result, "error", code)
 		s.render(w, v, http.StatusOK)
 		return
 	}
-	s.log.Info("knet sandbox: notification handshake done", "paymentid", p.paymentID, "trackid", p.trackID, "result", p.result)
+	s.log.InfoContext(r.Context(), "knet sandbox: notification handshake done", "paymentid", p.paymentID, "trackid", p.trackID, "result", p.result)
 	http.Redirect(w, r, receipt, http.StatusFound)
 }
 

@@ -42,7 +42,7 @@ func (s *Simulator) tranPipe(w http.ResponseWriter, r *http.Request) {
 		writeXMLError(w, errInvalidTranportal)
 		return
 	case !equal(f["password"], s.password):
-		s.log.Info("knet sandbox: tranPipe refused", "error", errInvalidPassword)
+		s.log.InfoContext(r.Context(), "knet sandbox: tranPipe refused", "error", errInvalidPassword)
 		writeXMLError(w, errInvalidPassword)
 		return
 	}

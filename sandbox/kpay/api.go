@@ -82,7 +82,7 @@ func (s *Simulator) api(h func(*http.Request) (any, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		key := strings.TrimSpace(r.Header.Get("x-api-key"))
 		if subtle.ConstantTimeCompare([]byte(key), []byte(s.secretKey)) != 1 {
-			s.log.Warn("kpay sandbox: authentication failure", "method", r.Method, "path", r.URL.Path, "key_present", key != "")
+			s.log.WarnContext(r.Context(), "kpay sandbox: authentication failure", "method", r.Method, "path", r.URL.Path, "key_present", key != "")
 			writeError(w, errAuth)
 			return
 		}
@@ -90,10 +90,10 @@ func (s *Simulator) api(h func(*http.Request) (any, error)) http.HandlerFunc {
 		var ae apiError
 		switch {
 		case errors.As(err, &ae):
-			s.log.Info("kpay sandbox: api error", "method", r.Method, "path", r.URL.Path, "code", ae.code)
+			s.log.InfoContext(r.Context(), "kpay sandbox: api error", "method", r.Method, "path", r.URL.Path, "code", ae.code)
 			writeError(w, ae)
 		case err != nil:
-			s.log.Error("kpay sandbox: api", "method", r.Method, "path", r.URL.Path, "err", err)
+			s.log.ErrorContext(r.Context(), "kpay sandbox: api", "method", r.Method, "path", r.URL.Path, "err", err)
 			writeError(w, apiError{500, "internal_error", "System unavailable. (EMIU)"})
 		default:
 			rp, ok := v.(reply)

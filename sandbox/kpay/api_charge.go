@@ -144,7 +144,7 @@ func (s *Simulator) createCharge(r *http.Request) (any, error) {
 	if c.pageID != "" {
 		s.pages[c.pageID] = c
 	}
-	s.log.Info("kpay sandbox: charge created", "charge", c.id, "kind", c.kind, "state", c.state, "status", c.status)
+	s.log.InfoContext(r.Context(), "kpay sandbox: charge created", "charge", c.id, "kind", c.kind, "state", c.state, "status", c.status)
 	return reply{c.cardObject(), func() { s.send(n) }}, nil
 }
 

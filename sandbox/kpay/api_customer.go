@@ -145,7 +145,7 @@ func (s *Simulator) createCustomer(r *http.Request) (any, error) {
 	for _, sc := range cu.cards {
 		j.Cards = append(j.Cards, createdCardJSON{sc.id, "card", upperBrand(sc.card.brand), sc.card.name, maskPAN(sc.card.pan), sc.expired()})
 	}
-	s.log.Info("kpay sandbox: customer created", "customer", cu.id)
+	s.log.InfoContext(r.Context(), "kpay sandbox: customer created", "customer", cu.id)
 	return j, nil
 }
 

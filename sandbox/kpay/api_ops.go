@@ -41,7 +41,7 @@ func (s *Simulator) voidCharge(r *http.Request) (any, error) {
 		return nil, errVoidState
 	}
 	c.state, c.settled = stateVoided, 0
-	s.log.Info("kpay sandbox: charge voided", "charge", c.id)
+	s.log.InfoContext(r.Context(), "kpay sandbox: charge voided", "charge", c.id)
 	return c.cardObject(), nil
 }
 
@@ -83,7 +83,7 @@ func (s *Simulator) settleCharge(r *http.Request) (any, error) {
 	}
 	now := s.now()
 	c.state, c.settled, c.settleDue = stateCaptured, amount, s.settleAt(now)
-	s.log.Info("kpay sandbox: charge captured", "charge", c.id, "type", typ)
+	s.log.InfoContext(r.Context(), "kpay sandbox: charge captured", "charge", c.id, "type", typ)
 	return c.cardObject(), nil
 }
 
@@ -136,7 +136,7 @@ func (s *Simulator) refundCharge(r *http.Request) (any, error) {
 	rf := &refund{id: newID("refd"), amount: amount, at: now}
 	c.refunds = append(c.refunds, rf)
 	c.state, c.refundDue = stateRefundSent, s.settleAt(now)
-	s.log.Info("kpay sandbox: charge refunded", "charge", c.id, "refund", rf.id)
+	s.log.InfoContext(r.Context(), "kpay sandbox: charge refunded", "charge", c.id, "refund", rf.id)
 	j := c.cardObject()
 	j.RefundID, j.Reason = rf.id, raw("null")
 	return j, nil

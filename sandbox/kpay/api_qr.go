@@ -94,7 +94,7 @@ func (s *Simulator) createOrder(r *http.Request) (any, error) {
 	}
 	s.orders[o.id] = o
 	s.orderRef[o.reference] = o
-	s.log.Info("kpay sandbox: order created", "order", o.id, "source_type", source)
+	s.log.InfoContext(r.Context(), "kpay sandbox: order created", "order", o.id, "source_type", source)
 	return o.object(), nil
 }
 
@@ -179,7 +179,7 @@ func (s *Simulator) voidQR(r *http.Request) (any, error) {
 		return j, nil
 	}
 	c.state = stateVoided
-	s.log.Info("kpay sandbox: QR charge voided", "charge", c.id)
+	s.log.InfoContext(r.Context(), "kpay sandbox: QR charge voided", "charge", c.id)
 	return c.qrObject(), nil
 }
 
@@ -214,7 +214,7 @@ func (s *Simulator) cancelQR(r *http.Request) (any, error) {
 		return fail("qr_expired", "QR already expired. (EMQRAE)")
 	}
 	o.cancelled = true
-	s.log.Info("kpay sandbox: QR cancelled", "qr", q.id, "order", o.id)
+	s.log.InfoContext(r.Context(), "kpay sandbox: QR cancelled", "qr", q.id, "order", o.id)
 	return res, nil
 }
 

@@ -111,7 +111,7 @@ type cardJSON struct {
 func (s *Simulator) createTokenAPI(w http.ResponseWriter, r *http.Request) {
 	cors(w)
 	if !s.publicKeyOK(r.Header.Get("x-api-key")) {
-		s.log.Warn("kpay sandbox: token API authentication failure")
+		s.log.WarnContext(r.Context(), "kpay sandbox: token API authentication failure")
 		writeError(w, errAuth)
 		return
 	}

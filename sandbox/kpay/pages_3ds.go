@@ -158,7 +158,7 @@ func (s *Simulator) finishPage(w http.ResponseWriter, r *http.Request, v *view, 
 		resultView(v, c, testID)
 	}
 	s.mu.Unlock()
-	s.log.Info("kpay sandbox: hosted page finished", "charge", id, "state", state, "status", status)
+	s.log.InfoContext(r.Context(), "kpay sandbox: hosted page finished", "charge", id, "state", state, "status", status)
 	if location != "" {
 		http.Redirect(w, r, location, http.StatusSeeOther)
 	} else {

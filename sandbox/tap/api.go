@@ -217,7 +217,7 @@ func (s *Simulator) createCharge(w http.ResponseWriter, r *http.Request) {
 		if idemKey != "" {
 			s.idem[idemKey] = c
 		}
-		s.log.Info("tap sandbox: charge created", "charge", c.ID, "amount", c.amount, "currency", c.Currency)
+		s.log.InfoContext(r.Context(), "tap sandbox: charge created", "charge", c.ID, "amount", c.amount, "currency", c.Currency)
 	}
 	body := c.render(http.MethodPost)
 	s.mu.Unlock()

@@ -304,7 +304,7 @@ func (s *Simulator) submitPage(w http.ResponseWriter, r *http.Request) {
 	c.finish(o, now)
 	id, hook, location := c.ID, c.Post != nil, returnURL(c)
 	s.mu.Unlock()
-	s.log.Info("tap sandbox: charge finished", "charge", id, "status", o.status)
+	s.log.InfoContext(r.Context(), "tap sandbox: charge finished", "charge", id, "status", o.status)
 
 	if hook && s.hookFirst {
 		s.notify(id)

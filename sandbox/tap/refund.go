@@ -240,7 +240,7 @@ func (s *Simulator) createRefund(w http.ResponseWriter, r *http.Request) {
 	}
 	body := f.render()
 	s.mu.Unlock()
-	s.log.Info("tap sandbox: refund created", "refund", f.ID, "charge", f.ChargeID, "amount", f.amount, "currency", f.Currency)
+	s.log.InfoContext(r.Context(), "tap sandbox: refund created", "refund", f.ID, "charge", f.ChargeID, "amount", f.amount, "currency", f.Currency)
 
 	if f.Post != nil && s.hookFirst {
 		s.notifyHook(f)
