@@ -26,6 +26,10 @@ var builtAtRunTime = map[string]string{
 	"ListOrders":        "console order list: filters chosen by the merchant, LIMIT per page",
 	"OrderTotals":       "console totals over the same filters",
 	"ListWebhookEvents": "console webhook list: filters, LIMIT per page",
+	"Copy":              "checkout copy: every table once, by hand (copy.go)",
+	"copyTable":         "checkout copy: every table once, by hand (copy.go)",
+	"copyColumns":       "checkout copy: every table once, by hand (copy.go)",
+	"compareCopy":       "checkout copy: every table once, by hand (copy.go)",
 }
 
 // storeStatements finds every SQL statement in the package's own source (not its tests): the
@@ -182,7 +186,9 @@ func TestQueryPlans(t *testing.T) {
 		pgOnly[strings.Join(strings.Fields(q), " ")] = true
 	}
 	for q, where := range stmts {
-		if pgOnly[q] {
+		// checkout copy reads whole tables on purpose, once, by hand; its PostgreSQL
+		// sequence statements have no SQLite plan.
+		if pgOnly[q] || strings.HasPrefix(where, "copy.go:") {
 			continue
 		}
 		rows, err := s.w.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, make([]any, placeholders(q))...)

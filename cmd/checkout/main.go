@@ -5,6 +5,7 @@
 //	checkout migrate           apply database migrations and exit
 //	checkout backup FILE       write an online backup of the database to FILE
 //	checkout webhook-secret    print the secret that signs merchant webhooks
+//	checkout copy --from sqlite:FILE --to postgres://…   move a shop to another database
 //	checkout user add EMAIL    add a console user (password from the terminal, or --password-stdin)
 //	checkout user list | remove EMAIL
 //	checkout apikey create NAME | list | revoke ID
@@ -50,6 +51,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "version":
 		fmt.Fprintln(stdout, "bawaba checkout", version)
 		return nil
+	case "copy":
+		return copyCommand(ctx, args, stdout, stderr)
 	case "serve", "migrate", "backup", "webhook-secret":
 	case "user", "apikey":
 		var err error
@@ -57,7 +60,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	default:
-		return fmt.Errorf("unknown command %q: use serve, version, migrate, backup FILE, webhook-secret, user or apikey", cmd)
+		return fmt.Errorf("unknown command %q: use serve, version, migrate, backup FILE, webhook-secret, user, apikey or copy", cmd)
 	}
 	cfg, err := loadConfig(fs, args)
 	if err != nil {

@@ -39,3 +39,34 @@ func TestMigrateBothDatabases(t *testing.T) {
 		t.Errorf("SQLite is at version %q, PostgreSQL at %q; want the same", versions[0], versions[1])
 	}
 }
+
+// checkout copy moves a SQLite shop (here: its users and API keys, made by the CLI) into
+// PostgreSQL and prints the figures it compared; the copy serves the same key.
+func TestCopyCommand(t *testing.T) {
+	pg := dbtest.PostgresDB(t)
+	file := t.TempDir() + "/shop.db"
+	if _, err := cli(t, file, "correct horse battery\n", "user", "add", "owner@shop.test", "--password-stdin"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cli(t, file, "", "apikey", "create", "web shop"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cli(t, "", "", "copy", "--from", "sqlite:"+file); err == nil {
+		t.Error("copy without --to succeeded")
+	}
+	out, err := cli(t, "", "", "copy", "--from", "sqlite:"+file, "--to", pg)
+	if err != nil {
+		t.Fatalf("copy: %v\n%s", err, out)
+	}
+	for _, want := range []string{"users rows", "api_keys rows", "every count and sum matches"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("copy printed %q, want %q", out, want)
+		}
+	}
+	if list, err := cli(t, pg, "", "user", "list"); err != nil || !strings.Contains(list, "owner@shop.test") {
+		t.Errorf("user list on the copy: %q %v", list, err)
+	}
+	if _, err := cli(t, "", "", "copy", "--from", "sqlite:"+file, "--to", pg); err == nil {
+		t.Error("a second copy into the same database succeeded")
+	}
+}
