@@ -360,4 +360,7 @@ var (
 	// ErrRefundNotFound: a RefundInquirer asked the gateway in a way that would find the refund,
 	// and the gateway has none: the refund was never made.
 	ErrRefundNotFound = errors.New("gateway: no such refund at the gateway")
+	// ErrRefundNoLookup: a RefundInquirer cannot ask the gateway about this refund at all
+	// (KNET without the refund's transaction id): only a person, in the gateway's portal, can.
+	ErrRefundNoLookup = errors.New("gateway: the gateway cannot be asked about this refund")
 )

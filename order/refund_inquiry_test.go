@@ -302,3 +302,33 @@ func TestRefundFailedAfterItWasMade(t *testing.T) {
 		t.Errorf("%d refund failed events", n)
 	}
 }
+
+// A refund that stays pending a day (a notification that never came) flags its order for a
+// person, with one refund.needs_review event however often the reconciler asks again.
+func TestRefundPendingADayNeedsReview(t *testing.T) {
+	ctx := context.Background()
+	e, g := newLedgerEnv(t, false)
+	g.async = true
+	o, _ := e.paidOrder(t)
+	if _, _, err := e.svc.Refund(ctx, o.ID, "1.000", ""); !errors.Is(err, order.ErrRefundPending) {
+		t.Fatal(err)
+	}
+	for _, d := range []time.Duration{2 * time.Minute, time.Hour, 12 * time.Hour} {
+		e.clk.Advance(d)
+		e.reconcileRefunds(t)
+	}
+	if got := e.order(t, o.ID); got.NeedsReview {
+		t.Fatal("flagged before a day")
+	}
+	for i := 0; i < 3; i++ {
+		e.clk.Advance(12 * time.Hour)
+		e.reconcileRefunds(t)
+	}
+	got := e.order(t, o.ID)
+	if !got.NeedsReview || got.Refunds[0].Status != order.RefundPending {
+		t.Fatalf("review %t, refund %s", got.NeedsReview, got.Refunds[0].Status)
+	}
+	if n := len(e.events(t, o.ID, order.EventRefundReview)); n != 1 {
+		t.Errorf("%d refund.needs_review events, want 1", n)
+	}
+}

@@ -14,6 +14,10 @@ import (
 // does not know by then never reached it. Before that, the first call may still be in flight.
 const refundNotFoundAfter = 15 * time.Minute
 
+// refundReviewAfter is how long a refund may stay pending before its order is flagged for a
+// person (a gateway still "in progress", a notification that never came).
+const refundReviewAfter = 24 * time.Hour
+
 // ReconcileRefunds asks the gateways about refunds still pending: those whose answer was lost
 // (a timeout, a 5xx, a crash between the gateway call and the record) or that the gateway
 // itself reported in progress. A refund is asked about FirstCheck after it was last touched,
@@ -32,6 +36,11 @@ const refundNotFoundAfter = 15 * time.Minute
 //     again); the reconciler itself never asks a non-idempotent gateway for money.
 //   - a gateway with neither (Adyen) answers with its notification (REFUND, REFUND_FAILED:
 //     see Webhook), which it retries for days; the refund waits for it.
+//
+// A refund the gateway cannot be asked about (gateway.ErrRefundNoLookup: KNET without the
+// refund's transaction id), or still pending refundReviewAfter after it was made, flags its
+// order for review with a refund.needs_review event: the amount stays reserved, and a person
+// settles it from the gateway's portal.
 func (s *Service) ReconcileRefunds(ctx context.Context) (int, error) {
 	now := s.now()
 	due, err := s.st.PendingRefunds(ctx, now.Add(-s.cfg.FirstCheck), 50)
@@ -85,36 +94,77 @@ func (s *Service) recheckRefund(ctx context.Context, r Refund) error {
 	replayer, ok := gateway.As[gateway.RefundReplayer](g)
 	replays := ok && refunder != nil && replayer.ReplaysRefunds()
 
-	inq, ok := gateway.As[gateway.RefundInquirer](g)
-	if !ok {
-		if replays {
-			res, gerr := refunder.Refund(ctx, ga, r.Amount)
-			_, err = s.recordRefund(ctx, &r, res, gerr)
-			return err
-		}
-		// No way to ask: the gateway's notification settles it (Adyen).
-		s.log.InfoContext(ctx, "refund pending: waiting for the gateway's notification",
-			"order", o.ID, "refund", r.ID, "gateway", a.Gateway)
-		_, err = s.recordRefund(ctx, &r, gateway.Result{Status: gateway.StatusPending,
-			GatewayMessage: "waiting for the gateway's notification"}, nil)
+	res, gerr := s.askRefund(ctx, g, ga, &o, &r, refunder, replays)
+	if _, err = s.recordRefund(ctx, &r, res, gerr); err != nil {
 		return err
 	}
+	switch {
+	case r.Status != RefundPending:
+		return nil
+	case errors.Is(gerr, gateway.ErrRefundNoLookup):
+		return s.flagRefundForReview(ctx, &r, "the gateway cannot be asked about it")
+	case s.now().Sub(r.CreatedAt) >= refundReviewAfter:
+		return s.flagRefundForReview(ctx, &r, "no answer after "+refundReviewAfter.String())
+	}
+	return nil
+}
+
+// askRefund asks g where refund r stands, the best way it can be asked (see ReconcileRefunds).
+func (s *Service) askRefund(ctx context.Context, g gateway.Gateway, ga gateway.Attempt, o *Order, r *Refund,
+	refunder gateway.Refunder, replays bool) (gateway.Result, error) {
+	inq, ok := gateway.As[gateway.RefundInquirer](g)
+	switch {
+	case !ok && replays:
+		return refunder.Refund(ctx, ga, r.Amount)
+	case !ok:
+		// No way to ask: the gateway's notification settles it (Adyen).
+		s.log.InfoContext(ctx, "refund pending: waiting for the gateway's notification", "order", o.ID, "refund", r.ID)
+		return gateway.Result{Status: gateway.StatusPending, GatewayMessage: "waiting for the gateway's notification"}, nil
+	}
 	res, gerr := inq.InquireRefund(ctx, ga, gateway.RefundQuery{
-		RefundID: r.ID, GatewayRef: r.GatewayRef, Amount: r.Amount, Claimed: claimedRefunds(&o, r.ID)})
-	if errors.Is(gerr, gateway.ErrRefundNotFound) {
-		switch {
-		case replays:
-			// Never reached the gateway: asking again with the same refund id makes it once.
-			res, gerr = refunder.Refund(ctx, ga, r.Amount)
-		case s.now().Sub(r.CreatedAt) >= refundNotFoundAfter:
-			res, gerr = gateway.Result{Status: gateway.StatusFailed,
-				GatewayMessage: fmt.Sprintf("the gateway has no such refund %s after it was asked: never made", refundNotFoundAfter)}, nil
-		default:
-			gerr = fmt.Errorf("%w (asked again after %s)", gerr, refundNotFoundAfter)
+		RefundID: r.ID, GatewayRef: r.GatewayRef, Amount: r.Amount, Claimed: claimedRefunds(o, r.ID)})
+	if !errors.Is(gerr, gateway.ErrRefundNotFound) {
+		return res, gerr
+	}
+	switch {
+	case replays:
+		// Never reached the gateway: asking again with the same refund id makes it once.
+		return refunder.Refund(ctx, ga, r.Amount)
+	case s.now().Sub(r.CreatedAt) >= refundNotFoundAfter:
+		return gateway.Result{Status: gateway.StatusFailed,
+			GatewayMessage: fmt.Sprintf("the gateway has no such refund %s after it was asked: never made", refundNotFoundAfter)}, nil
+	}
+	return res, fmt.Errorf("%w (asked again after %s)", gerr, refundNotFoundAfter)
+}
+
+// flagRefundForReview flags the order of a refund that stays pending for a person, with one
+// refund.needs_review event per refund (the reconciler, which alone calls it, asks again).
+func (s *Service) flagRefundForReview(ctx context.Context, r *Refund, why string) error {
+	events, err := s.st.Events(ctx, r.OrderID)
+	if err != nil {
+		return err
+	}
+	for _, e := range events {
+		if e.Type == EventRefundReview && e.Data["refund"] == r.ID {
+			return nil
 		}
 	}
-	_, err = s.recordRefund(ctx, &r, res, gerr)
-	return err
+	return s.st.Write(ctx, func(tx Tx) error {
+		o, err := tx.Order(r.OrderID)
+		if err != nil {
+			return err
+		}
+		now := s.now().UTC().Truncate(time.Millisecond)
+		if !o.NeedsReview {
+			o.NeedsReview, o.UpdatedAt = true, now
+			if err := tx.UpdateOrder(&o); err != nil {
+				return err
+			}
+		}
+		s.log.WarnContext(ctx, "refund pending for a person: check the gateway's portal", "order", o.ID, "refund", r.ID, "why", why)
+		return tx.AppendEvent(Event{OrderID: o.ID, AttemptID: r.AttemptID, Type: EventRefundReview, CreatedAt: now,
+			Data: map[string]string{"refund": r.ID, "amount": r.Amount.String(), "why": why}})
+	})
 }
 
 // claimedRefunds lists the gateway refund ids the order's other refunds hold.

@@ -66,6 +66,7 @@ const (
 	EventRefunded         = "order.refunded"
 	EventRefundFailed     = "refund.failed"
 	EventRefundReported   = "refund.reported"
+	EventRefundReview     = "refund.needs_review"
 	EventReopened         = "order.reopened"
 	EventAttemptStarted   = "attempt.started"
 	EventAttemptStatus    = "attempt.status"

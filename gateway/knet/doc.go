@@ -130,8 +130,9 @@
 //     answer was lost before we stored its tranid cannot be found: it shares the purchase's
 //     track id and payment id, KNET has no lookup by our reference, and action 2 has no
 //     idempotency, so it is never sent again either. It stays pending with its amount reserved
-//     (an error wrapping ErrUnavailable each pass, logged) for a person to settle from KNET's
-//     portal. The connector is therefore never "sure it was not made" (no ErrRefundNotFound).
+//     (an error wrapping gateway.ErrRefundNoLookup: the order service flags the order for
+//     review) for a person to settle from KNET's portal. The connector is therefore never
+//     "sure it was not made" (no ErrRefundNotFound).
 //   - Errors. Network errors, HTTP 408, 429, 5xx and unreadable answers wrap
 //     gateway.ErrUnavailable; other non-2xx answers wrap gateway.ErrRejected.
 package knet

@@ -414,14 +414,14 @@ var _ gateway.RefundInquirer = (*Gateway)(nil)
 // tranid, track id, payment id or ref only, and a refund shares the purchase's track id and
 // payment id, so there is no lookup by our refund id; action 2 has no idempotency either, so
 // it is never sent again. That refund stays pending, its amount reserved, for a person to check
-// in KNET's portal (an error wrapping gateway.ErrUnavailable, logged by the reconciler).
+// in KNET's portal (an error wrapping gateway.ErrRefundNoLookup: the order is flagged for review).
 func (g *Gateway) InquireRefund(ctx context.Context, a gateway.Attempt, q gateway.RefundQuery) (gateway.Result, error) {
 	trackID, err := attemptTrackID(a)
 	if err != nil {
 		return gateway.Result{}, fmt.Errorf("knet: refund inquiry: %w: %v", gateway.ErrRejected, err)
 	}
 	if q.GatewayRef == "" {
-		return gateway.Result{}, fmt.Errorf("knet: refund inquiry %s: %w: no KNET tranid stored for it, and KNET has no lookup by our reference: check KNET's portal", q.RefundID, gateway.ErrUnavailable)
+		return gateway.Result{}, fmt.Errorf("knet: refund inquiry %s: %w: no KNET tranid stored for it, and KNET has no lookup by our reference: check KNET's portal", q.RefundID, gateway.ErrRefundNoLookup)
 	}
 	if !tranIDPattern.MatchString(q.GatewayRef) || q.Amount.Currency().Code != currencyKWD {
 		return gateway.Result{}, fmt.Errorf("knet: refund inquiry %s: %w: malformed tranid or amount", q.RefundID, gateway.ErrRejected)

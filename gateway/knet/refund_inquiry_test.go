@@ -29,7 +29,7 @@ func TestInquireRefund(t *testing.T) {
 		{name: "host timeout: pending", ref: tranID, answer: `<result>HOST TIMEOUT</result>`, want: gateway.StatusPending},
 		{name: "suspect: unknown, nothing recorded", ref: tranID, answer: `<result>FAILURE(SUSPECT)</result>`, err: gateway.ErrUnavailable},
 		{name: "another transaction", ref: tranID, answer: refundAnswer("CAPTURED", "1111111111111111"), err: gateway.ErrUnavailable},
-		{name: "no tranid stored: no way to ask", ref: "", err: gateway.ErrUnavailable, noCalls: true},
+		{name: "no tranid stored: no way to ask", ref: "", err: gateway.ErrRefundNoLookup, noCalls: true},
 		{name: "malformed tranid", ref: "12/34", err: gateway.ErrRejected, noCalls: true},
 	}
 	for _, tt := range tests {

@@ -126,7 +126,7 @@ func TestKNETRefundInquiry(t *testing.T) {
 				t.Fatalf("lost Refund: %v", err)
 			}
 			_, err := p.conn.InquireRefund(ctx, a, gateway.RefundQuery{RefundID: "ref_2", Amount: kwd("6.000")})
-			if !errors.Is(err, gateway.ErrUnavailable) || errors.Is(err, gateway.ErrRefundNotFound) {
+			if !errors.Is(err, gateway.ErrRefundNoLookup) || errors.Is(err, gateway.ErrRefundNotFound) {
 				t.Fatalf("InquireRefund without tranid: %v", err)
 			}
 			// The money did go back: KNET refuses to refund any more of it.
@@ -202,6 +202,9 @@ func TestKNETLostRefundStaysPendingNeverResent(t *testing.T) {
 	got := s.order(o.ID)
 	if r := got.Refunds[1]; r.Status != order.RefundPending || got.Refunded().String() != "1.000" {
 		t.Fatalf("lost KNET refund: %+v, refunded %s", r, got.Refunded())
+	}
+	if !got.NeedsReview {
+		t.Error("the order of a refund nobody can look up is not flagged for review")
 	}
 	if n := l.reached(); n != 2 {
 		t.Errorf("%d refund calls reached KNET, want 2", n)
