@@ -87,8 +87,8 @@ func (s *Service) Webhook(ctx context.Context, gatewayName string, req gateway.W
 // applyNotifications applies a webhook's verified notifications in order, stopping at the first
 // error. A notification about one refund (Notification.Refund) settles the refund it names
 // (refundNotification); one naming no refund of ours is applied to the attempt when it says
-// money went back (a refund made in the gateway's portal), else ignored. Each located attempt's id is written back into its note and mapped to its order in
-// orders. A success for an order that can no longer take it is, at a gateway that voids what we
+// money went back (a refund made in the gateway's portal), else ignored. Each located
+// attempt's id is written back into its note and mapped to its order in orders. A success for an order that can no longer take it is, at a gateway that voids what we
 // do not acknowledge (gateway.Refuser), recorded as voided and answered with gateway.ErrRefused.
 func (s *Service) applyNotifications(ctx context.Context, gatewayName string, g gateway.Gateway, notes []gateway.Notification, orders map[string]string) error {
 	for i, n := range notes {

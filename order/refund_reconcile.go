@@ -137,8 +137,9 @@ func (s *Service) askRefund(ctx context.Context, g gateway.Gateway, ga gateway.A
 	return res, fmt.Errorf("%w (asked again after %s)", gerr, refundNotFoundAfter)
 }
 
-// flagRefundForReview flags the order of a refund that stays pending for a person, with one
-// refund.needs_review event per refund (the reconciler, which alone calls it, asks again).
+// flagRefundForReview flags the order of a refund a person must settle (pending for good, or
+// the gateway's word contradicting what we recorded), with one refund.needs_review event per
+// refund however often it is asked again or notified.
 func (s *Service) flagRefundForReview(ctx context.Context, r *Refund, why string) error {
 	events, err := s.st.Events(ctx, r.OrderID)
 	if err != nil {
@@ -201,33 +202,14 @@ func (s *Service) refundNotification(ctx context.Context, a Attempt, n gateway.N
 	}
 	res := n.Result
 	res.PaymentID = n.Refund.GatewayRef
-	if ref.Status == RefundSucceeded && res.Status == gateway.StatusFailed {
+	switch {
+	case ref.Status == RefundSucceeded && res.Status == gateway.StatusFailed:
 		// Adyen's REFUND_FAILED after its REFUND: the money did not go back after all.
-		return true, s.flagRefundFailedLater(ctx, ref, res)
+		return true, s.flagRefundForReview(ctx, ref, "the gateway says it failed after it was made: "+res.GatewayMessage)
+	case ref.Status == RefundFailed && res.Status == gateway.StatusRefunded:
+		// Made after we recorded it failed: the amount we freed went back too.
+		return true, s.flagRefundForReview(ctx, ref, "the gateway says it was made after we recorded it failed")
 	}
 	_, err = s.recordRefund(ctx, ref, res, nil)
 	return true, err
-}
-
-// flagRefundFailedLater keeps a trace of a refund the gateway reported failed after it had
-// reported it made, and flags the order for review: a person decides (the shopper has not been
-// paid back). Repeated notifications add nothing.
-func (s *Service) flagRefundFailedLater(ctx context.Context, ref *Refund, res gateway.Result) error {
-	return s.st.Write(ctx, func(tx Tx) error {
-		o, err := tx.Order(ref.OrderID)
-		if err != nil {
-			return err
-		}
-		if o.NeedsReview {
-			return nil
-		}
-		now := s.now().UTC().Truncate(time.Millisecond)
-		o.NeedsReview, o.UpdatedAt = true, now
-		if err := tx.UpdateOrder(&o); err != nil {
-			return err
-		}
-		return tx.AppendEvent(Event{OrderID: o.ID, AttemptID: ref.AttemptID, Type: EventRefundFailed, CreatedAt: now,
-			Data: map[string]string{"refund": ref.ID, "amount": ref.Amount.String(), "why": "failed after it was made: " + res.GatewayMessage,
-				"raw": string(res.Raw)}})
-	})
 }
