@@ -1,6 +1,6 @@
 # Common tasks. The test command is scripts/test.sh (installs chromium, the Playwright driver and
 # axe-core when missing, then runs unit + e2e tests); extra go test args: make test ARGS='-run TestX ./e2e/'
-.PHONY: run test generate lint build bench
+.PHONY: run test generate lint build bench bench-nodes
 
 ARGS ?=
 
@@ -23,3 +23,8 @@ build:
 # Load figures as ratios against a static file server and raw SQLite (wrk; see README, Performance).
 bench:
 	bash scripts/bench.sh $(ARGS)
+
+# Order creation and the pay page on PostgreSQL with 1, 2 and 4 nodes, beside SQLite (README,
+# Several nodes on PostgreSQL).
+bench-nodes:
+	bash scripts/bench-nodes.sh $(ARGS)

@@ -24,7 +24,7 @@ apt_pkgs=()
 command -v npm >/dev/null || apt_pkgs+=(nodejs npm)
 command -v php >/dev/null || apt_pkgs+=(php-cli)              # the PHP webhook snippet's test
 command -v python3 >/dev/null || apt_pkgs+=(python3)          # the Python webhook snippet's test
-pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
+. "$REPO/scripts/pg.sh"                                        # pg_bin, start_pg
 if [ -z "${CHECKOUT_TEST_POSTGRES:-}" ] && [ ! -x "$(pg_bin)/initdb" ]; then
   apt_pkgs+=(postgresql)                                        # the PostgreSQL store's tests
 fi
@@ -69,29 +69,11 @@ if ! grep -qs "\"version\": \"$AXE_VER\"" "$CACHE/axe/node_modules/axe-core/pack
 fi
 
 # --- 4. A private PostgreSQL for the tests (unless CHECKOUT_TEST_POSTGRES names one) ------------
-# initdb in a temporary folder, listening only on a Unix socket there: no port, no clash with
-# another cluster or another test run. As root it runs as the postgres user (initdb refuses
-# root). fsync off: a test cluster is thrown away.
-PG_TMP=""
-stop_pg() {
-  [ -n "$PG_TMP" ] || return 0
-  as_pg "$(pg_bin)/pg_ctl" -D "$PG_TMP/data" -m immediate stop >/dev/null 2>&1 || true
-  rm -rf "$PG_TMP"
-}
-as_pg() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
+# scripts/pg.sh: a temporary cluster on a Unix socket, stopped at exit. fsync off: a test
+# cluster is thrown away.
 if [ -z "${CHECKOUT_TEST_POSTGRES:-}" ] && [ -x "$(pg_bin)/initdb" ]; then
-  PG_TMP=$(mktemp -d /tmp/bawaba-pg.XXXXXX)
-  trap stop_pg EXIT
-  [ "$(id -u)" -eq 0 ] && chown postgres "$PG_TMP"
-  say "starting PostgreSQL ($(pg_bin)) in $PG_TMP"
-  as_pg "$(pg_bin)/initdb" -D "$PG_TMP/data" -A trust -U bawaba -E UTF8 >"$PG_TMP/initdb.log" 2>&1 \
-    || { cat "$PG_TMP/initdb.log" >&2; exit 1; }
-  as_pg "$(pg_bin)/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/server.log" -w -o \
-    "-k $PG_TMP -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c max_connections=300" start >/dev/null \
-    || { cat "$PG_TMP/server.log" >&2; exit 1; }
-  export CHECKOUT_TEST_POSTGRES="postgres://bawaba@/postgres?host=$PG_TMP"
+  start_pg -c fsync=off -c synchronous_commit=off
+  export CHECKOUT_TEST_POSTGRES="$PG_DSN"
 elif [ -z "${CHECKOUT_TEST_POSTGRES:-}" ]; then
   say "NO PostgreSQL (apt needs root): its tests will skip (fail under CI)"
 fi

@@ -50,9 +50,15 @@ func main() {
 	threads := flag.Int("t", 2, "wrk threads")
 	conns := flag.Int("c", 32, "wrk connections")
 	verbose := flag.Bool("v", false, "print every run")
+	nodes := flag.String("nodes", "", "instead of the ratios: order creation and the pay page on PostgreSQL (-pg) with these node counts, e.g. 1,2,4 (nodes.go)")
+	pg := flag.String("pg", "", "with -nodes: a postgres:// URL of a role that may create schemas (scripts/bench-nodes.sh starts one)")
 	flag.Parse()
 	b := &bench{dur: *dur, threads: *threads, conns: *conns, verbose: *verbose}
-	if err := b.run(*bin, *rounds); err != nil {
+	run := func() error { return b.run(*bin, *rounds) }
+	if *nodes != "" {
+		run = func() error { return b.runNodes(*bin, *pg, *nodes, *rounds) }
+	}
+	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -183,22 +189,30 @@ var keyRe = regexp.MustCompile(`bwb_sk_[A-Za-z0-9]+`)
 // startApp runs the real binary in sandbox mode on a fresh database and reads the demo key it
 // prints on its first start.
 func (b *bench) startApp(bin string) (func(), error) {
+	app, key, stop, err := startServer(bin, filepath.Join(b.tmp, "checkout.db"), true)
+	b.app, b.key = app, key
+	return stop, err
+}
+
+// startServer runs the binary in sandbox mode on db (a CHECKOUT_DB value) and waits until it is
+// healthy; with wantKey, it reads the demo key the server prints on its first start.
+func startServer(bin, db string, wantKey bool) (app, key string, stop func(), err error) {
 	addr, err := freePort()
 	if err != nil {
-		return nil, err
+		return "", "", nil, err
 	}
-	b.app = "http://" + addr
-	cmd := exec.Command(bin, "serve", "-addr", addr, "-db", filepath.Join(b.tmp, "checkout.db"),
-		"-base-url", b.app, "-mode", "sandbox", "-log-level", "warn")
+	app = "http://" + addr
+	cmd := exec.Command(bin, "serve", "-addr", addr, "-db", db,
+		"-base-url", app, "-mode", "sandbox", "-log-level", "warn")
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		return nil, err
+		return "", "", nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start %s: %w", bin, err)
+		return "", "", nil, fmt.Errorf("start %s: %w", bin, err)
 	}
-	stop := func() {
+	stop = func() {
 		cmd.Process.Signal(os.Interrupt)
 		done := make(chan struct{})
 		go func() { cmd.Wait(); close(done) }()
@@ -219,14 +233,16 @@ func (b *bench) startApp(bin string) (func(), error) {
 			}
 		}
 	}()
-	select {
-	case b.key = <-keyc:
-	case <-time.After(30 * time.Second):
-		stop()
-		return nil, errors.New("the server printed no demo key in 30s")
+	if wantKey {
+		select {
+		case key = <-keyc:
+		case <-time.After(30 * time.Second):
+			stop()
+			return "", "", nil, errors.New("the server printed no demo key in 30s")
+		}
 	}
 	for i := 0; ; i++ {
-		res, err := http.Get(b.app + "/healthz")
+		res, err := http.Get(app + "/healthz")
 		if err == nil {
 			res.Body.Close()
 			if res.StatusCode == http.StatusOK {
@@ -235,11 +251,11 @@ func (b *bench) startApp(bin string) (func(), error) {
 		}
 		if i > 100 {
 			stop()
-			return nil, fmt.Errorf("the server is not healthy: %v", err)
+			return "", "", nil, fmt.Errorf("the server is not healthy: %v", err)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	return stop, nil
+	return app, key, stop, nil
 }
 
 // startStatic serves the files of tmp/static with fiber's static handler (kept in memory by
@@ -391,23 +407,32 @@ func (b *bench) firstLoad(path string) (loadSize, string, error) {
 
 // wrk runs wrk once against url and appends its result.
 func (b *bench) wrk(into *[]wrkRun, label, url string, extra ...string) error {
-	args := append([]string{"-t" + strconv.Itoa(b.threads), "-c" + strconv.Itoa(b.conns),
+	r, err := b.wrkWith(label, url, b.threads, b.conns, extra...)
+	if err != nil {
+		return err
+	}
+	*into = append(*into, r)
+	return nil
+}
+
+// wrkWith runs wrk once against url with that many threads and connections.
+func (b *bench) wrkWith(label, url string, threads, conns int, extra ...string) (wrkRun, error) {
+	args := append([]string{"-t" + strconv.Itoa(threads), "-c" + strconv.Itoa(conns),
 		"-d" + b.dur.String(), "--latency"}, extra...)
 	args = append(args, url)
 	out, err := exec.Command("wrk", args...).CombinedOutput()
 	if err != nil {
-		return fmt.Errorf("wrk %s: %w\n%s", label, err, out)
+		return wrkRun{}, fmt.Errorf("wrk %s: %w\n%s", label, err, out)
 	}
 	r, err := parseWrk(string(out))
 	if err != nil {
-		return fmt.Errorf("wrk %s: %w\n%s", label, err, out)
+		return wrkRun{}, fmt.Errorf("wrk %s: %w\n%s", label, err, out)
 	}
 	if r.errors > 0 {
-		return fmt.Errorf("wrk %s: %d failed requests\n%s", label, r.errors, out)
+		return wrkRun{}, fmt.Errorf("wrk %s: %d failed requests\n%s", label, r.errors, out)
 	}
 	b.logf("%-14s %8.0f req/s  p99 %s", label, r.rps, r.p99)
-	*into = append(*into, r)
-	return nil
+	return r, nil
 }
 
 var (
