@@ -15,6 +15,7 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO"
 AXE_VER=4.14.1                              # pinned npm axe-core
+LH_VER=12.8.2                               # pinned npm lighthouse (uses the same chromium)
 CACHE="$REPO/.cache"
 say() { printf '==> %s\n' "$*" >&2; }
 
@@ -68,6 +69,16 @@ if ! grep -qs "\"version\": \"$AXE_VER\"" "$CACHE/axe/node_modules/axe-core/pack
     --loglevel=error "axe-core@$AXE_VER"
 fi
 
+# --- 3b. Lighthouse for the shopper pages' audit (e2e TestLighthouse) ---------------------------
+LH_CLI="$CACHE/lighthouse/node_modules/lighthouse/cli/index.js"
+if ! grep -qs "\"version\": \"$LH_VER\"" "$CACHE/lighthouse/node_modules/lighthouse/package.json" \
+   && command -v npm >/dev/null; then
+  say "installing npm lighthouse@$LH_VER -> $CACHE/lighthouse"
+  mkdir -p "$CACHE/lighthouse"
+  npm install --prefix "$CACHE/lighthouse" --no-save --no-package-lock --ignore-scripts --no-audit --no-fund \
+    --loglevel=error "lighthouse@$LH_VER"
+fi
+
 # --- 4. A private PostgreSQL for the tests (unless CHECKOUT_TEST_POSTGRES names one) ------------
 # scripts/pg.sh: a temporary cluster on a Unix socket, stopped at exit. fsync off: a test
 # cluster is thrown away.
@@ -82,6 +93,7 @@ fi
 export PLAYWRIGHT_DRIVER_PATH="$DRV"
 export BAWABA_CHROMIUM="${BAWABA_CHROMIUM:-/usr/bin/chromium}"
 export BAWABA_AXE_JS="${BAWABA_AXE_JS:-$AXE_JS}"
+export BAWABA_LIGHTHOUSE="${BAWABA_LIGHTHOUSE:-$LH_CLI}"
 
 # Default to every package when the args name none (anything starting ./ ../ or the module path).
 pkgs=(./...)
