@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/bawaba/checkout/gateway"
@@ -80,7 +81,7 @@ func recheck(c *fiber.Ctx, d Deps, o order.Order, now time.Time) (order.Order, s
 func resultShow(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		s := d.Shopper
-		o, err := d.Orders.Get(c.UserContext(), c.Params("id"))
+		o, version, keepable, err := s.keep.order(c.UserContext(), d.Orders, c.Params("id"))
 		if err != nil {
 			return shopperOrderError(c, err)
 		}
@@ -90,18 +91,27 @@ func resultShow(d Deps) fiber.Handler {
 			return s.redirect(c, "/pay/"+o.ID)
 		}
 		l := s.lang(c, o.Locale)
-		p := s.page(c, l, "result."+status+".title")
-		r := s.resultView(l, &o, status, att, now)
-		sum := summarize(l, &o, now)
-		if status == "pending" {
-			p.Refresh = 3
-			sum.TimeLeft = "" // the payment is being checked: no clock to pay against
+		key := ""
+		// A pending page asks the gateway and counts the abandoned time: never kept. The others
+		// depend on the order (its counter), the clock (status, time left) and the secret that
+		// signs the way back to the shop.
+		if keepable && status != "pending" {
+			key = s.pageKey(c, "result", version, string(l), status+"\x00"+leftToPay(l, &o, now)+"\x00"+s.returnSecret())
 		}
 		code := fiber.StatusOK
 		if status == "expired" {
 			code = fiber.StatusGone // the payment link is gone for good; the page says why
 		}
-		return s.render(c, code, views.ResultPage(p, sum, r))
+		return s.renderKept(c, code, key, func() templ.Component {
+			p := s.page(c, l, "result."+status+".title")
+			r := s.resultView(l, &o, status, att, now)
+			sum := summarize(l, &o, now)
+			if status == "pending" {
+				p.Refresh = 3
+				sum.TimeLeft = "" // the payment is being checked: no clock to pay against
+			}
+			return views.ResultPage(p, sum, r)
+		})
 	}
 }
 
@@ -190,7 +200,7 @@ func nowrap(s string) string { return strings.ReplaceAll(s, " ", "\u00a0") }
 // statusJSON is the pending page's polling endpoint: {"status": "..."} and nothing more.
 func statusJSON(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		o, err := d.Orders.Get(c.UserContext(), c.Params("id"))
+		o, _, _, err := d.Shopper.keep.order(c.UserContext(), d.Orders, c.Params("id"))
 		if err != nil {
 			return shopperOrderError(c, err)
 		}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/bawaba/checkout/assets"
@@ -20,21 +21,27 @@ import (
 func payShow(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		s := d.Shopper
-		o, err := d.Orders.Get(c.UserContext(), c.Params("id"))
+		o, version, keepable, err := s.keep.order(c.UserContext(), d.Orders, c.Params("id"))
 		if err != nil {
 			return shopperOrderError(c, err)
 		}
-		if !o.Status.Payable() || o.Expired(d.Orders.Now()) {
+		now := d.Orders.Now()
+		if !o.Status.Payable() || o.Expired(now) {
 			return s.redirect(c, resultPath(o.ID))
 		}
 		l := s.lang(c, o.Locale)
-		methods := methodOptions(l, d.Orders.Methods(&o))
-		errMsg := ""
-		if c.Query("error") == "method" {
-			errMsg = l.T("pay.error_method")
+		key := ""
+		if keepable {
+			key = s.pageKey(c, "pay", version, string(l), leftToPay(l, &o, now))
 		}
-		return s.render(c, fiber.StatusOK, views.PayPage(s.page(c, l, "pay.title"), summarize(l, &o, d.Orders.Now()),
-			methods, c.Query("method"), errMsg, "/pay/"+o.ID+"/confirm"))
+		return s.renderKept(c, fiber.StatusOK, key, func() templ.Component {
+			errMsg := ""
+			if c.Query("error") == "method" {
+				errMsg = l.T("pay.error_method")
+			}
+			return views.PayPage(s.page(c, l, "pay.title"), summarize(l, &o, now), methodOptions(l, d.Orders.Methods(&o)),
+				c.Query("method"), errMsg, "/pay/"+o.ID+"/confirm")
+		})
 	}
 }
 
@@ -75,10 +82,16 @@ func summarize(l i18n.Lang, o *order.Order, now time.Time) views.Summary {
 		}
 		s.Items = append(s.Items, views.Line{Name: it.Name, Quantity: l.Digits(strconv.FormatInt(it.Quantity, 10)), Total: formatAmount(l, line)})
 	}
-	if o.Status.Payable() && !o.Expired(now) {
-		s.TimeLeft = timeLeft(l, o.ExpiresAt.Sub(now))
-	}
+	s.TimeLeft = leftToPay(l, o, now)
 	return s
+}
+
+// leftToPay is the time left to pay the order, as its pages say it ("" once it cannot be paid).
+func leftToPay(l i18n.Lang, o *order.Order, now time.Time) string {
+	if o.Status.Payable() && !o.Expired(now) {
+		return timeLeft(l, o.ExpiresAt.Sub(now))
+	}
+	return ""
 }
 
 // timeLeft says how long the order can still be paid: minutes up to two hours, then whole

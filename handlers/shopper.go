@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
@@ -49,6 +50,7 @@ type ShopperConfig struct {
 type ShopperDeps struct {
 	cfg      ShopperConfig
 	sessions *sessions.CookieStore
+	keep     *keep
 }
 
 const sessionName = "bawaba"
@@ -69,24 +71,34 @@ func NewShopper(ctx context.Context, cfg ShopperConfig) (*ShopperDeps, error) {
 		Path: "/", MaxAge: 7 * 24 * 3600, HttpOnly: true,
 		Secure: strings.HasPrefix(cfg.BaseURL, "https://"), SameSite: http.SameSiteLaxMode,
 	}
-	return &ShopperDeps{cfg: cfg, sessions: cs}, nil
+	return &ShopperDeps{cfg: cfg, sessions: cs, keep: newKeep()}, nil
 }
 
 // session loads the shopper's session through a net/http bridge; a missing or tampered cookie
-// gives a fresh session.
+// gives a fresh session. A cookie decoded within sessionKeep is not decoded again (keep).
 func (s *ShopperDeps) session(c *fiber.Ctx) *sessions.Session {
 	if sess, ok := c.Locals("session").(*sessions.Session); ok {
 		return sess
 	}
-	r, err := adaptor.ConvertRequest(c, false)
+	cookie := c.Cookies(sessionName)
+	now := time.Now()
 	var sess *sessions.Session
-	if err == nil {
-		sess, err = s.sessions.Get(r, sessionName)
-	}
-	if err != nil || sess == nil {
+	if values, ok := s.keep.session(cookie, now); ok && cookie != "" {
 		sess = sessions.NewSession(s.sessions, sessionName)
-		sess.Options = s.sessions.Options
-		sess.IsNew = true
+		opts := *s.sessions.Options
+		sess.Options, sess.Values, sess.IsNew = &opts, values, false
+	} else {
+		r, err := adaptor.ConvertRequest(c, false)
+		if err == nil {
+			sess, err = s.sessions.Get(r, sessionName)
+		}
+		if err != nil || sess == nil {
+			sess = sessions.NewSession(s.sessions, sessionName)
+			sess.Options = s.sessions.Options
+			sess.IsNew = true
+		} else if cookie != "" && !sess.IsNew {
+			s.keep.putSession(strings.Clone(cookie), sess.Values, now)
+		}
 	}
 	c.Locals("session", sess)
 	c.Locals("session.loaded", maps.Clone(sess.Values))
@@ -180,6 +192,14 @@ func (s *ShopperDeps) render(c *fiber.Ctx, status int, comp templ.Component) err
 // renderEmbed is render for the one page that embeds a gateway's script: its CSP also allows
 // that script's origins and its frames, and no other page's does.
 func (s *ShopperDeps) renderEmbed(c *fiber.Ctx, status int, comp templ.Component, e *gateway.Embed) error {
+	if err := s.pageHeaders(c, status, e); err != nil {
+		return err
+	}
+	return comp.Render(c.UserContext(), c.Response().BodyWriter())
+}
+
+// pageHeaders saves the session and sets a page's status and headers (see renderEmbed).
+func (s *ShopperDeps) pageHeaders(c *fiber.Ctx, status int, e *gateway.Embed) error {
 	if err := s.saveSession(c); err != nil {
 		return err
 	}
@@ -194,7 +214,7 @@ func (s *ShopperDeps) renderEmbed(c *fiber.Ctx, status int, comp templ.Component
 		"form-action 'self' https:; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	c.Status(status)
-	return comp.Render(c.UserContext(), c.Response().BodyWriter())
+	return nil
 }
 
 // redirect sends the browser on with 303 after saving the session.

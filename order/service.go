@@ -181,3 +181,18 @@ func loadAttempt(tx Tx, attemptID string) (Order, *Attempt, error) {
 	}
 	return o, a, nil
 }
+
+// versioner is a store that keeps a change counter per order (store.DB on SQLite).
+type versioner interface {
+	OrderVersion(id string) (uint64, bool)
+}
+
+// Version is a counter that changes after every committed write to the order, when the store
+// keeps one (ok false otherwise: nothing read may then be kept). Take it before reading the
+// order: a copy read after it is current for as long as the counter stays the same.
+func (s *Service) Version(id string) (uint64, bool) {
+	if v, ok := s.st.(versioner); ok {
+		return v.OrderVersion(id)
+	}
+	return 0, false
+}

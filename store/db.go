@@ -62,8 +62,9 @@ var migrations embed.FS
 type DB struct {
 	d      *dialect
 	w, r   conn
-	wq, rq *stmts // prepared statements of each pool
-	path   string // the SQLite file ("" on PostgreSQL)
+	wq, rq *stmts    // prepared statements of each pool
+	path   string    // the SQLite file ("" on PostgreSQL)
+	ver    *versions // orders' change counters (SQLite only; see versions)
 	// writerWait, when set, hears how long each write transaction waited to begin (metrics).
 	writerWait func(time.Duration)
 }
@@ -117,7 +118,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	s := &DB{d: sqliteDialect, w: conn{w, sqliteDialect}, path: path}
+	s := &DB{d: sqliteDialect, w: conn{w, sqliteDialect}, path: path, ver: newVersions()}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err

@@ -33,11 +33,16 @@ func (s *DB) Write(ctx context.Context, fn func(order.Tx) error) error {
 	}
 	q := s.wq.in(tx)
 	defer q.prepareMissed(ctx)
-	if err := fn(&txn{ctx: ctx, q: q, d: s.d}); err != nil {
+	t := &txn{ctx: ctx, q: q, d: s.d}
+	if err := fn(t); err != nil {
 		tx.Rollback()
 		return err
 	}
-	if err := tx.Commit(); err != nil {
+	err = tx.Commit()
+	if s.ver != nil {
+		s.ver.bump(t.touched) // after the commit (even a failed one: a spare bump is harmless)
+	}
+	if err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	return nil
@@ -47,7 +52,12 @@ type txn struct {
 	ctx context.Context
 	q   queryer
 	d   *dialect
+	// touched are the orders this transaction wrote (their rows, attempts or refunds).
+	touched []string
 }
+
+// touch notes that the transaction writes order id (see versions).
+func (t *txn) touch(id string) { t.touched = append(t.touched, id) }
 
 const orderCols = `id, reference, amount, currency, description, items, customer, locale, return_url,
 	cancel_url, webhook_url, methods, metadata, status, needs_review, expires_at, created_at, updated_at, paid_at, payment_link`
@@ -311,6 +321,7 @@ func jsonText(v any) string {
 }
 
 func (t *txn) InsertOrder(o *order.Order) error {
+	t.touch(o.ID)
 	items := make([]itemRow, len(o.Items))
 	for i, it := range o.Items {
 		items[i] = itemRow{Name: it.Name, Quantity: it.Quantity, UnitAmount: it.UnitAmount.String()}
@@ -332,6 +343,7 @@ func (t *txn) InsertOrder(o *order.Order) error {
 }
 
 func (t *txn) UpdateOrder(o *order.Order) error {
+	t.touch(o.ID)
 	res, err := t.q.ExecContext(t.ctx, `UPDATE orders SET status = ?, needs_review = ?, updated_at = ?, paid_at = ? WHERE id = ?`,
 		string(o.Status), b2i(o.NeedsReview), ms(o.UpdatedAt), ms(o.PaidAt), o.ID)
 	if isUniqueViolation(err) {
@@ -341,6 +353,7 @@ func (t *txn) UpdateOrder(o *order.Order) error {
 }
 
 func (t *txn) InsertAttempt(a *order.Attempt) error {
+	t.touch(a.OrderID)
 	repAmount, repCurrency, repMinor := reported(a.ReportedAmount)
 	err := t.q.QueryRowContext(t.ctx, t.d.nextSeq).Scan(&a.Seq)
 	if err != nil {
@@ -356,6 +369,7 @@ func (t *txn) InsertAttempt(a *order.Attempt) error {
 }
 
 func (t *txn) UpdateAttempt(a *order.Attempt) error {
+	t.touch(a.OrderID)
 	repAmount, repCurrency, repMinor := reported(a.ReportedAmount)
 	res, err := t.q.ExecContext(t.ctx, `UPDATE attempts SET status = ?, payment_id = ?, transaction_id = ?,
 		auth_code = ?, bank_reference = ?, track_id = ?, reported_amount = ?, reported_currency = ?,

@@ -68,6 +68,7 @@ func (t *txn) Refunds(orderID string) ([]order.Refund, error) {
 }
 
 func (t *txn) InsertRefund(r *order.Refund) error {
+	t.touch(r.OrderID)
 	_, err := t.q.ExecContext(t.ctx, "INSERT INTO refunds ("+refundCols+", amount_minor) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
 		r.ID, r.OrderID, r.AttemptID, r.Amount.String(), r.Amount.Currency().Code, string(r.Status), r.Kind, r.Reason,
 		r.GatewayRef, r.Failure, ms(r.CreatedAt), ms(r.UpdatedAt), r.Amount.Minor())
@@ -75,6 +76,7 @@ func (t *txn) InsertRefund(r *order.Refund) error {
 }
 
 func (t *txn) UpdateRefund(r *order.Refund) error {
+	t.touch(r.OrderID)
 	res, err := t.q.ExecContext(t.ctx, "UPDATE refunds SET status = ?, kind = ?, gateway_ref = ?, failure = ?, updated_at = ? WHERE id = ?",
 		string(r.Status), r.Kind, r.GatewayRef, r.Failure, ms(r.UpdatedAt), r.ID)
 	return mustAffect(res, err)
