@@ -167,3 +167,55 @@ func TestLostRefundAnswerIsFoundByTheReconciler(t *testing.T) {
 		t.Errorf("settled refunds asked about again: %d", n)
 	}
 }
+
+// A refund Tap answers "in progress" is kept pending with Tap's refund id, and the refund
+// reconciler asks Tap about that id (GET /v2/refunds/{id}, never a second POST): once Tap says
+// REFUNDED it is recorded, with one order.refunded webhook.
+func TestPendingRefundIsAskedAboutByItsID(t *testing.T) {
+	clock := &testClock{}
+	var posts, gets atomic.Int32
+	e := newEnv(t, withClock(clock.Now), withConnectorTransport(func(next http.RoundTripper) http.RoundTripper {
+		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			isPost := r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/v2/refunds")
+			if isPost {
+				posts.Add(1)
+			}
+			if r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/v2/refunds/") {
+				gets.Add(1)
+			}
+			res, err := next.RoundTrip(r)
+			if err != nil || !isPost {
+				return res, err
+			}
+			// Tap made it, but says it is still in progress.
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			b = []byte(strings.NewReplacer(`"status":"REFUNDED"`, `"status":"IN_PROGRESS"`, `"code":"000"`, `"code":"200"`).Replace(string(b)))
+			res.Body = io.NopCloser(strings.NewReader(string(b)))
+			res.ContentLength = int64(len(b))
+			res.Header.Del("Content-Length")
+			return res, nil
+		})
+	}))
+	o := e.payOrder("pending-refund")
+	res := e.api("POST", "/api/v1/orders/"+o.ID+"/refund", `{"amount":"2.000"}`, nil)
+	expectStatus(t, res, http.StatusAccepted)
+	got := e.getOrder(o.ID)
+	if len(got.Refunds) != 1 || got.Refunds[0].Status != order.RefundPending || !strings.HasPrefix(got.Refunds[0].GatewayReference, "re_") {
+		t.Fatalf("in progress: %+v", got.Refunds)
+	}
+	clock.Advance(2 * time.Minute)
+	if n, err := e.svc.ReconcileRefunds(t.Context()); err != nil || n != 1 {
+		t.Fatalf("reconcile: %d, %v", n, err)
+	}
+	got = e.getOrder(o.ID)
+	if got.Status != order.StatusPartiallyRefunded || got.RefundedAmount != "2.000" || got.Refunds[0].Status != order.RefundSucceeded {
+		t.Fatalf("after reconcile: %s %s %+v", got.Status, got.RefundedAmount, got.Refunds)
+	}
+	if posts.Load() != 1 || gets.Load() != 1 {
+		t.Errorf("Tap was POSTed %d and asked %d times, want 1 and 1", posts.Load(), gets.Load())
+	}
+	if n := e.outbox(o.ID, "order.refunded"); n != 1 {
+		t.Errorf("%d order.refunded webhooks, want 1", n)
+	}
+}

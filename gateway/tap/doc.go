@@ -81,9 +81,11 @@
 //     ErrUnavailable instead. CANCELLED (CANCELED) 301, FAILED 401–403, DECLINED 501–504,
 //     RESTRICTED 601–602 → Result failed, nil error, GatewayMessage "Tap refund STATUS code
 //     message", Reason cancelled / gateway_error / declined / risk. PENDING 100 and
-//     IN_PROGRESS 200 → an error wrapping ErrUnavailable saying the refund is pending at Tap:
-//     the order service records any non-refunded outcome as a failed refund, and we never
-//     claim money went back when it has not; the merchant must follow it in Tap's dashboard.
+//     IN_PROGRESS 200 → an error wrapping ErrUnavailable saying the refund is pending at Tap
+//     (beside it a Result with no Status and PaymentID = the refund id, also for TIMEDOUT,
+//     UNKNOWN and disagreeing answers, so that the order service stores the id and the refund
+//     reconciler asks about it by GET): the order service keeps such a refund pending, its
+//     amount reserved, and we never claim money went back when it has not.
 //     TIMEDOUT 701, UNKNOWN 801, anything unlisted, an unreadable 2xx answer, network errors,
 //     408/429/5xx → ErrUnavailable, also with the "check Tap's dashboard" warning, since
 //     Tap may have made the refund. 4xx (and a 2xx carrying only Tap's errors body) →

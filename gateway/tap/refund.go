@@ -228,12 +228,19 @@ func (g *Gateway) Refund(ctx context.Context, a gateway.Attempt, amount money.Am
 		res.GatewayMessage = g.redact(refundWords(r))
 		return res, nil
 	case refundPending:
-		return gateway.Result{}, fmt.Errorf("tap: %s: %w: refund %s is pending at Tap (%s), not yet made: check it in Tap's dashboard before refunding again",
+		return refundIDOnly(r, raw), fmt.Errorf("tap: %s: %w: refund %s is pending at Tap (%s), not yet made: check it in Tap's dashboard before refunding again",
 			what, gateway.ErrUnavailable, orNone(r.ID), g.redact(refundWords(r)))
 	default:
-		return gateway.Result{}, fmt.Errorf("tap: %s: %w: refund %s outcome unknown (%s); %s",
+		return refundIDOnly(r, raw), fmt.Errorf("tap: %s: %w: refund %s outcome unknown (%s); %s",
 			what, gateway.ErrUnavailable, orNone(r.ID), g.redact(refundWords(r)), checkDashboard)
 	}
+}
+
+// refundIDOnly is the Result beside an error about a refund whose outcome is not known yet:
+// no Status, only the refund id Tap gave (checked by the caller), so that the order service
+// stores it and the refund reconciler asks about it by GET /v2/refunds/{id}.
+func refundIDOnly(r *refund, raw []byte) gateway.Result {
+	return gateway.Result{PaymentID: r.ID, TransactionID: r.ID, Raw: append([]byte(nil), raw...)}
 }
 
 // buildRefundRequest returns the JSON body refunding amount of a's charge.

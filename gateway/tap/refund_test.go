@@ -153,6 +153,10 @@ func TestRefundStatusMapping(t *testing.T) {
 				if res.Status != "" {
 					t.Errorf("Result.Status = %q with an error", res.Status)
 				}
+				// The refund id Tap gave comes along, so that it is stored and asked about.
+				if !strings.HasPrefix(res.PaymentID, "re_") {
+					t.Errorf("PaymentID = %q beside the error", res.PaymentID)
+				}
 				return
 			}
 			if err != nil {
