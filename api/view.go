@@ -15,6 +15,8 @@ import (
 type Views struct {
 	BaseURL  string            // public URL of the server, without a trailing slash
 	Gateways *gateway.Registry // which methods an order offers
+	// Now is the clock an order's status is told at (Order.StatusAt); nil: time.Now.
+	Now func() time.Time
 }
 
 var _ order.EventEncoder = Views{}
@@ -129,7 +131,7 @@ func (v Views) Order(o *order.Order) OrderView {
 		methods = []string{}
 	}
 	ov := OrderView{
-		ID: o.ID, Object: "order", Status: o.Status, Reference: o.Reference,
+		ID: o.ID, Object: "order", Status: o.StatusAt(v.now()), Reference: o.Reference,
 		Amount: o.Amount.String(), AmountMinor: o.Amount.Minor(), Currency: o.Amount.Currency().Code,
 		Description: o.Description, Locale: o.Locale,
 		ReturnURL: o.ReturnURL, CancelURL: o.CancelURL, WebhookURL: o.WebhookURL,
@@ -165,4 +167,11 @@ func (v Views) Order(o *order.Order) OrderView {
 		ov.Attempts = append(ov.Attempts, av)
 	}
 	return ov
+}
+
+func (v Views) now() time.Time {
+	if v.Now != nil {
+		return v.Now()
+	}
+	return time.Now()
 }

@@ -185,7 +185,7 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 		registry.Observe(cfg.metrics.GatewayCall)
 		observer = cfg.metrics
 	}
-	views := api.Views{BaseURL: base, Gateways: registry}
+	views := api.Views{BaseURL: base, Gateways: registry, Now: cfg.now}
 	e.svc = order.NewService(db, registry, order.Config{
 		BaseURL: base, DefaultWebhookURL: "https://shop.example/bawaba-webhooks", Events: views, Logger: log, Now: cfg.now,
 		Observer: observer,

@@ -168,7 +168,7 @@ func (s *ShopperDeps) page(c *fiber.Ctx, l i18n.Lang, titleKey string) views.Pag
 	return views.Page{
 		Lang: l, Title: l.T(titleKey), Merchant: shop.Name, Logo: shop.Logo, BrandCSS: brand,
 		Description: l.T("meta.description", "merchant", shop.Name),
-		SwitchURL: switchURL(c, l.Other()), Sandbox: s.cfg.Sandbox,
+		SwitchURL:   switchURL(c, l.Other()), Sandbox: s.cfg.Sandbox,
 		CSS: assets.Path("app.css"), JS: assets.Path("app.js"), Icon: assets.Path("favicon.svg"),
 	}
 }

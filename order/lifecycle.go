@@ -32,39 +32,52 @@ func (s *Service) Cancel(ctx context.Context, id string) (Order, error) {
 	return out, err
 }
 
-// ExpireDue moves every open or processing order whose time is up to expired. Attempts still
-// pending keep being checked: a success that arrives later is recorded and flagged.
+// expiryBatch is how many due orders one transaction expires: one commit (one fsync with
+// synchronous=FULL) per batch instead of one per order is what lets expiry clear thousands of
+// due orders a second (BenchmarkExpireDue) rather than tens.
+const expiryBatch = 500
+
+// ExpireDue moves every open or processing order whose time is up to expired, a batch per
+// transaction, until none is due. Attempts still pending keep being checked: a success that
+// arrives later is recorded and flagged. Readers do not wait for it: an order past its time
+// already reads as expired (Order.StatusAt, the shopper pages).
 func (s *Service) ExpireDue(ctx context.Context) (int, error) {
-	ids, err := s.st.DueExpiries(ctx, s.now(), 100)
-	if err != nil {
-		return 0, err
-	}
 	n := 0
-	for _, id := range ids {
-		var expired Order
-		err := s.st.Write(ctx, func(tx Tx) error {
-			o, err := tx.Order(id)
-			if err != nil {
-				return err
+	for ctx.Err() == nil {
+		ids, err := s.st.DueExpiries(ctx, s.now(), expiryBatch)
+		if err != nil || len(ids) == 0 {
+			return n, err
+		}
+		var expired []Order
+		err = s.st.Write(ctx, func(tx Tx) error {
+			expired = expired[:0]
+			for _, id := range ids {
+				o, err := tx.Order(id)
+				if err != nil {
+					return err
+				}
+				if !o.Status.Payable() || !o.Expired(s.now()) {
+					continue // changed meanwhile
+				}
+				if err := s.moveOrder(tx, &o, StatusExpired, EventExpired, NotifyExpired); err != nil {
+					return err
+				}
+				expired = append(expired, o)
 			}
-			if !o.Status.Payable() || !o.Expired(s.now()) {
-				return nil // changed meanwhile
-			}
-			if err := s.moveOrder(tx, &o, StatusExpired, EventExpired, NotifyExpired); err != nil {
-				return err
-			}
-			expired = o
 			return nil
 		})
 		if err != nil {
 			return n, err
 		}
-		if expired.ID != "" {
-			n++
-			s.closeOpenAttempts(ctx, &expired)
+		n += len(expired)
+		for i := range expired {
+			s.closeOpenAttempts(ctx, &expired[i])
+		}
+		if len(ids) < expiryBatch {
+			break
 		}
 	}
-	return n, nil
+	return n, ctx.Err()
 }
 
 // moveOrder changes an order's status for an order-level reason (cancel, expiry), with its

@@ -103,6 +103,16 @@ func (o *Order) Refunded() money.Amount {
 // Expired reports whether the order's time is up at now.
 func (o *Order) Expired(now time.Time) bool { return !now.Before(o.ExpiresAt) }
 
+// StatusAt is the order's status as it stands at now: an open or processing order whose time is
+// up is expired, whether or not the expiry worker has written it yet (issue #11: the API never
+// says open after expires_at). The worker's write follows with its event and webhook.
+func (o *Order) StatusAt(now time.Time) Status {
+	if o.Status.Payable() && o.Expired(now) {
+		return StatusExpired
+	}
+	return o.Status
+}
+
 // PaidAttempt returns the attempt that paid the order, if any.
 func (o *Order) PaidAttempt() (Attempt, bool) {
 	for _, a := range o.Attempts {

@@ -5,6 +5,7 @@ package webhook
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -13,8 +14,10 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bawaba/checkout/order"
@@ -61,6 +64,9 @@ type Dispatcher struct {
 	RetryFor time.Duration // default 72h
 	// Observe, when set, hears each try: its event type, whether it was delivered, how long it took.
 	Observe func(eventType string, delivered bool, took time.Duration)
+	// Concurrency is how many deliveries run at once (default 16); PerEndpoint how many of them
+	// may go to one endpoint, scheme and host (default 2).
+	Concurrency, PerEndpoint int
 }
 
 // SignatureHeader is the header carrying a merchant webhook's signature.
@@ -107,17 +113,69 @@ func retryDelay(n int) time.Duration {
 	return min(d, time.Hour)
 }
 
-// RunOnce delivers every due message once and returns how many it tried.
+// batchSize is how many due messages one RunOnce takes.
+const batchSize = 50
+
+// Default concurrency of deliveries (Dispatcher.Concurrency, Dispatcher.PerEndpoint).
+const (
+	defaultConcurrency = 16
+	defaultPerEndpoint = 2
+)
+
+// RunOnce delivers every due message once (at most a batch) and returns how many it tried.
+// Deliveries run concurrently, at most Concurrency at a time and PerEndpoint to any one
+// endpoint (scheme and host): a shop whose endpoint hangs holds PerEndpoint deliveries until the
+// client's timeout, while the other shops' messages go on. It returns when every delivery of the
+// batch has been recorded.
 func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	now := d.now()
-	due, err := d.Outbox.DueMessages(ctx, now, 50)
+	due, err := d.Outbox.DueMessages(ctx, now, batchSize)
 	if err != nil {
 		return 0, err
 	}
+	all := make(chan struct{}, cmp.Or(d.Concurrency, defaultConcurrency))
+	endpoints := map[string]chan struct{}{}
+	var wg sync.WaitGroup
 	for _, m := range due {
-		d.deliver(ctx, m)
+		key := endpointOf(m.URL)
+		one, ok := endpoints[key]
+		if !ok {
+			one = make(chan struct{}, cmp.Or(d.PerEndpoint, defaultPerEndpoint))
+			endpoints[key] = one
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			one <- struct{}{}
+			all <- struct{}{}
+			defer func() { <-all; <-one }()
+			d.deliver(ctx, m)
+		}()
 	}
+	wg.Wait()
 	return len(due), nil
+}
+
+// RunDue runs batches until a batch is not full: every message due now is tried once.
+func (d *Dispatcher) RunDue(ctx context.Context) (int, error) {
+	n := 0
+	for ctx.Err() == nil {
+		tried, err := d.RunOnce(ctx)
+		n += tried
+		if err != nil || tried < batchSize {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// endpointOf is what the per-endpoint limit counts by: the URL's scheme and host.
+func endpointOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	return u.Scheme + "://" + u.Host
 }
 
 func (d *Dispatcher) now() time.Time {

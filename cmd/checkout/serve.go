@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -120,35 +121,49 @@ func (w waker) poke() {
 	}
 }
 
-// runWorkers expires orders, reconciles attempts and delivers merchant webhooks every tick, and
-// when woken; first it refreshes the settings and webhook secrets another node may have changed.
-// Every node runs them: the store claims each job for one node (store/claims.go).
+// runWorkers runs the background work as independent loops, each on its own tick, so that
+// none waits for another (issue #11: a merchant endpoint that never answers held up expiry for
+// as long as its deliveries took): expiry (all due orders, a batch per transaction), the
+// reconciler, the refund reconciler, webhook delivery (concurrent, a few at a time per
+// endpoint: webhook.Dispatcher) and the refresh of the settings and webhook secrets another
+// node may have changed. wake runs webhook delivery before its tick (a redelivery asked in the
+// console). Every node runs them: the store claims each job for one node (store/claims.go).
+// It returns when ctx ends and every loop has stopped.
 func runWorkers(ctx context.Context, tick time.Duration, wake waker, refresh func(context.Context) error, svc *order.Service, disp *webhook.Dispatcher, log *slog.Logger) {
-	t := time.NewTicker(tick)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		case <-wake:
-		}
-		if err := refresh(ctx); err != nil && ctx.Err() == nil {
-			log.Error("refresh settings", "err", err)
-		}
-		if _, err := svc.ExpireDue(ctx); err != nil && ctx.Err() == nil {
-			log.Error("expire orders", "err", err)
-		}
-		if _, err := svc.ReconcileDue(ctx); err != nil && ctx.Err() == nil {
-			log.Error("reconcile attempts", "err", err)
-		}
-		if _, err := svc.ReconcileRefunds(ctx); err != nil && ctx.Err() == nil {
-			log.Error("reconcile refunds", "err", err)
-		}
-		if _, err := disp.RunOnce(ctx); err != nil && ctx.Err() == nil {
-			log.Error("deliver webhooks", "err", err)
+	loop := func(name string, wake <-chan struct{}, run func(context.Context) (int, error)) {
+		t := time.NewTicker(tick)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			case <-wake:
+			}
+			if _, err := run(ctx); err != nil && ctx.Err() == nil {
+				log.Error(name, "err", err)
+			}
 		}
 	}
+	var wg sync.WaitGroup
+	for _, w := range []struct {
+		name string
+		wake <-chan struct{}
+		run  func(context.Context) (int, error)
+	}{
+		{"refresh settings", nil, func(ctx context.Context) (int, error) { return 0, refresh(ctx) }},
+		{"expire orders", nil, svc.ExpireDue},
+		{"reconcile attempts", nil, svc.ReconcileDue},
+		{"reconcile refunds", nil, svc.ReconcileRefunds},
+		{"deliver webhooks", wake, disp.RunDue},
+	} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			loop(w.name, w.wake, w.run)
+		}()
+	}
+	wg.Wait()
 }
 
 // printDemoKey creates the sandbox's demo API key on the first start and prints it in a
