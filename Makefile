@@ -1,6 +1,6 @@
 # Common tasks. The test command is scripts/test.sh (installs chromium, the Playwright driver and
 # axe-core when missing, then runs unit + e2e tests); extra go test args: make test ARGS='-run TestX ./e2e/'
-.PHONY: run test generate lint build bench bench-nodes
+.PHONY: run test fuzz generate lint build bench bench-nodes
 
 ARGS ?=
 
@@ -9,6 +9,10 @@ run:
 
 test:
 	bash scripts/test.sh $(ARGS)
+
+# Every fuzz target for FUZZTIME each (default 2s, as CI); e.g. make fuzz FUZZTIME=10m
+fuzz:
+	bash scripts/fuzz.sh $(ARGS)
 
 generate:
 	go tool templ generate

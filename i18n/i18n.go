@@ -6,6 +6,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -75,7 +76,8 @@ func ChooseOr(def Lang, query, session, orderLocale, acceptLanguage string) Lang
 	return def
 }
 
-// fromAcceptLanguage returns the supported language with the highest q value.
+// fromAcceptLanguage returns the supported language with the highest q value; a tie goes to
+// the first listed. A member whose q is not a valid qvalue is malformed and skipped (qValue).
 func fromAcceptLanguage(h string) (Lang, bool) {
 	best, bestQ, found := Lang(""), -1.0, false
 	for _, part := range strings.Split(h, ",") {
@@ -84,17 +86,35 @@ func fromAcceptLanguage(h string) (Lang, bool) {
 		if !ok {
 			continue
 		}
-		q := 1.0
-		if v, ok := strings.CutPrefix(strings.ToLower(strings.TrimSpace(params)), "q="); ok {
-			if f, err := strconv.ParseFloat(v, 64); err == nil {
-				q = f
-			}
-		}
-		if q > bestQ && q > 0 {
+		q, ok := qValue(params)
+		if ok && q > bestQ && q > 0 {
 			best, bestQ, found = l, q, true
 		}
 	}
 	return best, found
+}
+
+// qPattern is RFC 9110 §12.4.2's qvalue: 0 to 1 with at most three decimals.
+var qPattern = regexp.MustCompile(`^(0(\.[0-9]{0,3})?|1(\.0{0,3})?)$`)
+
+// qValue returns the weight of an Accept-Language member from its parameters (what follows
+// the language tag's ";"): 1 without a q parameter; ok is false when q is not a qvalue (above
+// 1, negative, an exponent, inf, NaN, empty…), which found by fuzzing used to let "en;q=1.5"
+// or "ar;q=inf" outrank every valid member.
+func qValue(params string) (float64, bool) {
+	for _, p := range strings.Split(params, ";") {
+		name, v, _ := strings.Cut(p, "=")
+		if !strings.EqualFold(strings.TrimSpace(name), "q") {
+			continue
+		}
+		v = strings.TrimSpace(v)
+		if !qPattern.MatchString(v) {
+			return 0, false
+		}
+		q, err := strconv.ParseFloat(v, 64)
+		return q, err == nil
+	}
+	return 1, true
 }
 
 //go:embed catalog/*.json

@@ -294,6 +294,16 @@ func TestAcceptLanguage(t *testing.T) {
 		{"ar;q=1.0, en", i18n.AR},
 		{",,;q=,ar;q=0.3", i18n.AR},
 		{"", i18n.EN},
+		{"fr;q=1, ar;level=1;q=0.5, en;q=0.4", i18n.AR}, // q after another parameter
+		// A q that is not a qvalue (RFC 9110 §12.4.2) makes its member malformed: skipped
+		// (found by FuzzAcceptLanguage: these used to outrank every valid member).
+		{"ar;q=0.9, en;q=1.5", i18n.AR},
+		{"en;q=0.9, ar;q=inf", i18n.EN},
+		{"en;q=0.9, ar;q=NaN", i18n.EN},
+		{"en;q=0.9, ar;q=1e0", i18n.EN},
+		{"en;q=0.1, ar;q=", i18n.EN},
+		{"ar;q=-1", i18n.EN},
+		{"ar;q=0.5000", i18n.EN},
 	}
 	for _, c := range cases {
 		if got := i18n.Choose("", "", "", c.header); got != c.want {
