@@ -1,10 +1,8 @@
 package adyen
 
 import (
-	"html/template"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
@@ -142,70 +140,39 @@ var wording = map[string]*copyText{
 
 // bankChoices is the bank list of KNET's page; "Knet Test Card [KNET1]" is
 // the test bank's own label (spec knet.md §7).
-var bankChoices = []struct{ value, en, ar string }{
-	{"KNET1", "Knet Test Card [KNET1]", "Knet Test Card [KNET1]"},
-	{"NBK", "National Bank of Kuwait", "بنك الكويت الوطني"},
-	{"KFH", "Kuwait Finance House", "بيت التمويل الكويتي"},
-	{"GBK", "Gulf Bank", "بنك الخليج"},
-	{"BOUBYAN", "Boubyan Bank", "بنك بوبيان"},
-	{"WARBA", "Warba Bank", "بنك وربة"},
-}
-
-type choice struct {
-	Value, Label string
-	Selected     bool
-}
-
-// fieldError is a validation message in the page's language and the other.
-type fieldError struct {
-	Field, Text, Alt string
-}
-
-// cardForm is the page's form as posted (the PIN is never shown again).
-type cardForm struct {
-	bank, card, month, year, pin string
+var bankChoices = []simkit.Bank{
+	{Value: "KNET1", EN: "Knet Test Card [KNET1]", AR: "Knet Test Card [KNET1]"},
+	{Value: "NBK", EN: "National Bank of Kuwait", AR: "بنك الكويت الوطني"},
+	{Value: "KFH", EN: "Kuwait Finance House", AR: "بيت التمويل الكويتي"},
+	{Value: "GBK", EN: "Gulf Bank", AR: "بنك الخليج"},
+	{Value: "BOUBYAN", EN: "Boubyan Bank", AR: "بنك بوبيان"},
+	{Value: "WARBA", EN: "Warba Bank", AR: "بنك وربة"},
 }
 
 // view is everything the page template shows.
 type view struct {
-	Lang, Dir, AltLang, AltDir string
-	T, AltT                    *copyText
-	Token                      string
-	NotFound                   bool
-	Status                     string // "" while the form is shown
-	Merchant, Amount           string
-	Reference, PSP             string
-	ReturnURL                  string // GET return: returnUrl?redirectResult=…
-	PostBack                   bool   // POST return: a form to returnUrl
-	PostURL, RedirectResult    string
-	Banks, Months, Years       []choice
-	Card                       string
-	Errors                     []*fieldError
-	Invalid                    map[string]*fieldError
-}
-
-func chooseLang(override, fallback string) string {
-	switch override {
-	case "ar", "en":
-		return override
-	}
-	if fallback == "ar" {
-		return "ar"
-	}
-	return "en"
+	simkit.Langs
+	T, AltT                 *copyText
+	Token                   string
+	NotFound                bool
+	Status                  string // "" while the form is shown
+	Merchant, Amount        string
+	Reference, PSP          string
+	ReturnURL               string // GET return: returnUrl?redirectResult=…
+	PostBack                bool   // POST return: a form to returnUrl
+	PostURL, RedirectResult string
+	KNET                    *simkit.KNETFields
+	Errors                  []*simkit.FieldError
 }
 
 func baseView(lang, token string) *view {
-	v := &view{Lang: lang, Dir: "ltr", AltLang: "ar", AltDir: "rtl", Token: token}
-	if lang == "ar" {
-		v.Dir, v.AltLang, v.AltDir = "rtl", "en", "ltr"
-	}
+	v := &view{Langs: simkit.LangsOf(lang), Token: token}
 	v.T, v.AltT = wording[v.Lang], wording[v.AltLang]
 	return v
 }
 
-// paymentView fills a view from p; the caller holds s.mu.
-func (s *Simulator) paymentView(p *payment, lang string, f cardForm) *view {
+// paymentView fills a view from p, its form from f and errs; the caller holds s.mu.
+func (s *Simulator) paymentView(p *payment, lang string, f simkit.KNETCard, errs []*simkit.FieldError) *view {
 	v := baseView(lang, p.token)
 	v.Merchant = s.merchant
 	v.Amount = p.currency + " " + formatAmount(p.value, p.currency)
@@ -221,26 +188,11 @@ func (s *Simulator) paymentView(p *payment, lang string, f cardForm) *view {
 		}
 		return v
 	}
-	v.Card = f.card
-	for _, b := range bankChoices {
-		label := b.en
-		if lang == "ar" {
-			label = b.ar
-		}
-		v.Banks = append(v.Banks, choice{b.value, label, b.value == f.bank})
-	}
-	for m := 1; m <= 12; m++ {
-		val := strconv.Itoa(m)
-		if m < 10 {
-			val = "0" + val
-		}
-		v.Months = append(v.Months, choice{val, val, val == f.month})
-	}
-	last := max(2040, s.now().Year()+15)
-	for y := 2020; y <= last; y++ {
-		val := strconv.Itoa(y)
-		v.Years = append(v.Years, choice{val, val, val == f.year})
-	}
+	t := v.T
+	labels := simkit.KNETLabels{Bank: t.Bank, ChooseBank: t.Choose, Card: t.Card, CardHint: t.CardHint, Expiry: t.Expiry,
+		Month: t.Month, ChooseMonth: t.Choose, Year: t.Year, ChooseYear: t.Choose, PIN: t.PIN, PINHint: t.PINHint}
+	v.KNET = simkit.NewKNETFields("adyen-knet", "card_number", labels, lang, bankChoices, 2020, max(2040, s.now().Year()+15), f, errs)
+	v.Errors = errs
 	return v
 }
 
@@ -257,7 +209,7 @@ func (s *Simulator) renderToken(w http.ResponseWriter, token, langOverride strin
 	p := s.pages[token]
 	if p == nil {
 		s.mu.Unlock()
-		v := baseView(chooseLang(langOverride, ""), "")
+		v := baseView(simkit.PickLang(langOverride, ""), "")
 		v.NotFound = true
 		s.render(w, v)
 		return
@@ -266,7 +218,7 @@ func (s *Simulator) renderToken(w http.ResponseWriter, token, langOverride strin
 	if p.finished() {
 		s.leaveLocked(p)
 	}
-	v := s.paymentView(p, chooseLang(langOverride, p.lang), cardForm{})
+	v := s.paymentView(p, simkit.PickLang(langOverride, p.lang), simkit.KNETCard{}, nil)
 	s.mu.Unlock()
 	s.sendAll([]*event{ev})
 	s.render(w, v)
@@ -290,13 +242,7 @@ func (s *Simulator) postPage(w http.ResponseWriter, r *http.Request) {
 		s.renderToken(w, token, langOverride)
 		return
 	}
-	f := cardForm{
-		bank:  form.Get("bank"),
-		card:  strings.NewReplacer(" ", "", "-", "").Replace(form.Get("card_number")),
-		month: form.Get("exp_month"),
-		year:  form.Get("exp_year"),
-		pin:   form.Get("pin"),
-	}
+	f := simkit.ReadKNETCard(form, "card_number")
 
 	s.mu.Lock()
 	p := s.pages[token]
@@ -305,11 +251,11 @@ func (s *Simulator) postPage(w http.ResponseWriter, r *http.Request) {
 		s.renderToken(w, token, langOverride)
 		return
 	}
-	lang := chooseLang(langOverride, p.lang)
+	lang := simkit.PickLang(langOverride, p.lang)
 	evs := []*event{s.expireLocked(p, s.now())}
 	if p.finished() { // never charge twice: show what happened
 		s.leaveLocked(p)
-		v := s.paymentView(p, lang, cardForm{})
+		v := s.paymentView(p, lang, simkit.KNETCard{}, nil)
 		s.mu.Unlock()
 		s.sendAll(evs)
 		s.render(w, v)
@@ -317,19 +263,15 @@ func (s *Simulator) postPage(w http.ResponseWriter, r *http.Request) {
 	}
 	o := outCancelled
 	if action == "submit" {
-		if errs := f.check(lang); len(errs) > 0 {
-			v := s.paymentView(p, lang, f)
+		if errs := check(f, lang); len(errs) > 0 {
+			v := s.paymentView(p, lang, f, errs)
 			s.mu.Unlock()
-			v.Errors, v.Invalid = errs, map[string]*fieldError{}
-			for _, e := range errs {
-				v.Invalid[e.Field] = e
-			}
 			s.render(w, v)
 			return
 		}
-		month, _ := strconv.Atoi(f.month)
-		year, _ := strconv.Atoi(f.year)
-		o = decide(f.card, month, year)
+		month, _ := strconv.Atoi(f.Month)
+		year, _ := strconv.Atoi(f.Year)
+		o = decide(f.Card, month, year)
 	}
 	p.state, p.pendingFinal, p.refusal, p.refusalCode = o.state, o.pendingFinal, o.refusal, o.refusalCode
 	s.leaveLocked(p)
@@ -339,7 +281,7 @@ func (s *Simulator) postPage(w http.ResponseWriter, r *http.Request) {
 	psp, pending, postBack, location := p.psp, p.state == statePending, p.postBack, p.returnLocation()
 	var v *view
 	if postBack {
-		v = s.paymentView(p, lang, cardForm{})
+		v = s.paymentView(p, lang, simkit.KNETCard{}, nil)
 	}
 	s.mu.Unlock()
 	s.log.InfoContext(r.Context(), "adyen sandbox: shopper left the KNET page", "pspReference", psp, "resultCode", pageStatus[o.state])
@@ -357,31 +299,23 @@ func (s *Simulator) postPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // check validates the form; messages are in lang and in the other language.
-func (f cardForm) check(lang string) []*fieldError {
-	t, alt := wording["en"], wording["ar"]
-	if lang == "ar" {
-		t, alt = alt, t
+func check(f simkit.KNETCard, lang string) []*simkit.FieldError {
+	p := simkit.NewProblems(lang, wording)
+	if !f.KnownBank(bankChoices) {
+		p.Add("bank", func(t *copyText) string { return t.ErrBank })
 	}
-	var errs []*fieldError
-	known := false
-	for _, b := range bankChoices {
-		known = known || b.value == f.bank
+	if !f.CardOK() {
+		p.Add("card_number", func(t *copyText) string { return t.ErrCard })
 	}
-	if !known {
-		errs = append(errs, &fieldError{"bank", t.ErrBank, alt.ErrBank})
+	m, errM := strconv.Atoi(f.Month)
+	y, errY := strconv.Atoi(f.Year)
+	if errM != nil || errY != nil || m < 1 || m > 12 || len(f.Year) != 4 || y < 2000 {
+		p.Add("exp_month", func(t *copyText) string { return t.ErrExpiry })
 	}
-	if len(f.card) < 16 || len(f.card) > 19 || strings.Trim(f.card, "0123456789") != "" {
-		errs = append(errs, &fieldError{"card_number", t.ErrCard, alt.ErrCard})
+	if !f.PINOK() {
+		p.Add("pin", func(t *copyText) string { return t.ErrPIN })
 	}
-	m, errM := strconv.Atoi(f.month)
-	y, errY := strconv.Atoi(f.year)
-	if errM != nil || errY != nil || m < 1 || m > 12 || len(f.year) != 4 || y < 2000 {
-		errs = append(errs, &fieldError{"exp_month", t.ErrExpiry, alt.ErrExpiry})
-	}
-	if len(f.pin) != 4 || strings.Trim(f.pin, "0123456789") != "" {
-		errs = append(errs, &fieldError{"pin", t.ErrPIN, alt.ErrPIN})
-	}
-	return errs
+	return p.Errs
 }
 
 func (s *Simulator) render(w http.ResponseWriter, v *view) {
@@ -397,7 +331,7 @@ func (s *Simulator) render(w http.ResponseWriter, v *view) {
 	simkit.WriteHTML(w, s.log, "adyen sandbox", status, pageTmpl, pageTmpl.Name(), v, simkit.CSP)
 }
 
-var pageTmpl = template.Must(template.New("knet").Parse(pageSource))
+var pageTmpl = simkit.ParsePage(pageSource, nil)
 
 // pageSource imitates KNET's payment page, which Adyen's KNET redirect leads
 // to. Logical CSS properties only (one sheet for rtl and ltr), no script, no
@@ -426,26 +360,13 @@ h1{margin-block:0 1rem;font-size:1.3rem;color:#003a70}
 .facts div{display:flex;justify-content:space-between;gap:1rem}
 .facts dt{font-weight:600}
 .facts dd{margin:0;text-align:end;min-inline-size:0;overflow-wrap:anywhere}
-.group{margin-block:0 1rem;padding:0;border:0;min-inline-size:0}
-label,legend{display:block;margin-block-end:.3rem;padding:0;font-weight:600}
-.pair{display:grid;grid-template-columns:1fr 1fr;gap:.75rem}
-.pair label{font-weight:400}
 input,select{inline-size:100%;padding-block:.5rem;padding-inline:.65rem;border:1px solid #56616e;border-radius:.3rem;background:#fff;color:#16191d;font:inherit}
-[aria-invalid=true]{border:2px solid #a1001a}
 .hint{margin-block:.25rem 0;color:#444c56;font-size:.875rem}
-.bad{margin-block:.3rem 0;color:#a1001a;font-weight:600}
-.other{display:block;font-weight:400}
-.summary{margin-block:0 1rem;padding:.8rem;border:2px solid #a1001a;border-radius:.4rem;background:#fff6f6;color:#7d0014}
-.summary p{margin-block:0 .4rem;font-weight:700}
-.summary ul{margin:0;padding-inline-start:1.2rem}
-.summary a{color:#7d0014}
-.buttons{display:flex;flex-wrap:wrap;gap:.75rem;margin-block-start:1.25rem}
+{{- template "simkit-form-css"}}
 button,.go{display:inline-block;padding-block:.6rem;padding-inline:1.6rem;border:2px solid #003a70;border-radius:.3rem;font:inherit;font-weight:700;text-decoration:none;cursor:pointer}
 .main-btn,.go{background:#003a70;color:#fff}
 .alt-btn{background:#fff;color:#003a70}
-:focus-visible{outline:3px solid #b34700;outline-offset:2px}
 .note{margin-block:1rem 0;color:#444c56;font-size:.875rem}
-bdi{unicode-bidi:isolate}
 </style>
 </head>
 <body>
@@ -495,73 +416,11 @@ bdi{unicode-bidi:isolate}
 <div><dt>{{.T.Amount}}</dt><dd><bdi dir="ltr" data-testid="adyen-knet-amount">{{.Amount}}</bdi></dd></div>
 <div><dt>{{.T.Reference}}</dt><dd><bdi dir="ltr">{{.Reference}}</bdi></dd></div>
 </dl>
-{{- if .Errors}}
-<div class="summary" role="alert" data-testid="adyen-knet-errors">
-<p>{{.T.ErrorsTitle}} <span class="other" lang="{{.AltLang}}" dir="{{.AltDir}}">{{.AltT.ErrorsTitle}}</span></p>
-<ul>
-{{- range .Errors}}
-<li><a href="#{{.Field}}">{{.Text}}</a> <span class="other" lang="{{$.AltLang}}" dir="{{$.AltDir}}">{{.Alt}}</span></li>
-{{- end}}
-</ul>
-</div>
-{{- end}}
+{{- template "simkit-errors" (errors "adyen-knet-errors" .T.ErrorsTitle .AltT.ErrorsTitle .Errors)}}
 <input type="hidden" name="redirectData" value="{{.Token}}">
 <input type="hidden" name="lang" value="{{.Lang}}">
-<div class="group">
-<label for="bank">{{.T.Bank}}</label>
-<select id="bank" name="bank" required data-testid="adyen-knet-bank"{{with index .Invalid "bank"}} aria-invalid="true" aria-describedby="bank-error"{{end}}>
-<option value="">{{.T.Choose}}</option>
-{{- range .Banks}}
-<option value="{{.Value}}"{{if .Selected}} selected{{end}}>{{.Label}}</option>
-{{- end}}
-</select>
-{{- with index .Invalid "bank"}}
-<p class="bad" id="bank-error">{{.Text}} <span class="other" lang="{{$.AltLang}}" dir="{{$.AltDir}}">{{.Alt}}</span></p>
-{{- end}}
-</div>
-<div class="group">
-<label for="card_number">{{.T.Card}}</label>
-<input id="card_number" name="card_number" type="text" inputmode="numeric" autocomplete="cc-number" maxlength="23" dir="ltr" required value="{{.Card}}" data-testid="adyen-knet-card" aria-describedby="card-hint{{with index .Invalid "card_number"}} card-error{{end}}"{{with index .Invalid "card_number"}} aria-invalid="true"{{end}}>
-<p class="hint" id="card-hint">{{.T.CardHint}}</p>
-{{- with index .Invalid "card_number"}}
-<p class="bad" id="card-error">{{.Text}} <span class="other" lang="{{$.AltLang}}" dir="{{$.AltDir}}">{{.Alt}}</span></p>
-{{- end}}
-</div>
-<fieldset class="group"{{with index .Invalid "exp_month"}} aria-describedby="expiry-error"{{end}}>
-<legend>{{.T.Expiry}}</legend>
-<div class="pair">
-<div>
-<label for="exp_month">{{.T.Month}}</label>
-<select id="exp_month" name="exp_month" required data-testid="adyen-knet-exp-month"{{with index .Invalid "exp_month"}} aria-invalid="true"{{end}}>
-<option value="">{{.T.Choose}}</option>
-{{- range .Months}}
-<option value="{{.Value}}"{{if .Selected}} selected{{end}}>{{.Label}}</option>
-{{- end}}
-</select>
-</div>
-<div>
-<label for="exp_year">{{.T.Year}}</label>
-<select id="exp_year" name="exp_year" required data-testid="adyen-knet-exp-year"{{with index .Invalid "exp_month"}} aria-invalid="true"{{end}}>
-<option value="">{{.T.Choose}}</option>
-{{- range .Years}}
-<option value="{{.Value}}"{{if .Selected}} selected{{end}}>{{.Label}}</option>
-{{- end}}
-</select>
-</div>
-</div>
-{{- with index .Invalid "exp_month"}}
-<p class="bad" id="expiry-error">{{.Text}} <span class="other" lang="{{$.AltLang}}" dir="{{$.AltDir}}">{{.Alt}}</span></p>
-{{- end}}
-</fieldset>
-<div class="group">
-<label for="pin">{{.T.PIN}}</label>
-<input id="pin" name="pin" type="password" inputmode="numeric" autocomplete="off" maxlength="4" dir="ltr" required data-testid="adyen-knet-pin" aria-describedby="pin-hint{{with index .Invalid "pin"}} pin-error{{end}}"{{with index .Invalid "pin"}} aria-invalid="true"{{end}}>
-<p class="hint" id="pin-hint">{{.T.PINHint}}</p>
-{{- with index .Invalid "pin"}}
-<p class="bad" id="pin-error">{{.Text}} <span class="other" lang="{{$.AltLang}}" dir="{{$.AltDir}}">{{.Alt}}</span></p>
-{{- end}}
-</div>
-<div class="buttons">
+{{- template "simkit-knet-fields" .KNET}}
+<div class="actions">
 <button class="main-btn" type="submit" name="action" value="submit" data-testid="adyen-knet-submit">{{.T.Submit}}</button>
 <button class="alt-btn" type="submit" name="action" value="cancel" formnovalidate data-testid="adyen-knet-cancel">{{.T.Cancel}}</button>
 </div>

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
 // apiError is an error answer: {"err":"…","error_code":"…","reference_code":"…"}
@@ -434,10 +436,10 @@ func (s *Simulator) processPayment(w http.ResponseWriter, r *http.Request) {
 	cvv := f.str("Cvv", true, 0, &problems)
 	mon := f.str("EXPMon", true, 0, &problems)
 	yr := f.str("EXPYear", true, 0, &problems)
-	if pan != "" && (!isDigits(pan) || len(pan) < 13 || len(pan) > 19) {
+	if pan != "" && (!simkit.Digits(pan) || len(pan) < 13 || len(pan) > 19) {
 		problems = append(problems, "CardNumber: must be 13 to 19 digits")
 	}
-	if cvv != "" && (!isDigits(cvv) || len(cvv) < 3 || len(cvv) > 4) {
+	if cvv != "" && (!simkit.Digits(cvv) || len(cvv) < 3 || len(cvv) > 4) {
 		problems = append(problems, "Cvv: must be 3 or 4 digits")
 	}
 	month, year, ok := parseExpiry(mon + "/" + yr)

@@ -9,27 +9,20 @@ import (
 	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
-// fieldError is a validation message in the page's language (Text) and in
-// the other one (Alt), so the payer reads it whichever language they chose.
-type fieldError struct {
-	Field     string // id of the input at fault
-	Text, Alt string
-}
-
 // pageView is everything the page template shows.
 type pageView struct {
-	Lang, Dir, AltLang, AltDir string
-	T, AltT                    *texts
-	Token                      string
-	NotFound                   bool
-	Status                     string // "" while the form can be paid; else the result shown
-	Title                      string
-	OrderID, Description       string
-	Amount, ValidUntil         string
-	ReturnURL                  string // result view: redirect_url with the return parameters
-	Card, Expiry, Name         string // echoed after a validation error (never the CVV)
-	Errors                     []*fieldError
-	Invalid                    map[string]*fieldError // by field id
+	simkit.Langs
+	T, AltT              *texts
+	Token                string
+	NotFound             bool
+	Status               string // "" while the form can be paid; else the result shown
+	Title                string
+	OrderID, Description string
+	Amount, ValidUntil   string
+	ReturnURL            string // result view: redirect_url with the return parameters
+	Card, Expiry, Name   string // echoed after a validation error (never the CVV)
+	Errors               []*simkit.FieldError
+	Invalid              map[string]*simkit.FieldError // by field id
 }
 
 // payForm is the page's form as posted.
@@ -70,10 +63,7 @@ func pickLang(explicit, acceptLanguage string) string {
 }
 
 func newView(lang, token string) *pageView {
-	v := &pageView{Lang: lang, Dir: "ltr", AltLang: "ar", AltDir: "rtl", Token: token}
-	if lang == "ar" {
-		v.Dir, v.AltLang, v.AltDir = "rtl", "en", "ltr"
-	}
+	v := &pageView{Langs: simkit.LangsOf(lang), Token: token}
 	v.T, v.AltT = catalog[v.Lang], catalog[v.AltLang]
 	v.Title = v.T.Heading
 	return v
@@ -193,11 +183,7 @@ func (s *Simulator) submitPage(w http.ResponseWriter, r *http.Request) {
 		if errs := f.validate(lang); len(errs) > 0 {
 			v := paymentView(p, token, current, lang, f)
 			s.mu.Unlock()
-			v.Errors = errs
-			v.Invalid = map[string]*fieldError{}
-			for _, e := range errs {
-				v.Invalid[e.Field] = e
-			}
+			v.Errors, v.Invalid = errs, simkit.ByField(errs)
 			s.renderPage(w, v)
 			return
 		}
@@ -221,28 +207,21 @@ func cmpOr(a, b string) string {
 }
 
 // validate returns the form's errors, in lang first and the other language.
-func (f payForm) validate(lang string) []*fieldError {
-	t, alt := catalog["en"], catalog["ar"]
-	if lang == "ar" {
-		t, alt = alt, t
-	}
-	var errs []*fieldError
-	add := func(field, text, altText string) {
-		errs = append(errs, &fieldError{field, text, altText})
-	}
-	if !isDigits(f.card) || len(f.card) < 13 || len(f.card) > 19 || !luhn(f.card) {
-		add("card", t.ErrCard, alt.ErrCard)
+func (f payForm) validate(lang string) []*simkit.FieldError {
+	p := simkit.NewProblems(lang, catalog)
+	if !simkit.Digits(f.card) || len(f.card) < 13 || len(f.card) > 19 || !luhn(f.card) {
+		p.Add("card", func(t *texts) string { return t.ErrCard })
 	}
 	if _, _, ok := parseExpiry(f.expiry); !ok {
-		add("expiry", t.ErrExpiry, alt.ErrExpiry)
+		p.Add("expiry", func(t *texts) string { return t.ErrExpiry })
 	}
-	if !isDigits(f.cvv) || len(f.cvv) < 3 || len(f.cvv) > 4 {
-		add("cvv", t.ErrCVV, alt.ErrCVV)
+	if !simkit.Digits(f.cvv) || len(f.cvv) < 3 || len(f.cvv) > 4 {
+		p.Add("cvv", func(t *texts) string { return t.ErrCVV })
 	}
 	if f.name == "" || len([]rune(f.name)) > 64 {
-		add("name", t.ErrName, alt.ErrName)
+		p.Add("name", func(t *texts) string { return t.ErrName })
 	}
-	return errs
+	return p.Errs
 }
 
 func (s *Simulator) renderPage(w http.ResponseWriter, v *pageView) {

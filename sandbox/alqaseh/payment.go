@@ -333,10 +333,6 @@ func luhn(pan string) bool {
 	return sum%10 == 0
 }
 
-func isDigits(s string) bool {
-	return s != "" && strings.Trim(s, "0123456789") == ""
-}
-
 var expiryText = regexp.MustCompile(`^([0-9]{1,2})\s*[-/]\s*([0-9]{2}|[0-9]{4})$`)
 
 // parseExpiry reads a card expiry typed as MM-YYYY, MM/YY, MM/YYYY or MM-YY.

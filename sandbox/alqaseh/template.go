@@ -1,8 +1,8 @@
 package alqaseh
 
-import "html/template"
+import "github.com/bawaba/checkout/sandbox/internal/simkit"
 
-var pageTemplate = template.Must(template.New("page").Parse(pageHTML))
+var pageTemplate = simkit.ParsePage(pageHTML, nil)
 
 // pageHTML is Al Qaseh's hosted card page (pay-test.alqaseh.com/pay/{token}).
 // Only logical CSS properties, so one sheet serves Arabic (rtl) and English
@@ -32,30 +32,18 @@ dl div{display:flex;justify-content:space-between;gap:1rem}
 dt{font-weight:600}
 dd{margin:0;text-align:end;overflow-wrap:anywhere}
 .total{font-size:1.15rem;font-weight:700}
-.field{margin-block:0 1rem}
-.row{display:grid;grid-template-columns:1fr 1fr;gap:.75rem}
-label{display:block;font-weight:600;margin-block-end:.25rem}
 input{inline-size:100%;font:inherit;padding-block:.55rem;padding-inline:.65rem;border:1px solid #55636c;border-radius:.35rem;background:#fff;color:#16212a}
 input[dir=ltr]{text-align:start}
-[aria-invalid=true]{border:2px solid #a4000f}
 .hint{margin-block:.25rem 0;font-size:.875rem;color:#46535c}
-.field-error{margin-block:.25rem 0;color:#a4000f;font-weight:600}
-.errors{border:2px solid #a4000f;background:#fff5f5;color:#7a000b;border-radius:.4rem;padding:.75rem;margin-block:0 1rem}
-.errors p{margin-block:0 .5rem;font-weight:700}
-.errors ul{margin:0;padding-inline-start:1.25rem}
-.errors a{color:#7a000b}
-.alt{display:block;font-weight:400}
-.actions{display:flex;flex-wrap:wrap;gap:.75rem;margin-block-start:1.25rem}
+{{- template "simkit-form-css"}}
 button,.button{display:inline-block;font:inherit;font-weight:700;padding-block:.6rem;padding-inline:1.5rem;border:2px solid #0b4f5c;border-radius:.35rem;cursor:pointer;text-decoration:none}
 .primary,.button{background:#0b4f5c;color:#fff}
 .secondary{background:#fff;color:#0b4f5c}
 a{color:#0b4f5c}
-:focus-visible{outline:3px solid #b45309;outline-offset:2px}
 .note{margin-block:1rem 0;font-size:.875rem;color:#46535c}
 .note p{margin-block:0 .25rem}
 .note ul{margin-block:0 .25rem;padding-inline-start:1.25rem}
 .nw{white-space:nowrap}
-bdi{unicode-bidi:isolate}
 </style>
 </head>
 <body>
@@ -96,50 +84,33 @@ bdi{unicode-bidi:isolate}
 <div class="total"><dt>{{.T.Amount}}</dt><dd><bdi dir="ltr" data-testid="alqaseh-amount">{{.Amount}}</bdi></dd></div>
 <div><dt>{{.T.ValidUntil}}</dt><dd><bdi dir="ltr">{{.ValidUntil}}</bdi></dd></div>
 </dl>
-{{- if .Errors}}
-<div class="errors" role="alert" data-testid="alqaseh-errors">
-<p>{{.T.ErrorsTitle}} <span class="alt" lang="{{.AltLang}}" dir="{{.AltDir}}">{{.AltT.ErrorsTitle}}</span></p>
-<ul>
-{{- range .Errors}}
-<li><a href="#{{.Field}}">{{.Text}}</a> <span class="alt" lang="{{$.AltLang}}" dir="{{$.AltDir}}">{{.Alt}}</span></li>
-{{- end}}
-</ul>
-</div>
-{{- end}}
+{{- template "simkit-errors" (errors "alqaseh-errors" .T.ErrorsTitle .AltT.ErrorsTitle .Errors)}}
 <input type="hidden" name="lang" value="{{.Lang}}">
 <div class="field">
 <label for="card">{{.T.Card}}</label>
 <input id="card" name="card" type="text" inputmode="numeric" autocomplete="cc-number" maxlength="23" dir="ltr" value="{{.Card}}" aria-required="true" data-testid="alqaseh-card" aria-describedby="card-hint{{with index .Invalid "card"}} card-error{{end}}"{{with index .Invalid "card"}} aria-invalid="true"{{end}}>
 <p class="hint" id="card-hint">{{.T.CardHint}}</p>
-{{- with index .Invalid "card"}}
-<p class="field-error" id="card-error">{{.Text}} <span class="alt" lang="{{$.AltLang}}" dir="{{$.AltDir}}">{{.Alt}}</span></p>
-{{- end}}
+{{- template "simkit-field-error" (index .Invalid "card")}}
 </div>
 <div class="row">
 <div class="field">
 <label for="expiry">{{.T.Expiry}}</label>
 <input id="expiry" name="expiry" type="text" autocomplete="cc-exp" maxlength="9" dir="ltr" placeholder="MM-YYYY" value="{{.Expiry}}" aria-required="true" data-testid="alqaseh-expiry" aria-describedby="expiry-hint{{with index .Invalid "expiry"}} expiry-error{{end}}"{{with index .Invalid "expiry"}} aria-invalid="true"{{end}}>
 <p class="hint" id="expiry-hint">{{.T.ExpiryHint}}</p>
-{{- with index .Invalid "expiry"}}
-<p class="field-error" id="expiry-error">{{.Text}} <span class="alt" lang="{{$.AltLang}}" dir="{{$.AltDir}}">{{.Alt}}</span></p>
-{{- end}}
+{{- template "simkit-field-error" (index .Invalid "expiry")}}
 </div>
 <div class="field">
 <label for="cvv">{{.T.CVV}}</label>
 <input id="cvv" name="cvv" type="text" inputmode="numeric" autocomplete="cc-csc" maxlength="4" dir="ltr" aria-required="true" data-testid="alqaseh-cvv" aria-describedby="cvv-hint{{with index .Invalid "cvv"}} cvv-error{{end}}"{{with index .Invalid "cvv"}} aria-invalid="true"{{end}}>
 <p class="hint" id="cvv-hint">{{.T.CVVHint}}</p>
-{{- with index .Invalid "cvv"}}
-<p class="field-error" id="cvv-error">{{.Text}} <span class="alt" lang="{{$.AltLang}}" dir="{{$.AltDir}}">{{.Alt}}</span></p>
-{{- end}}
+{{- template "simkit-field-error" (index .Invalid "cvv")}}
 </div>
 </div>
 <div class="field">
 <label for="name">{{.T.Name}}</label>
 <input id="name" name="name" type="text" autocomplete="cc-name" maxlength="64" dir="auto" value="{{.Name}}" aria-required="true" data-testid="alqaseh-name" aria-describedby="name-hint{{with index .Invalid "name"}} name-error{{end}}"{{with index .Invalid "name"}} aria-invalid="true"{{end}}>
 <p class="hint" id="name-hint">{{.T.NameHint}}</p>
-{{- with index .Invalid "name"}}
-<p class="field-error" id="name-error">{{.Text}} <span class="alt" lang="{{$.AltLang}}" dir="{{$.AltDir}}">{{.Alt}}</span></p>
-{{- end}}
+{{- template "simkit-field-error" (index .Invalid "name")}}
 </div>
 <div class="actions">
 <button class="primary" type="submit" name="action" value="pay" data-testid="alqaseh-pay">{{.T.Pay}} <bdi dir="ltr">{{.Amount}}</bdi></button>

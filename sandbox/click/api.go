@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
 // Error codes of the "gatewayResponse" kind (spec §5, seed §6):
@@ -365,7 +367,7 @@ func scalar(raw json.RawMessage) (v string, isString, ok bool) {
 func parseOrderID(raw json.RawMessage) (int64, bool) {
 	v, _, ok := scalar(raw)
 	v = strings.TrimSpace(v)
-	if !ok || !isDigits(v) || len(v) > 10 {
+	if !ok || !simkit.Digits(v) || len(v) > 10 {
 		return 0, false
 	}
 	n, err := strconv.ParseInt(v, 10, 64)

@@ -12,37 +12,25 @@ import (
 	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
-type option struct {
-	Value, Label string
-	Selected     bool
-}
-
-// fieldError is a validation message in the page's language (Text) and in
-// the other one (Alt), so a shopper reads it whichever language they chose.
-type fieldError struct {
-	Field     string // id of the input at fault
-	Text, Alt string
-}
-
 // view is everything a page template shows.
 type view struct {
-	Lang, Dir, AltLang, AltDir string
-	T, AltT                    *texts
-	Page                       string // methods | confirm | knet | card | result | notfound
-	Status                     int
-	LangHref                   string
-	Base                       string // path of the session's pages
-	Merchant                   string
-	TrackID                    int64
-	Amount                     string // "6.000 KWD" / "6.000 د.ك"
-	KNETAmount                 string // "KD 6.000" / "6.000 د.ك"
-	Method, MethodLabel        string
-	Methods                    []option
-	Errors                     []*fieldError
-	Invalid                    map[string]*fieldError // by field id
-	Form                       url.Values             // values to show again (never the PIN nor the security code)
-	Banks, Months, Years       []option
-	CardCode                   string // MPGS gateway code of a refused card attempt
+	simkit.Langs
+	T, AltT             *texts
+	Page                string // methods | confirm | knet | card | result | notfound
+	Status              int
+	LangHref            string
+	Base                string // path of the session's pages
+	Merchant            string
+	TrackID             int64
+	Amount              string // "6.000 KWD" / "6.000 د.ك"
+	KNETAmount          string // "KD 6.000" / "6.000 د.ك"
+	Method, MethodLabel string
+	Methods             []simkit.Option
+	Errors              []*simkit.FieldError
+	Invalid             map[string]*simkit.FieldError // by field id
+	Form                url.Values                    // values to show again (never the PIN nor the security code)
+	KNET                *simkit.KNETFields
+	CardCode            string // MPGS gateway code of a refused card attempt
 
 	// result page
 	State                           string // paid | failed | expired
@@ -55,22 +43,8 @@ type view struct {
 	Fee                             string
 }
 
-func pickLang(asked, fallback string) string {
-	switch strings.ToLower(asked) {
-	case "ar", "en":
-		return strings.ToLower(asked)
-	}
-	if fallback == "ar" {
-		return "ar"
-	}
-	return "en"
-}
-
 func newView(lang, page string) *view {
-	v := &view{Lang: lang, Dir: "ltr", AltLang: "ar", AltDir: "rtl", Page: page, Status: http.StatusOK}
-	if lang == "ar" {
-		v.Dir, v.AltLang, v.AltDir = "rtl", "en", "ltr"
-	}
+	v := &view{Langs: simkit.LangsOf(lang), Page: page, Status: http.StatusOK}
 	v.T, v.AltT = catalog[v.Lang], catalog[v.AltLang]
 	return v
 }
@@ -117,7 +91,7 @@ func (s *Simulator) pageSession(sid string) *session {
 }
 
 func (s *Simulator) notFound(w http.ResponseWriter, lang string) {
-	v := newView(pickLang(lang, ""), "notfound")
+	v := newView(simkit.PickLang(lang, ""), "notfound")
 	v.Status = http.StatusNotFound
 	v.LangHref = "?lang=" + v.AltLang
 	s.render(w, v)
@@ -136,7 +110,7 @@ func (s *Simulator) seeOther(w http.ResponseWriter, r *http.Request, se *session
 func (s *Simulator) methodsView(se *session, lang, chosen string) *view {
 	v := s.sessionView(se, lang, "methods")
 	for _, m := range []string{methodKNET, methodCard} {
-		v.Methods = append(v.Methods, option{m, methodLabel(v.T, m), m == chosen})
+		v.Methods = append(v.Methods, simkit.Option{Value: m, Label: methodLabel(v.T, m), Selected: m == chosen})
 	}
 	return v
 }
@@ -154,7 +128,7 @@ func (s *Simulator) showMethods(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, asked)
 		return
 	}
-	lang := pickLang(asked, se.lang)
+	lang := simkit.PickLang(asked, se.lang)
 	if se.finished() {
 		s.mu.Unlock()
 		s.seeOther(w, r, se, "result", lang)
@@ -168,9 +142,10 @@ func (s *Simulator) showMethods(w http.ResponseWriter, r *http.Request) {
 // methodError re-renders the method choice with a bilingual message.
 func (s *Simulator) methodError(se *session, lang string) *view {
 	v := s.methodsView(se, lang, "")
-	e := &fieldError{"method-knet", catalog[lang].ErrMethod, catalog[v.AltLang].ErrMethod}
-	v.Errors = []*fieldError{e}
-	v.Invalid = map[string]*fieldError{"method": e}
+	p := simkit.NewProblems(lang, catalog)
+	p.Add("method-knet", func(t *texts) string { return t.ErrMethod })
+	v.Errors = p.Errs
+	v.Invalid = map[string]*simkit.FieldError{"method": p.Errs[0]}
 	v.Status = http.StatusUnprocessableEntity
 	return v
 }
@@ -187,7 +162,7 @@ func (s *Simulator) showConfirm(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, q.Get("lang"))
 		return
 	}
-	lang := pickLang(q.Get("lang"), se.lang)
+	lang := simkit.PickLang(q.Get("lang"), se.lang)
 	if se.finished() {
 		s.mu.Unlock()
 		s.seeOther(w, r, se, "result", lang)
@@ -220,7 +195,7 @@ func (s *Simulator) submitConfirm(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, pf.Get("lang"))
 		return
 	}
-	lang := pickLang(pf.Get("lang"), se.lang)
+	lang := simkit.PickLang(pf.Get("lang"), se.lang)
 	if se.finished() {
 		s.mu.Unlock()
 		s.seeOther(w, r, se, "result", lang)
@@ -256,7 +231,7 @@ func (s *Simulator) stepSession(w http.ResponseWriter, r *http.Request, method, 
 		s.notFound(w, asked)
 		return nil, ""
 	}
-	lang := pickLang(asked, se.lang)
+	lang := simkit.PickLang(asked, se.lang)
 	switch {
 	case se.finished(): // a finished payment is shown, never charged twice
 		s.seeOther(w, r, se, "result", lang)
@@ -268,38 +243,23 @@ func (s *Simulator) stepSession(w http.ResponseWriter, r *http.Request, method, 
 	return se, lang
 }
 
-// knetForm is the K-Net page's form as posted.
-type knetForm struct{ bank, card, month, year, pin string }
-
-var banks = []struct{ value, en, ar string }{
-	{"knet1", "Knet Test Card [KNET1]", "Knet Test Card [KNET1]"},
-	{"nbk", "National Bank of Kuwait", "بنك الكويت الوطني"},
-	{"kfh", "Kuwait Finance House", "بيت التمويل الكويتي"},
-	{"gbk", "Gulf Bank", "بنك الخليج"},
-	{"burgan", "Burgan Bank", "بنك برقان"},
-	{"boubyan", "Boubyan Bank", "بنك بوبيان"},
+var banks = []simkit.Bank{
+	{Value: "knet1", EN: "Knet Test Card [KNET1]", AR: "Knet Test Card [KNET1]"},
+	{Value: "nbk", EN: "National Bank of Kuwait", AR: "بنك الكويت الوطني"},
+	{Value: "kfh", EN: "Kuwait Finance House", AR: "بيت التمويل الكويتي"},
+	{Value: "gbk", EN: "Gulf Bank", AR: "بنك الخليج"},
+	{Value: "burgan", EN: "Burgan Bank", AR: "بنك برقان"},
+	{Value: "boubyan", EN: "Boubyan Bank", AR: "بنك بوبيان"},
 }
 
 const firstYear, lastYear = 2018, 2040
 
-func (s *Simulator) knetView(se *session, lang string, f knetForm) *view {
+func (s *Simulator) knetView(se *session, lang string, f simkit.KNETCard, errs []*simkit.FieldError) *view {
 	v := s.sessionView(se, lang, "knet")
-	v.Form = url.Values{"card": {f.card}}
-	for _, b := range banks {
-		label := b.en
-		if lang == "ar" {
-			label = b.ar
-		}
-		v.Banks = append(v.Banks, option{b.value, label, b.value == f.bank})
-	}
-	for m := 1; m <= 12; m++ {
-		val := twoDigits(m)
-		v.Months = append(v.Months, option{val, val, val == f.month})
-	}
-	for y := firstYear; y <= lastYear; y++ {
-		val := strconv.Itoa(y)
-		v.Years = append(v.Years, option{val, val, val == f.year})
-	}
+	t := v.T
+	labels := simkit.KNETLabels{Bank: t.Bank, ChooseBank: t.Choose, Card: t.KNETCard, CardHint: t.KNETCardHint, Expiry: t.Expiry,
+		Month: t.Month, ChooseMonth: t.Choose, Year: t.Year, ChooseYear: t.Choose, PIN: t.PIN, PINHint: t.PINHint}
+	v.KNET = simkit.NewKNETFields("click-knet", "card", labels, lang, banks, firstYear, lastYear, f, errs)
 	return v
 }
 
@@ -318,7 +278,7 @@ func (s *Simulator) showKNET(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 		return
 	}
-	v := s.knetView(se, lang, knetForm{})
+	v := s.knetView(se, lang, simkit.KNETCard{}, nil)
 	s.mu.Unlock()
 	s.render(w, v)
 }
@@ -330,13 +290,7 @@ func (s *Simulator) submitKNET(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 	_ = r.ParseForm()
 	pf := r.PostForm
-	f := knetForm{
-		bank:  pf.Get("bank"),
-		card:  strings.NewReplacer(" ", "", "-", "").Replace(pf.Get("card")),
-		month: pf.Get("exp_month"),
-		year:  pf.Get("exp_year"),
-		pin:   pf.Get("pin"),
-	}
+	f := simkit.ReadKNETCard(pf, "card")
 	s.mu.Lock()
 	se, lang := s.stepSession(w, r, methodKNET, pf.Get("lang"))
 	if se == nil {
@@ -347,13 +301,13 @@ func (s *Simulator) submitKNET(w http.ResponseWriter, r *http.Request) {
 	if pf.Get("action") == "cancel" {
 		se.fail(reasonCancelled, now)
 	} else {
-		if errs := f.validate(lang); len(errs) > 0 {
-			v := s.knetView(se, lang, f)
+		if errs := validateKNET(f, lang); len(errs) > 0 {
+			v := s.knetView(se, lang, f, errs)
 			s.mu.Unlock()
 			s.renderErrors(w, v, errs)
 			return
 		}
-		if knetApproved(f.card, f.month, f.year) {
+		if knetApproved(f.Card, f.Month, f.Year) {
 			se.pay(now)
 		} else {
 			se.fail(reasonDeclined, now)
@@ -365,45 +319,21 @@ func (s *Simulator) submitKNET(w http.ResponseWriter, r *http.Request) {
 	s.seeOther(w, r, se, "result", lang)
 }
 
-func (f knetForm) validate(lang string) []*fieldError {
-	var v errorList
-	v.lang(lang)
-	known := false
-	for _, b := range banks {
-		known = known || b.value == f.bank
+func validateKNET(f simkit.KNETCard, lang string) []*simkit.FieldError {
+	p := simkit.NewProblems(lang, catalog)
+	if !f.KnownBank(banks) {
+		p.Add("bank", func(t *texts) string { return t.ErrBank })
 	}
-	if !known {
-		v.add("bank", func(t *texts) string { return t.ErrBank })
+	if !f.CardOK() {
+		p.Add("card", func(t *texts) string { return t.ErrKNETCard })
 	}
-	if !isDigits(f.card) || len(f.card) < 16 || len(f.card) > 19 {
-		v.add("card", func(t *texts) string { return t.ErrKNETCard })
+	if _, _, ok := f.Expiry(firstYear, lastYear); !ok {
+		p.Add("exp_month", func(t *texts) string { return t.ErrKNETExpiry })
 	}
-	m, errM := strconv.Atoi(f.month)
-	y, errY := strconv.Atoi(f.year)
-	if len(f.month) != 2 || errM != nil || m < 1 || m > 12 || len(f.year) != 4 || errY != nil || y < firstYear || y > lastYear {
-		v.add("exp_month", func(t *texts) string { return t.ErrKNETExpiry })
+	if !f.PINOK() {
+		p.Add("pin", func(t *texts) string { return t.ErrPIN })
 	}
-	if !isDigits(f.pin) || len(f.pin) != 4 {
-		v.add("pin", func(t *texts) string { return t.ErrPIN })
-	}
-	return v.errs
-}
-
-// errorList collects bilingual field errors.
-type errorList struct {
-	t, alt *texts
-	errs   []*fieldError
-}
-
-func (l *errorList) lang(lang string) {
-	l.t, l.alt = catalog["en"], catalog["ar"]
-	if lang == "ar" {
-		l.t, l.alt = l.alt, l.t
-	}
-}
-
-func (l *errorList) add(field string, msg func(*texts) string) {
-	l.errs = append(l.errs, &fieldError{field, msg(l.t), msg(l.alt)})
+	return p.Errs
 }
 
 // cardForm is the card step's form as posted.
@@ -493,27 +423,26 @@ func (s *Simulator) submitCard(w http.ResponseWriter, r *http.Request) {
 	s.seeOther(w, r, se, "result", lang)
 }
 
-func (f cardForm) validate(lang string) []*fieldError {
-	var v errorList
-	v.lang(lang)
-	if !isDigits(f.number) || len(f.number) < 13 || len(f.number) > 19 || !luhn(f.number) {
-		v.add("card_number", func(t *texts) string { return t.ErrCardNumber })
+func (f cardForm) validate(lang string) []*simkit.FieldError {
+	v := simkit.NewProblems(lang, catalog)
+	if !simkit.Digits(f.number) || len(f.number) < 13 || len(f.number) > 19 || !luhn(f.number) {
+		v.Add("card_number", func(t *texts) string { return t.ErrCardNumber })
 	}
 	m, err := strconv.Atoi(f.month)
-	if len(f.month) != 2 || err != nil || m < 1 || m > 12 || len(f.year) != 2 || !isDigits(f.year) {
-		v.add("exp_month", func(t *texts) string { return t.ErrCardExpiry })
+	if len(f.month) != 2 || err != nil || m < 1 || m > 12 || len(f.year) != 2 || !simkit.Digits(f.year) {
+		v.Add("exp_month", func(t *texts) string { return t.ErrCardExpiry })
 	}
 	if f.holder == "" || len(f.holder) > 100 {
-		v.add("holder", func(t *texts) string { return t.ErrHolder })
+		v.Add("holder", func(t *texts) string { return t.ErrHolder })
 	}
 	want := 3
 	if isAmex(f.number) {
 		want = 4
 	}
-	if !isDigits(f.csc) || len(f.csc) != want {
-		v.add("csc", func(t *texts) string { return t.ErrCSC })
+	if !simkit.Digits(f.csc) || len(f.csc) != want {
+		v.Add("csc", func(t *texts) string { return t.ErrCSC })
 	}
-	return v.errs
+	return v.Errs
 }
 
 // showResult serves GET /gateway/{sid}/result: CLK's result page, which
@@ -527,7 +456,7 @@ func (s *Simulator) showResult(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, asked)
 		return
 	}
-	lang := pickLang(asked, se.lang)
+	lang := simkit.PickLang(asked, se.lang)
 	if !se.finished() {
 		s.mu.Unlock()
 		s.seeOther(w, r, se, "", lang)
@@ -550,12 +479,9 @@ func (s *Simulator) showResult(w http.ResponseWriter, r *http.Request) {
 	s.render(w, v)
 }
 
-func (s *Simulator) renderErrors(w http.ResponseWriter, v *view, errs []*fieldError) {
+func (s *Simulator) renderErrors(w http.ResponseWriter, v *view, errs []*simkit.FieldError) {
 	v.Errors = errs
-	v.Invalid = map[string]*fieldError{}
-	for _, e := range errs {
-		v.Invalid[e.Field] = e
-	}
+	v.Invalid = simkit.ByField(errs)
 	v.Status = http.StatusUnprocessableEntity
 	s.render(w, v)
 }

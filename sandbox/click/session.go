@@ -190,18 +190,6 @@ func randomString(alphabet string, n int) string {
 	return string(b)
 }
 
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 // The KNET test card and its magic expiry (brief; the KNET test host's
 // convention): anything else is NOT CAPTURED.
 const (

@@ -1,16 +1,8 @@
 package click
 
-import "html/template"
+import "github.com/bawaba/checkout/sandbox/internal/simkit"
 
-// fieldRef names one field of a view, for the "fielderror" template.
-type fieldRef struct {
-	V *view
-	F string
-}
-
-var pages = template.Must(template.New("pages").Funcs(template.FuncMap{
-	"ref": func(v *view, field string) fieldRef { return fieldRef{v, field} },
-}).Parse(pagesHTML))
+var pages = simkit.ParsePage(pagesHTML, nil)
 
 // pagesHTML holds CLK's pages, the K-Net step and the card step. Only
 // logical CSS properties, so one sheet serves Arabic (rtl) and English
@@ -47,23 +39,13 @@ dl{display:grid;gap:.25rem;margin-block:0 1rem;padding:.75rem;background:#f6f3fa
 dl div{display:flex;justify-content:space-between;gap:1rem}
 dt{font-weight:600}
 dd{margin:0;text-align:end}
-.field{margin-block:0 1rem;border:0;padding:0;min-inline-size:0}
-label,legend{display:block;font-weight:600;margin-block-end:.25rem;padding:0}
-.row{display:grid;grid-template-columns:1fr 1fr;gap:.75rem}
-.row label{font-weight:400}
 select,input{inline-size:100%;font:inherit;padding-block:.5rem;padding-inline:.6rem;border:1px solid #5f5870;border-radius:.3rem;background:#fff;color:#1c1826}
 input[type=radio]{inline-size:1.25rem;block-size:1.25rem;margin:0;accent-color:#4a1f73}
 .choice{display:flex;align-items:center;gap:.6rem;padding-block:.6rem;padding-inline:.75rem;margin-block-end:.5rem;border:1px solid #cfc6dc;border-radius:.35rem}
 .choice label{margin:0;flex:1}
-[aria-invalid=true]{border:2px solid #a4000f}
 .hint{margin-block:.25rem 0;font-size:.875rem;color:#4b4657}
-.field-error{margin-block:.25rem 0;color:#a4000f;font-weight:600}
-.errors{border:2px solid #a4000f;background:#fff5f5;color:#7a000b;border-radius:.35rem;padding:.75rem;margin-block:0 1rem}
-.errors p{margin-block:0 .5rem;font-weight:700}
-.errors ul{margin:0;padding-inline-start:1.25rem}
-.errors a{color:#7a000b}
-.alt{display:block;font-weight:400}
-.actions{display:flex;flex-wrap:wrap;gap:.75rem;margin-block-start:1.25rem}
+{{- template "simkit-form-css"}}
+.row label{font-weight:400}
 button,.button{display:inline-block;font:inherit;font-weight:700;padding-block:.6rem;padding-inline:1.5rem;border:2px solid #4a1f73;border-radius:.3rem;cursor:pointer;text-decoration:none}
 .primary,.button{background:#4a1f73;color:#fff}
 .secondary{background:#fff;color:#4a1f73}
@@ -76,7 +58,6 @@ button,.button{display:inline-block;font:inherit;font-weight:700;padding-block:.
 .pay{inline-size:100%;font-size:1.1rem}
 a{color:#4a1f73}
 .knet-page a{color:#0b3b75}
-:focus-visible{outline:3px solid #b45309;outline-offset:2px}
 .note{margin-block:1rem 0;font-size:.875rem;color:#4b4657}
 .using{font-size:1.05rem}
 .outcome{font-size:1.2rem;font-weight:700;padding-block:.5rem;padding-inline:.75rem;border-radius:.35rem;margin-block:0 1rem}
@@ -84,7 +65,6 @@ a{color:#4a1f73}
 .outcome.failed,.outcome.expired{background:#fff5f5;color:#8a000d}
 .wait{font-weight:600}
 footer{text-align:center;padding-block:1rem 2rem;color:#4b4657;font-size:.9rem}
-bdi{unicode-bidi:isolate}
 </style>
 </head>
 <body class="{{.Page}}-page">
@@ -121,25 +101,6 @@ bdi{unicode-bidi:isolate}
 {{- else}}{{.T.PaymentTo}} {{.Merchant}}{{end}} · Click
 {{- end}}
 
-{{- define "errors"}}
-{{- if .Errors}}
-<div class="errors" role="alert" data-testid="click-errors">
-<p>{{.T.ErrorsTitle}} <span class="alt" lang="{{.AltLang}}" dir="{{.AltDir}}">{{.AltT.ErrorsTitle}}</span></p>
-<ul>
-{{- range .Errors}}
-<li><a href="#{{.Field}}">{{.Text}}</a> <span class="alt" lang="{{$.AltLang}}" dir="{{$.AltDir}}">{{.Alt}}</span></li>
-{{- end}}
-</ul>
-</div>
-{{- end}}
-{{- end}}
-
-{{- define "fielderror"}}
-{{- with index .V.Invalid .F}}
-<p class="field-error" id="{{$.F}}-error">{{.Text}} <span class="alt" lang="{{$.V.AltLang}}" dir="{{$.V.AltDir}}">{{.Alt}}</span></p>
-{{- end}}
-{{- end}}
-
 {{- define "summary"}}
 <dl>
 <div><dt>{{.T.TrackID}}</dt><dd><bdi dir="ltr" data-testid="click-track-id">{{.TrackID}}</bdi></dd></div>
@@ -152,14 +113,16 @@ bdi{unicode-bidi:isolate}
 <h1>{{.T.PaymentTo}} <bdi>{{.Merchant}}</bdi></h1>
 {{- template "summary" .}}
 <form method="get" action="{{.Base}}/confirm" novalidate>
-{{- template "errors" .}}
+{{- template "simkit-errors" (errors "click-errors" .T.ErrorsTitle .AltT.ErrorsTitle .Errors)}}
 <input type="hidden" name="lang" value="{{.Lang}}">
 <fieldset class="field"{{if index .Invalid "method"}} aria-describedby="method-error"{{end}}>
 <legend>{{.T.ChooseMethod}}</legend>
 {{- range .Methods}}
 <div class="choice"><input type="radio" id="method-{{.Value}}" name="method" value="{{.Value}}"{{if .Selected}} checked{{end}}{{if index $.Invalid "method"}} aria-invalid="true"{{end}} data-testid="click-method-{{.Value}}"><label for="method-{{.Value}}">{{.Label}}</label></div>
 {{- end}}
-{{- template "fielderror" (ref . "method")}}
+{{- with index .Invalid "method"}}
+<p class="field-error" id="method-error">{{.Text}} <span class="alt" lang="{{.AltLang}}" dir="{{.AltDir}}">{{.Alt}}</span></p>
+{{- end}}
 </fieldset>
 <div class="actions"><button class="primary" type="submit" data-testid="click-continue">{{.T.Continue}}</button></div>
 </form>
@@ -190,54 +153,9 @@ bdi{unicode-bidi:isolate}
 <div><dt>{{.T.Amount}}</dt><dd><bdi dir="ltr" data-testid="click-knet-amount">{{.KNETAmount}}</bdi></dd></div>
 </dl>
 <h2>{{.T.CardInfo}}</h2>
-{{- template "errors" .}}
+{{- template "simkit-errors" (errors "click-errors" .T.ErrorsTitle .AltT.ErrorsTitle .Errors)}}
 <input type="hidden" name="lang" value="{{.Lang}}">
-<div class="field">
-<label for="bank">{{.T.Bank}}</label>
-<select id="bank" name="bank" aria-required="true" data-testid="click-knet-bank"{{if index .Invalid "bank"}} aria-invalid="true" aria-describedby="bank-error"{{end}}>
-<option value="">{{.T.Choose}}</option>
-{{- range .Banks}}
-<option value="{{.Value}}"{{if .Selected}} selected{{end}}>{{.Label}}</option>
-{{- end}}
-</select>
-{{- template "fielderror" (ref . "bank")}}
-</div>
-<div class="field">
-<label for="card">{{.T.KNETCard}}</label>
-<input id="card" name="card" type="text" inputmode="numeric" autocomplete="cc-number" maxlength="23" dir="ltr" value="{{.Form.Get "card"}}" aria-required="true" data-testid="click-knet-card" aria-describedby="card-hint{{if index .Invalid "card"}} card-error{{end}}"{{if index .Invalid "card"}} aria-invalid="true"{{end}}>
-<p class="hint" id="card-hint">{{.T.KNETCardHint}}</p>
-{{- template "fielderror" (ref . "card")}}
-</div>
-<fieldset class="field"{{if index .Invalid "exp_month"}} aria-describedby="exp_month-error"{{end}}>
-<legend>{{.T.Expiry}}</legend>
-<div class="row">
-<div>
-<label for="exp_month">{{.T.Month}}</label>
-<select id="exp_month" name="exp_month" aria-required="true" data-testid="click-knet-exp-month"{{if index .Invalid "exp_month"}} aria-invalid="true"{{end}}>
-<option value="">{{.T.Choose}}</option>
-{{- range .Months}}
-<option value="{{.Value}}"{{if .Selected}} selected{{end}}>{{.Label}}</option>
-{{- end}}
-</select>
-</div>
-<div>
-<label for="exp_year">{{.T.Year}}</label>
-<select id="exp_year" name="exp_year" aria-required="true" data-testid="click-knet-exp-year"{{if index .Invalid "exp_month"}} aria-invalid="true"{{end}}>
-<option value="">{{.T.Choose}}</option>
-{{- range .Years}}
-<option value="{{.Value}}"{{if .Selected}} selected{{end}}>{{.Label}}</option>
-{{- end}}
-</select>
-</div>
-</div>
-{{- template "fielderror" (ref . "exp_month")}}
-</fieldset>
-<div class="field">
-<label for="pin">{{.T.PIN}}</label>
-<input id="pin" name="pin" type="password" inputmode="numeric" autocomplete="off" maxlength="4" dir="ltr" aria-required="true" data-testid="click-knet-pin" aria-describedby="pin-hint{{if index .Invalid "pin"}} pin-error{{end}}"{{if index .Invalid "pin"}} aria-invalid="true"{{end}}>
-<p class="hint" id="pin-hint">{{.T.PINHint}}</p>
-{{- template "fielderror" (ref . "pin")}}
-</div>
+{{- template "simkit-knet-fields" .KNET}}
 <div class="actions">
 <button class="primary" type="submit" name="action" value="submit" data-testid="click-knet-submit">{{.T.Submit}}</button>
 <button class="secondary" type="reset" data-testid="click-knet-reset">{{.T.Reset}}</button>
@@ -257,14 +175,14 @@ bdi{unicode-bidi:isolate}
 <p class="alt" lang="{{.AltLang}}" dir="{{.AltDir}}">{{.AltT.CardDeclined}} <bdi dir="ltr">{{.CardCode}}</bdi> {{.AltT.CardDeclinedAgain}}</p>
 </div>
 {{- end}}
-{{- template "errors" .}}
+{{- template "simkit-errors" (errors "click-errors" .T.ErrorsTitle .AltT.ErrorsTitle .Errors)}}
 <p class="hint">{{.T.Required}}</p>
 <input type="hidden" name="lang" value="{{.Lang}}">
 <div class="field">
 <label for="card_number">{{.T.CardNumber}} *</label>
 <input id="card_number" name="card_number" type="text" inputmode="numeric" autocomplete="cc-number" maxlength="23" dir="ltr" value="{{.Form.Get "card_number"}}" aria-required="true" data-testid="click-card-number" aria-describedby="card_number-hint{{if index .Invalid "card_number"}} card_number-error{{end}}"{{if index .Invalid "card_number"}} aria-invalid="true"{{end}}>
 <p class="hint" id="card_number-hint">{{.T.CardNumberHint}}</p>
-{{- template "fielderror" (ref . "card_number")}}
+{{- template "simkit-field-error" (index .Invalid "card_number")}}
 </div>
 <div class="field">
 <div class="row">
@@ -277,18 +195,18 @@ bdi{unicode-bidi:isolate}
 <input id="exp_year" name="exp_year" type="text" inputmode="numeric" autocomplete="cc-exp-year" maxlength="2" dir="ltr" placeholder="{{.T.YearHint}}" value="{{.Form.Get "exp_year"}}" aria-required="true" data-testid="click-card-exp-year"{{if index .Invalid "exp_month"}} aria-invalid="true" aria-describedby="exp_month-error"{{end}}>
 </div>
 </div>
-{{- template "fielderror" (ref . "exp_month")}}
+{{- template "simkit-field-error" (index .Invalid "exp_month")}}
 </div>
 <div class="field">
 <label for="holder">{{.T.Holder}} *</label>
 <input id="holder" name="holder" type="text" autocomplete="cc-name" maxlength="100" value="{{.Form.Get "holder"}}" aria-required="true" data-testid="click-card-name"{{if index .Invalid "holder"}} aria-invalid="true" aria-describedby="holder-error"{{end}}>
-{{- template "fielderror" (ref . "holder")}}
+{{- template "simkit-field-error" (index .Invalid "holder")}}
 </div>
 <div class="field">
 <label for="csc">{{.T.CSC}} *</label>
 <input id="csc" name="csc" type="text" inputmode="numeric" autocomplete="cc-csc" maxlength="4" dir="ltr" aria-required="true" data-testid="click-card-cvc" aria-describedby="csc-hint{{if index .Invalid "csc"}} csc-error{{end}}"{{if index .Invalid "csc"}} aria-invalid="true"{{end}}>
 <p class="hint" id="csc-hint">{{.T.CSCHint}}</p>
-{{- template "fielderror" (ref . "csc")}}
+{{- template "simkit-field-error" (index .Invalid "csc")}}
 </div>
 <fieldset class="field">
 <legend>{{.T.BillingAddress}}</legend>

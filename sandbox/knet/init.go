@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
 // initRequest is the decrypted paymentInit parameter string (spec §3.1).
@@ -27,7 +29,7 @@ func (q *initRequest) get(k string) string { return q.fields[k] }
 // The clear responseURL and errorURL are not used: the encrypted ones rule.
 func (s *Simulator) paymentInit(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	lang := pickLang(q.Get("lang"), "en")
+	lang := simkit.PickLang(q.Get("lang"), "en")
 	fail := func(code string) { s.errorPage(w, r, lang, code, http.StatusBadRequest) }
 	switch {
 	case q.Get("param") != "paymentInit":

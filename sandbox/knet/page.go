@@ -16,75 +16,43 @@ var merchantName = map[string]string{"en": "Bawaba Test Merchant", "ar": "تاج
 
 // banks is the page's bank list (spec §7): KNET's test bank first, then
 // Kuwait's KNET member banks. The bank does not change the outcome.
-var banks = []struct{ value, en, ar string }{
-	{"knet1", "Knet Test Card [KNET1]", "Knet Test Card [KNET1]"},
-	{"abk", "Al Ahli Bank of Kuwait [ABK]", "البنك الأهلي الكويتي [ABK]"},
-	{"aub", "Ahli United Bank [AUB]", "البنك الأهلي المتحد [AUB]"},
-	{"bbk", "Bank of Bahrain and Kuwait [BBK]", "بنك البحرين والكويت [BBK]"},
-	{"boubyan", "Boubyan Bank [Boubyan]", "بنك بوبيان [Boubyan]"},
-	{"burgan", "Burgan Bank [Burgan]", "بنك برقان [Burgan]"},
-	{"cbk", "Commercial Bank of Kuwait [CBK]", "البنك التجاري الكويتي [CBK]"},
-	{"gbk", "Gulf Bank [GBK]", "بنك الخليج [GBK]"},
-	{"kfh", "Kuwait Finance House [KFH]", "بيت التمويل الكويتي [KFH]"},
-	{"kib", "Kuwait International Bank [KIB]", "بنك الكويت الدولي [KIB]"},
-	{"nbk", "National Bank of Kuwait [NBK]", "بنك الكويت الوطني [NBK]"},
-	{"warba", "Warba Bank [Warba]", "بنك وربة [Warba]"},
+var banks = []simkit.Bank{
+	{Value: "knet1", EN: "Knet Test Card [KNET1]", AR: "Knet Test Card [KNET1]"},
+	{Value: "abk", EN: "Al Ahli Bank of Kuwait [ABK]", AR: "البنك الأهلي الكويتي [ABK]"},
+	{Value: "aub", EN: "Ahli United Bank [AUB]", AR: "البنك الأهلي المتحد [AUB]"},
+	{Value: "bbk", EN: "Bank of Bahrain and Kuwait [BBK]", AR: "بنك البحرين والكويت [BBK]"},
+	{Value: "boubyan", EN: "Boubyan Bank [Boubyan]", AR: "بنك بوبيان [Boubyan]"},
+	{Value: "burgan", EN: "Burgan Bank [Burgan]", AR: "بنك برقان [Burgan]"},
+	{Value: "cbk", EN: "Commercial Bank of Kuwait [CBK]", AR: "البنك التجاري الكويتي [CBK]"},
+	{Value: "gbk", EN: "Gulf Bank [GBK]", AR: "بنك الخليج [GBK]"},
+	{Value: "kfh", EN: "Kuwait Finance House [KFH]", AR: "بيت التمويل الكويتي [KFH]"},
+	{Value: "kib", EN: "Kuwait International Bank [KIB]", AR: "بنك الكويت الدولي [KIB]"},
+	{Value: "nbk", EN: "National Bank of Kuwait [NBK]", AR: "بنك الكويت الوطني [NBK]"},
+	{Value: "warba", EN: "Warba Bank [Warba]", AR: "بنك وربة [Warba]"},
 }
 
 const firstYear, lastYear = 2018, 2040
 
-type option struct {
-	Value, Label string
-	Selected     bool
-}
-
-// fieldError is a validation message in the page's language (Text) and in
-// the other one (Alt).
-type fieldError struct {
-	Field     string // id of the input at fault
-	Text, Alt string
-}
-
 // view is everything the template shows.
 type view struct {
-	Lang, Dir, AltLang, AltDir string
-	T, AltT                    *texts
-	Kind                       string // form, confirm, error, void, finished, busy
-	LangURL                    string
-	PaymentID, TrackID         string
-	Merchant, Website, Amount  string
-	Banks, Months, Years       []option
-	Card                       string
-	Errors                     []*fieldError
-	Invalid                    map[string]*fieldError
-	MaskedCard, Month, Year    string
-	Code, CodeText, AltCode    string
-	ReturnURL                  string
-	Result                     string
-	Reversed                   bool // void page: the money taken was given back
-	TestCards, AltTestCards    string
-}
-
-// cardForm is the card page as posted.
-type cardForm struct {
-	bank, card, month, year, pin string
-}
-
-func pickLang(query, fallback string) string {
-	if query == "ar" || query == "en" {
-		return query
-	}
-	if fallback == "ar" {
-		return "ar"
-	}
-	return "en"
+	simkit.Langs
+	T, AltT                   *texts
+	Kind                      string // form, confirm, error, void, finished, busy
+	LangURL                   string
+	PaymentID, TrackID        string
+	Merchant, Website, Amount string
+	KNET                      *simkit.KNETFields
+	Errors                    []*simkit.FieldError
+	MaskedCard, Month, Year   string
+	Code, CodeText, AltCode   string
+	ReturnURL                 string
+	Result                    string
+	Reversed                  bool // void page: the money taken was given back
+	TestCards, AltTestCards   string
 }
 
 func (s *Simulator) newView(lang, kind string) *view {
-	v := &view{Lang: lang, Dir: "ltr", AltLang: "ar", AltDir: "rtl", Kind: kind}
-	if lang == "ar" {
-		v.Dir, v.AltLang, v.AltDir = "rtl", "en", "ltr"
-	}
+	v := &view{Langs: simkit.LangsOf(lang), Kind: kind}
 	v.T, v.AltT = catalog[v.Lang], catalog[v.AltLang]
 	expiry := fmt.Sprintf("%02d/%d", s.magicMonth, s.magicYear)
 	v.TestCards = fmt.Sprintf(v.T.TestCards, expiry)
@@ -92,8 +60,9 @@ func (s *Simulator) newView(lang, kind string) *view {
 	return v
 }
 
-// paymentView shows p as its state requires; the caller holds s.mu.
-func (s *Simulator) paymentView(p *payment, lang string, f cardForm) *view {
+// paymentView shows p as its state requires, the card form with f and errs; the caller holds
+// s.mu.
+func (s *Simulator) paymentView(p *payment, lang string, f simkit.KNETCard, errs []*simkit.FieldError) *view {
 	kind := "form"
 	switch p.state {
 	case stateConfirm:
@@ -117,23 +86,13 @@ func (s *Simulator) paymentView(p *payment, lang string, f cardForm) *view {
 	v.Result = p.result
 	switch kind {
 	case "form":
-		for _, b := range banks {
-			label := b.en
-			if lang == "ar" {
-				label = b.ar
-			}
-			v.Banks = append(v.Banks, option{b.value, label, b.value == f.bank})
-		}
-		month, _ := strconv.Atoi(f.month)
-		for m := 1; m <= 12; m++ {
-			val := fmt.Sprintf("%02d", m)
-			v.Months = append(v.Months, option{val, val, m == month})
-		}
-		for y := min(firstYear, s.magicYear); y <= max(lastYear, s.magicYear); y++ {
-			val := strconv.Itoa(y)
-			v.Years = append(v.Years, option{val, val, val == f.year})
-		}
-		v.Card = f.card
+		t := v.T
+		labels := simkit.KNETLabels{Bank: t.Bank, ChooseBank: t.Choose, Card: t.Card, CardHint: t.CardHint, Expiry: t.Expiry,
+			Month: t.Month, ChooseMonth: t.Month, Year: t.Year, ChooseYear: t.Year, PIN: t.PIN, PINHint: t.PINHint}
+		v.KNET = simkit.NewKNETFields("knet", "card", labels, lang, banks,
+			min(firstYear, s.magicYear), max(lastYear, s.magicYear), f, errs)
+		v.KNET.SeparateExpiry = true
+		v.Errors = errs
 	case "confirm":
 		v.MaskedCard = "*****" + p.card[len(p.card)-4:]
 		v.Month, v.Year = p.month, p.year
@@ -168,7 +127,7 @@ func (s *Simulator) errorPage(w http.ResponseWriter, r *http.Request, lang, code
 // showPage serves GET /kpg/paymentpage.htm?PaymentID=…[&lang=ar|en].
 func (s *Simulator) showPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	s.servePayment(w, r, q.Get("PaymentID"), q.Get("lang"), "", cardForm{})
+	s.servePayment(w, r, q.Get("PaymentID"), q.Get("lang"), "", simkit.KNETCard{})
 }
 
 // submitPage serves POST /kpg/paymentpage.htm: Submit or Cancel on the card
@@ -180,13 +139,7 @@ func (s *Simulator) submitPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pf := r.PostForm
-	f := cardForm{
-		bank:  pf.Get("bank"),
-		card:  strings.NewReplacer(" ", "", "-", "").Replace(pf.Get("card")),
-		month: pf.Get("exp_month"),
-		year:  pf.Get("exp_year"),
-		pin:   pf.Get("pin"),
-	}
+	f := simkit.ReadKNETCard(pf, "card")
 	action := pf.Get("action")
 	if action == "" {
 		action = "show"
@@ -195,21 +148,21 @@ func (s *Simulator) submitPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // servePayment applies action ("" for a GET) to the payment and answers.
-func (s *Simulator) servePayment(w http.ResponseWriter, r *http.Request, pid, langParam, action string, f cardForm) {
+func (s *Simulator) servePayment(w http.ResponseWriter, r *http.Request, pid, langParam, action string, f simkit.KNETCard) {
 	if pid == "" {
-		s.errorPage(w, r, pickLang(langParam, "en"), errMissingPaymentID, http.StatusBadRequest)
+		s.errorPage(w, r, simkit.PickLang(langParam, "en"), errMissingPaymentID, http.StatusBadRequest)
 		return
 	}
 	s.mu.Lock()
 	p := s.payments[pid]
 	if p == nil {
 		s.mu.Unlock()
-		s.errorPage(w, r, pickLang(langParam, "en"), errInvalidPaymentID, http.StatusNotFound)
+		s.errorPage(w, r, simkit.PickLang(langParam, "en"), errInvalidPaymentID, http.StatusNotFound)
 		return
 	}
 	now := s.now()
 	p.expireIfDue(now)
-	lang := pickLang(langParam, p.lang)
+	lang := simkit.PickLang(langParam, p.lang)
 	again := "paymentpage.htm?PaymentID=" + url.QueryEscape(p.paymentID) + "&lang=" + lang
 
 	if p.state == stateExpired {
@@ -236,24 +189,17 @@ func (s *Simulator) servePayment(w http.ResponseWriter, r *http.Request, pid, la
 		http.Redirect(w, r, again, http.StatusSeeOther)
 		return
 	case p.state == stateCard && action == "submit":
-		if errs := f.validate(lang); len(errs) > 0 {
-			v := s.paymentView(p, lang, f)
+		if errs := validate(f, lang); len(errs) > 0 {
+			v := s.paymentView(p, lang, f, errs)
 			s.mu.Unlock()
-			v.Errors = errs
-			v.Invalid = map[string]*fieldError{}
-			for _, e := range errs {
-				if v.Invalid[e.Field] == nil {
-					v.Invalid[e.Field] = e
-				}
-			}
 			s.render(w, v, http.StatusUnprocessableEntity)
 			return
 		}
-		month, _ := strconv.Atoi(f.month)
-		year, _ := strconv.Atoi(f.year)
-		p.bank, p.card = f.bank, f.card
+		month, _ := strconv.Atoi(f.Month)
+		year, _ := strconv.Atoi(f.Year)
+		p.bank, p.card = f.Bank, f.Card
 		p.month, p.year = fmt.Sprintf("%02d", month), strconv.Itoa(year)
-		p.pending = s.decide(f.card, month, year)
+		p.pending = s.decide(f.Card, month, year)
 		p.state = stateConfirm
 		s.mu.Unlock()
 		http.Redirect(w, r, again, http.StatusSeeOther)
@@ -262,9 +208,9 @@ func (s *Simulator) servePayment(w http.ResponseWriter, r *http.Request, pid, la
 	// A GET, or an action that does not apply to the state (a finished
 	// payment, a second tab…): show the payment as it stands. Never charges.
 	if p.state == stateCard && action == "" {
-		f = cardForm{bank: p.bank, card: p.card, month: p.month, year: p.year}
+		f = simkit.KNETCard{Bank: p.bank, Card: p.card, Month: p.month, Year: p.year}
 	}
-	v := s.paymentView(p, lang, f)
+	v := s.paymentView(p, lang, f, nil)
 	s.mu.Unlock()
 	status := http.StatusOK
 	if v.Kind == "busy" {
@@ -299,7 +245,7 @@ func (s *Simulator) complete(w http.ResponseWriter, r *http.Request, p *payment,
 	} else {
 		p.voided, p.voidCode = true, code
 	}
-	v := s.paymentView(p, lang, cardForm{})
+	v := s.paymentView(p, lang, simkit.KNETCard{}, nil)
 	s.mu.Unlock()
 
 	if code != "" {
@@ -312,52 +258,51 @@ func (s *Simulator) complete(w http.ResponseWriter, r *http.Request, p *payment,
 	http.Redirect(w, r, receipt, http.StatusFound)
 }
 
-// validate returns the card page's errors, in lang and the other language.
-func (f cardForm) validate(lang string) []*fieldError {
-	t, alt := catalog["en"], catalog["ar"]
-	if lang == "ar" {
-		t, alt = alt, t
-	}
-	var errs []*fieldError
-	add := func(field, code, text, altText string) {
+// validate returns the card page's errors, in lang and the other language, each with KNET's
+// error code where it has one.
+func validate(f simkit.KNETCard, lang string) []*simkit.FieldError {
+	p := simkit.NewProblems(lang, catalog)
+	t, alt := p.Texts()
+	add := func(field, code string, msg func(*texts) string) {
+		text, altText := msg(t), msg(alt)
 		if code != "" {
 			text = codeIn(code, t.code) + " (" + code + "). " + text
 			altText = codeIn(code, alt.code) + " (" + code + "). " + altText
 		}
-		errs = append(errs, &fieldError{field, text, altText})
+		p.AddText(field, text, altText)
 	}
-	known := false
-	for _, b := range banks {
-		known = known || b.value == f.bank
-	}
-	if !known {
-		add("bank", "", t.ErrBank, alt.ErrBank)
-	}
-	switch {
-	case f.card == "":
-		add("card", errMissingCard, t.ErrCard, alt.ErrCard)
-	case !isDigits(f.card) || len(f.card) < 16 || len(f.card) > 19:
-		add("card", errInvalidCard, t.ErrCard, alt.ErrCard)
-	}
-	switch m, err := strconv.Atoi(f.month); {
-	case f.month == "":
-		add("exp_month", errMissingExpMonth, t.ErrExpiry, alt.ErrExpiry)
-	case err != nil || !isDigits(f.month) || m < 1 || m > 12:
-		add("exp_month", errInvalidExpMonth, t.ErrExpiry, alt.ErrExpiry)
-	}
-	switch y, err := strconv.Atoi(f.year); {
-	case f.year == "":
-		add("exp_year", errMissingExpYear, t.ErrExpiry, alt.ErrExpiry)
-	case err != nil || len(f.year) != 4 || y < 2000 || y > 2099:
-		add("exp_year", errInvalidExpYear, t.ErrExpiry, alt.ErrExpiry)
+	errBank := func(t *texts) string { return t.ErrBank }
+	errCard := func(t *texts) string { return t.ErrCard }
+	errExpiry := func(t *texts) string { return t.ErrExpiry }
+	errPIN := func(t *texts) string { return t.ErrPIN }
+	if !f.KnownBank(banks) {
+		add("bank", "", errBank)
 	}
 	switch {
-	case f.pin == "":
-		add("pin", errMissingPIN, t.ErrPIN, alt.ErrPIN)
-	case !isDigits(f.pin) || len(f.pin) != 4:
-		add("pin", "", t.ErrPIN, alt.ErrPIN)
+	case f.Card == "":
+		add("card", errMissingCard, errCard)
+	case !f.CardOK():
+		add("card", errInvalidCard, errCard)
 	}
-	return errs
+	switch m, err := strconv.Atoi(f.Month); {
+	case f.Month == "":
+		add("exp_month", errMissingExpMonth, errExpiry)
+	case err != nil || !simkit.Digits(f.Month) || m < 1 || m > 12:
+		add("exp_month", errInvalidExpMonth, errExpiry)
+	}
+	switch y, err := strconv.Atoi(f.Year); {
+	case f.Year == "":
+		add("exp_year", errMissingExpYear, errExpiry)
+	case err != nil || len(f.Year) != 4 || y < 2000 || y > 2099:
+		add("exp_year", errInvalidExpYear, errExpiry)
+	}
+	switch {
+	case f.PIN == "":
+		add("pin", errMissingPIN, errPIN)
+	case !f.PINOK():
+		add("pin", "", errPIN)
+	}
+	return p.Errs
 }
 
 func (s *Simulator) render(w http.ResponseWriter, v *view, status int) {

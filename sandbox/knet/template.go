@@ -1,8 +1,8 @@
 package knet
 
-import "html/template"
+import "github.com/bawaba/checkout/sandbox/internal/simkit"
 
-var pageTemplate = template.Must(template.New("page").Parse(pageHTML))
+var pageTemplate = simkit.ParsePage(pageHTML, nil)
 
 // Title is the page's <title> and heading for its kind.
 func (v *view) Title() string {
@@ -48,32 +48,19 @@ dl{display:grid;gap:.25rem;margin-block:0 1rem;padding:.75rem;background:#f3f6fa
 dl div{display:flex;justify-content:space-between;gap:1rem}
 dt{font-weight:600}
 dd{margin:0;text-align:end}
-.field{margin-block:0 1rem;border:0;padding:0;min-inline-size:0}
-label,legend{display:block;font-weight:600;margin-block-end:.25rem;padding:0}
-.row{display:grid;grid-template-columns:1fr 1fr;gap:.75rem}
-.row label{font-weight:400}
 select,input{inline-size:100%;font:inherit;padding-block:.5rem;padding-inline:.6rem;border:1px solid #5a6573;border-radius:.3rem;background:#fff;color:#1b1f24}
-[aria-invalid=true]{border:2px solid #a4000f}
 .hint{margin-block:.25rem 0;font-size:.875rem;color:#47525e}
-.field-error{margin-block:.25rem 0;color:#a4000f;font-weight:600}
-.errors{border:2px solid #a4000f;background:#fff5f5;color:#7a000b;border-radius:.35rem;padding:.75rem;margin-block:0 1rem}
-.errors p{margin-block:0 .5rem;font-weight:700}
-.errors ul{margin:0;padding-inline-start:1.25rem}
-.errors a{color:#7a000b}
-.alt{display:block;font-weight:400}
-.actions{display:flex;flex-wrap:wrap;gap:.75rem;margin-block-start:1.25rem}
+{{- template "simkit-form-css"}}
 button,.button{display:inline-block;font:inherit;font-weight:700;padding-block:.6rem;padding-inline:1.5rem;border:2px solid #0b3b75;border-radius:.3rem;cursor:pointer;text-decoration:none}
 .primary,.button{background:#0b3b75;color:#fff}
 .secondary{background:#fff;color:#0b3b75}
 a{color:#0b3b75}
-:focus-visible{outline:3px solid #b45309;outline-offset:2px}
 .through{margin-block:1rem 0;font-weight:600}
 .note{margin-block:1rem 0;font-size:.875rem;color:#47525e}
 .code{font-weight:700;color:#7a000b}
 footer{max-inline-size:36rem;margin-inline:auto;padding-block:0 1.5rem;padding-inline:1rem;font-size:.875rem;color:#47525e;text-align:center}
 footer ul{display:flex;flex-wrap:wrap;justify-content:center;gap:.25rem 1rem;margin:0;padding:0;list-style:none}
 footer p{margin-block:.5rem 0}
-bdi{unicode-bidi:isolate}
 </style>
 </head>
 <body>
@@ -104,75 +91,10 @@ bdi{unicode-bidi:isolate}
 {{- if eq .Kind "form"}}
 <form method="post" action="paymentpage.htm" novalidate>
 <h2>{{.T.CardInfo}}</h2>
-{{- if .Errors}}
-<div class="errors" role="alert" data-testid="knet-errors">
-<p>{{.T.ErrorsTitle}} <span class="alt" lang="{{.AltLang}}" dir="{{.AltDir}}">{{.AltT.ErrorsTitle}}</span></p>
-<ul>
-{{- range .Errors}}
-<li><a href="#{{.Field}}">{{.Text}}</a> <span class="alt" lang="{{$.AltLang}}" dir="{{$.AltDir}}">{{.Alt}}</span></li>
-{{- end}}
-</ul>
-</div>
-{{- end}}
+{{- template "simkit-errors" (errors "knet-errors" .T.ErrorsTitle .AltT.ErrorsTitle .Errors)}}
 <input type="hidden" name="PaymentID" value="{{.PaymentID}}">
 <input type="hidden" name="lang" value="{{.Lang}}">
-<div class="field">
-<label for="bank">{{.T.Bank}}</label>
-<select id="bank" name="bank" required data-testid="knet-bank"{{with index .Invalid "bank"}} aria-invalid="true" aria-describedby="bank-error"{{end}}>
-<option value="">{{.T.Choose}}</option>
-{{- range .Banks}}
-<option value="{{.Value}}"{{if .Selected}} selected{{end}}>{{.Label}}</option>
-{{- end}}
-</select>
-{{- with index .Invalid "bank"}}
-<p class="field-error" id="bank-error">{{.Text}} <span class="alt" lang="{{$.AltLang}}" dir="{{$.AltDir}}">{{.Alt}}</span></p>
-{{- end}}
-</div>
-<div class="field">
-<label for="card">{{.T.Card}}</label>
-<input id="card" name="card" type="text" inputmode="numeric" autocomplete="cc-number" maxlength="23" dir="ltr" value="{{.Card}}" required data-testid="knet-card" aria-describedby="card-hint{{with index .Invalid "card"}} card-error{{end}}"{{with index .Invalid "card"}} aria-invalid="true"{{end}}>
-<p class="hint" id="card-hint">{{.T.CardHint}}</p>
-{{- with index .Invalid "card"}}
-<p class="field-error" id="card-error">{{.Text}} <span class="alt" lang="{{$.AltLang}}" dir="{{$.AltDir}}">{{.Alt}}</span></p>
-{{- end}}
-</div>
-<fieldset class="field">
-<legend>{{.T.Expiry}}</legend>
-<div class="row">
-<div>
-<label for="exp_month">{{.T.Month}}</label>
-<select id="exp_month" name="exp_month" required data-testid="knet-exp-month"{{with index .Invalid "exp_month"}} aria-invalid="true" aria-describedby="exp_month-error"{{end}}>
-<option value="">{{.T.Month}}</option>
-{{- range .Months}}
-<option value="{{.Value}}"{{if .Selected}} selected{{end}}>{{.Label}}</option>
-{{- end}}
-</select>
-</div>
-<div>
-<label for="exp_year">{{.T.Year}}</label>
-<select id="exp_year" name="exp_year" required data-testid="knet-exp-year"{{with index .Invalid "exp_year"}} aria-invalid="true" aria-describedby="exp_year-error"{{end}}>
-<option value="">{{.T.Year}}</option>
-{{- range .Years}}
-<option value="{{.Value}}"{{if .Selected}} selected{{end}}>{{.Label}}</option>
-{{- end}}
-</select>
-</div>
-</div>
-{{- with index .Invalid "exp_month"}}
-<p class="field-error" id="exp_month-error">{{.Text}} <span class="alt" lang="{{$.AltLang}}" dir="{{$.AltDir}}">{{.Alt}}</span></p>
-{{- end}}
-{{- with index .Invalid "exp_year"}}
-<p class="field-error" id="exp_year-error">{{.Text}} <span class="alt" lang="{{$.AltLang}}" dir="{{$.AltDir}}">{{.Alt}}</span></p>
-{{- end}}
-</fieldset>
-<div class="field">
-<label for="pin">{{.T.PIN}}</label>
-<input id="pin" name="pin" type="password" inputmode="numeric" autocomplete="off" maxlength="4" dir="ltr" required data-testid="knet-pin" aria-describedby="pin-hint{{with index .Invalid "pin"}} pin-error{{end}}"{{with index .Invalid "pin"}} aria-invalid="true"{{end}}>
-<p class="hint" id="pin-hint">{{.T.PINHint}}</p>
-{{- with index .Invalid "pin"}}
-<p class="field-error" id="pin-error">{{.Text}} <span class="alt" lang="{{$.AltLang}}" dir="{{$.AltDir}}">{{.Alt}}</span></p>
-{{- end}}
-</div>
+{{- template "simkit-knet-fields" .KNET}}
 <div class="actions">
 <button class="primary" type="submit" name="action" value="submit" data-testid="knet-submit">{{.T.Submit}}</button>
 <button class="secondary" type="reset" data-testid="knet-reset">{{.T.Reset}}</button>

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
 // Charge statuses the simulator emits (spec §5).
@@ -339,7 +341,7 @@ func randomString(alphabet string, n int) string {
 
 // parseExpiry reads the page's month ("01".."12") and year ("2030" or "30").
 func parseExpiry(month, year string) (int, int, bool) {
-	if !isDigits(month) || len(month) > 2 || !isDigits(year) || (len(year) != 2 && len(year) != 4) {
+	if !simkit.Digits(month) || len(month) > 2 || !simkit.Digits(year) || (len(year) != 2 && len(year) != 4) {
 		return 0, 0, false
 	}
 	m, _ := strconv.Atoi(month)
@@ -348,8 +350,4 @@ func parseExpiry(month, year string) (int, int, bool) {
 		y += 2000
 	}
 	return m, y, m >= 1 && m <= 12
-}
-
-func isDigits(s string) bool {
-	return s != "" && strings.Trim(s, "0123456789") == ""
 }

@@ -1,9 +1,7 @@
 package tap
 
 import (
-	"html/template"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/bawaba/checkout/sandbox/internal/simkit"
@@ -109,32 +107,19 @@ var catalog = map[string]*texts{
 }
 
 // banks are the page's bank choices; the KNET1 test bank is KNET's own label.
-var banks = []struct{ value, en, ar string }{
-	{"knet1", "Knet Test Card [KNET1]", "Knet Test Card [KNET1]"},
-	{"nbk", "National Bank of Kuwait", "بنك الكويت الوطني"},
-	{"kfh", "Kuwait Finance House", "بيت التمويل الكويتي"},
-	{"gbk", "Gulf Bank", "بنك الخليج"},
-	{"burgan", "Burgan Bank", "بنك برقان"},
+var banks = []simkit.Bank{
+	{Value: "knet1", EN: "Knet Test Card [KNET1]", AR: "Knet Test Card [KNET1]"},
+	{Value: "nbk", EN: "National Bank of Kuwait", AR: "بنك الكويت الوطني"},
+	{Value: "kfh", EN: "Kuwait Finance House", AR: "بيت التمويل الكويتي"},
+	{Value: "gbk", EN: "Gulf Bank", AR: "بنك الخليج"},
+	{Value: "burgan", EN: "Burgan Bank", AR: "بنك برقان"},
 }
 
 const firstYear, lastYear = 2020, 2040
 
-type option struct {
-	Value, Label string
-	Selected     bool
-}
-
-// fieldError is a validation message in the page's language (Text) and in
-// the other one (Alt), so a shopper reads it whichever language they chose.
-type fieldError struct {
-	Field     string // id of the input at fault
-	Text, Alt string
-}
-
 // pageView is everything the template shows.
 type pageView struct {
-	Lang, Dir        string
-	AltLang, AltDir  string
+	simkit.Langs
 	T, AltT          *texts
 	Token            string
 	NotFound         bool
@@ -142,39 +127,18 @@ type pageView struct {
 	ReturnURL        string
 	Merchant, Amount string
 	ChargeID         string
-	Banks, Months    []option
-	Years            []option
-	Card             string
-	Errors           []*fieldError
-	Invalid          map[string]*fieldError // by field id
-}
-
-// payForm is the KNET page's form as posted.
-type payForm struct {
-	bank, card, month, year, pin string
-}
-
-func pickLang(query, fallback string) string {
-	if query == "ar" || query == "en" {
-		return query
-	}
-	if fallback == "ar" {
-		return "ar"
-	}
-	return "en"
+	KNET             *simkit.KNETFields
+	Errors           []*simkit.FieldError
 }
 
 func newView(lang, token string) *pageView {
-	v := &pageView{Lang: lang, Dir: "ltr", AltLang: "ar", AltDir: "rtl", Token: token}
-	if lang == "ar" {
-		v.Dir, v.AltLang, v.AltDir = "rtl", "en", "ltr"
-	}
+	v := &pageView{Langs: simkit.LangsOf(lang), Token: token}
 	v.T, v.AltT = catalog[v.Lang], catalog[v.AltLang]
 	return v
 }
 
-// chargeView fills the view from c; the caller holds s.mu.
-func chargeView(c *charge, lang string, f payForm) *pageView {
+// chargeView fills the view from c, the form from f and errs; the caller holds s.mu.
+func chargeView(c *charge, lang string, f simkit.KNETCard, errs []*simkit.FieldError) *pageView {
 	v := newView(lang, c.token)
 	v.Status = c.Status
 	v.ReturnURL = returnURL(c)
@@ -187,30 +151,12 @@ func chargeView(c *charge, lang string, f payForm) *pageView {
 	}
 	v.Amount = "KD " + c.amount
 	v.ChargeID = c.ID
-	v.Card = f.card
-	for _, b := range banks {
-		label := b.en
-		if lang == "ar" {
-			label = b.ar
-		}
-		v.Banks = append(v.Banks, option{b.value, label, b.value == f.bank})
-	}
-	for m := 1; m <= 12; m++ {
-		val := twoDigits(m)
-		v.Months = append(v.Months, option{val, val, val == f.month})
-	}
-	for y := firstYear; y <= lastYear; y++ {
-		val := strconv.Itoa(y)
-		v.Years = append(v.Years, option{val, val, val == f.year})
-	}
+	t := v.T
+	labels := simkit.KNETLabels{Bank: t.Bank, ChooseBank: t.Choose, Card: t.Card, CardHint: t.CardHint, Expiry: t.Expiry,
+		Month: t.Month, ChooseMonth: t.Choose, Year: t.Year, ChooseYear: t.Choose, PIN: t.PIN, PINHint: t.PINHint}
+	v.KNET = simkit.NewKNETFields("knet", "card", labels, lang, banks, firstYear, lastYear, f, errs)
+	v.Errors = errs
 	return v
-}
-
-func twoDigits(n int) string {
-	if n < 10 {
-		return "0" + strconv.Itoa(n)
-	}
-	return strconv.Itoa(n)
 }
 
 // returnURL is redirect.url with tap_id appended, keeping its query (spec §7).
@@ -239,11 +185,11 @@ func (s *Simulator) showPage(w http.ResponseWriter, r *http.Request) {
 	var v *pageView
 	if c != nil {
 		c.abandonIfExpired(s.now())
-		v = chargeView(c, pickLang(q.Get("lang"), c.lang), payForm{})
+		v = chargeView(c, simkit.PickLang(q.Get("lang"), c.lang), simkit.KNETCard{}, nil)
 	}
 	s.mu.Unlock()
 	if c == nil {
-		v = newView(pickLang(q.Get("lang"), ""), token)
+		v = newView(simkit.PickLang(q.Get("lang"), ""), token)
 		v.NotFound = true
 	}
 	s.renderPage(w, v)
@@ -259,47 +205,36 @@ func (s *Simulator) submitPage(w http.ResponseWriter, r *http.Request) {
 	}
 	pf := r.PostForm
 	token := pf.Get("chg")
-	f := payForm{
-		bank:  pf.Get("bank"),
-		card:  strings.NewReplacer(" ", "", "-", "").Replace(pf.Get("card")),
-		month: pf.Get("exp_month"),
-		year:  pf.Get("exp_year"),
-		pin:   pf.Get("pin"),
-	}
+	f := simkit.ReadKNETCard(pf, "card")
 
 	s.mu.Lock()
 	c := s.tokens[token]
 	if c == nil {
 		s.mu.Unlock()
-		v := newView(pickLang(pf.Get("lang"), ""), token)
+		v := newView(simkit.PickLang(pf.Get("lang"), ""), token)
 		v.NotFound = true
 		s.renderPage(w, v)
 		return
 	}
 	now := s.now()
 	c.abandonIfExpired(now)
-	lang := pickLang(pf.Get("lang"), c.lang)
+	lang := simkit.PickLang(pf.Get("lang"), c.lang)
 	if c.Status != statusInitiated { // already final: show it, never charge twice
-		v := chargeView(c, lang, payForm{})
+		v := chargeView(c, lang, simkit.KNETCard{}, nil)
 		s.mu.Unlock()
 		s.renderPage(w, v)
 		return
 	}
 	o := outcomeCancelled
 	if pf.Get("action") != "cancel" {
-		if errs := f.validate(lang); len(errs) > 0 {
-			v := chargeView(c, lang, f)
+		if errs := validate(f, lang); len(errs) > 0 {
+			v := chargeView(c, lang, f, errs)
 			s.mu.Unlock()
-			v.Errors = errs
-			v.Invalid = map[string]*fieldError{}
-			for _, e := range errs {
-				v.Invalid[e.Field] = e
-			}
 			s.renderPage(w, v)
 			return
 		}
-		month, year, _ := f.expiry()
-		o = decide(f.card, month, year)
+		month, year, _ := parseExpiry(f.Month, f.Year)
+		o = decide(f.Card, month, year)
 	}
 	c.finish(o, now)
 	id, hook, location := c.ID, c.Post != nil, returnURL(c)
@@ -316,35 +251,22 @@ func (s *Simulator) submitPage(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (f payForm) expiry() (int, int, bool) { return parseExpiry(f.month, f.year) }
-
 // validate returns the form's errors, in lang first and the other language.
-func (f payForm) validate(lang string) []*fieldError {
-	t, alt := catalog["en"], catalog["ar"]
-	if lang == "ar" {
-		t, alt = alt, t
+func validate(f simkit.KNETCard, lang string) []*simkit.FieldError {
+	p := simkit.NewProblems(lang, catalog)
+	if !f.KnownBank(banks) {
+		p.Add("bank", func(t *texts) string { return t.ErrBank })
 	}
-	var errs []*fieldError
-	add := func(field, text, altText string) {
-		errs = append(errs, &fieldError{field, text, altText})
+	if !f.CardOK() {
+		p.Add("card", func(t *texts) string { return t.ErrCard })
 	}
-	knownBank := false
-	for _, b := range banks {
-		knownBank = knownBank || b.value == f.bank
+	if _, _, ok := parseExpiry(f.Month, f.Year); !ok {
+		p.Add("exp_month", func(t *texts) string { return t.ErrExpiry })
 	}
-	if !knownBank {
-		add("bank", t.ErrBank, alt.ErrBank)
+	if !f.PINOK() {
+		p.Add("pin", func(t *texts) string { return t.ErrPIN })
 	}
-	if !isDigits(f.card) || len(f.card) < 16 || len(f.card) > 19 {
-		add("card", t.ErrCard, alt.ErrCard)
-	}
-	if _, _, ok := f.expiry(); !ok {
-		add("exp_month", t.ErrExpiry, alt.ErrExpiry)
-	}
-	if !isDigits(f.pin) || len(f.pin) != 4 {
-		add("pin", t.ErrPIN, alt.ErrPIN)
-	}
-	return errs
+	return p.Errs
 }
 
 func (s *Simulator) renderPage(w http.ResponseWriter, v *pageView) {
@@ -360,7 +282,7 @@ func (s *Simulator) renderPage(w http.ResponseWriter, v *pageView) {
 	simkit.WriteHTML(w, s.log, "tap sandbox", status, pageTemplate, pageTemplate.Name(), v, simkit.CSP)
 }
 
-var pageTemplate = template.Must(template.New("page").Parse(pageHTML))
+var pageTemplate = simkit.ParsePage(pageHTML, nil)
 
 // pageHTML looks like KNET's payment page. Only logical CSS properties, so
 // the same sheet serves Arabic (rtl) and English (ltr); no script, no
@@ -388,27 +310,14 @@ dl{display:grid;gap:.25rem;margin-block:0 1rem;padding:.75rem;background:#f3f6fa
 dl div{display:flex;justify-content:space-between;gap:1rem}
 dt{font-weight:600}
 dd{margin:0;text-align:end}
-.field{margin-block:0 1rem;border:0;padding:0;min-inline-size:0}
-label,legend{display:block;font-weight:600;margin-block-end:.25rem;padding:0}
-.row{display:grid;grid-template-columns:1fr 1fr;gap:.75rem}
-.row label{font-weight:400}
 select,input{inline-size:100%;font:inherit;padding-block:.5rem;padding-inline:.6rem;border:1px solid #5a6573;border-radius:.3rem;background:#fff;color:#1b1f24}
-[aria-invalid=true]{border:2px solid #a4000f}
 .hint{margin-block:.25rem 0;font-size:.875rem;color:#47525e}
-.field-error{margin-block:.25rem 0;color:#a4000f;font-weight:600}
-.errors{border:2px solid #a4000f;background:#fff5f5;color:#7a000b;border-radius:.35rem;padding:.75rem;margin-block:0 1rem}
-.errors p{margin-block:0 .5rem;font-weight:700}
-.errors ul{margin:0;padding-inline-start:1.25rem}
-.errors a{color:#7a000b}
-.alt{display:block;font-weight:400}
-.actions{display:flex;flex-wrap:wrap;gap:.75rem;margin-block-start:1.25rem}
+{{- template "simkit-form-css"}}
 button,.button{display:inline-block;font:inherit;font-weight:700;padding-block:.6rem;padding-inline:1.5rem;border:2px solid #0b3b75;border-radius:.3rem;cursor:pointer;text-decoration:none}
 .primary,.button{background:#0b3b75;color:#fff}
 .secondary{background:#fff;color:#0b3b75}
 a{color:#0b3b75}
-:focus-visible{outline:3px solid #b45309;outline-offset:2px}
 .note{margin-block:1rem 0;font-size:.875rem;color:#47525e}
-bdi{unicode-bidi:isolate}
 </style>
 </head>
 <body>
@@ -446,72 +355,10 @@ bdi{unicode-bidi:isolate}
 <div><dt>{{.T.Merchant}}</dt><dd>{{.Merchant}}</dd></div>
 <div><dt>{{.T.Amount}}</dt><dd><bdi dir="ltr" data-testid="knet-amount">{{.Amount}}</bdi></dd></div>
 </dl>
-{{- if .Errors}}
-<div class="errors" role="alert" data-testid="knet-errors">
-<p>{{.T.ErrorsTitle}} <span class="alt" lang="{{.AltLang}}" dir="{{.AltDir}}">{{.AltT.ErrorsTitle}}</span></p>
-<ul>
-{{- range .Errors}}
-<li><a href="#{{.Field}}">{{.Text}}</a> <span class="alt" lang="{{$.AltLang}}" dir="{{$.AltDir}}">{{.Alt}}</span></li>
-{{- end}}
-</ul>
-</div>
-{{- end}}
+{{- template "simkit-errors" (errors "knet-errors" .T.ErrorsTitle .AltT.ErrorsTitle .Errors)}}
 <input type="hidden" name="chg" value="{{.Token}}">
 <input type="hidden" name="lang" value="{{.Lang}}">
-<div class="field">
-<label for="bank">{{.T.Bank}}</label>
-<select id="bank" name="bank" aria-required="true" data-testid="knet-bank"{{with index .Invalid "bank"}} aria-invalid="true" aria-describedby="bank-error"{{end}}>
-<option value="">{{.T.Choose}}</option>
-{{- range .Banks}}
-<option value="{{.Value}}"{{if .Selected}} selected{{end}}>{{.Label}}</option>
-{{- end}}
-</select>
-{{- with index .Invalid "bank"}}
-<p class="field-error" id="bank-error">{{.Text}} <span class="alt" lang="{{$.AltLang}}" dir="{{$.AltDir}}">{{.Alt}}</span></p>
-{{- end}}
-</div>
-<div class="field">
-<label for="card">{{.T.Card}}</label>
-<input id="card" name="card" type="text" inputmode="numeric" autocomplete="cc-number" maxlength="23" dir="ltr" value="{{.Card}}" aria-required="true" data-testid="knet-card" aria-describedby="card-hint{{with index .Invalid "card"}} card-error{{end}}"{{with index .Invalid "card"}} aria-invalid="true"{{end}}>
-<p class="hint" id="card-hint">{{.T.CardHint}}</p>
-{{- with index .Invalid "card"}}
-<p class="field-error" id="card-error">{{.Text}} <span class="alt" lang="{{$.AltLang}}" dir="{{$.AltDir}}">{{.Alt}}</span></p>
-{{- end}}
-</div>
-<fieldset class="field"{{with index .Invalid "exp_month"}} aria-describedby="exp-error"{{end}}>
-<legend>{{.T.Expiry}}</legend>
-<div class="row">
-<div>
-<label for="exp_month">{{.T.Month}}</label>
-<select id="exp_month" name="exp_month" aria-required="true" data-testid="knet-exp-month"{{with index .Invalid "exp_month"}} aria-invalid="true"{{end}}>
-<option value="">{{.T.Choose}}</option>
-{{- range .Months}}
-<option value="{{.Value}}"{{if .Selected}} selected{{end}}>{{.Label}}</option>
-{{- end}}
-</select>
-</div>
-<div>
-<label for="exp_year">{{.T.Year}}</label>
-<select id="exp_year" name="exp_year" aria-required="true" data-testid="knet-exp-year"{{with index .Invalid "exp_month"}} aria-invalid="true"{{end}}>
-<option value="">{{.T.Choose}}</option>
-{{- range .Years}}
-<option value="{{.Value}}"{{if .Selected}} selected{{end}}>{{.Label}}</option>
-{{- end}}
-</select>
-</div>
-</div>
-{{- with index .Invalid "exp_month"}}
-<p class="field-error" id="exp-error">{{.Text}} <span class="alt" lang="{{$.AltLang}}" dir="{{$.AltDir}}">{{.Alt}}</span></p>
-{{- end}}
-</fieldset>
-<div class="field">
-<label for="pin">{{.T.PIN}}</label>
-<input id="pin" name="pin" type="password" inputmode="numeric" autocomplete="off" maxlength="4" dir="ltr" aria-required="true" data-testid="knet-pin" aria-describedby="pin-hint{{with index .Invalid "pin"}} pin-error{{end}}"{{with index .Invalid "pin"}} aria-invalid="true"{{end}}>
-<p class="hint" id="pin-hint">{{.T.PINHint}}</p>
-{{- with index .Invalid "pin"}}
-<p class="field-error" id="pin-error">{{.Text}} <span class="alt" lang="{{$.AltLang}}" dir="{{$.AltDir}}">{{.Alt}}</span></p>
-{{- end}}
-</div>
+{{- template "simkit-knet-fields" .KNET}}
 <div class="actions">
 <button class="primary" type="submit" name="action" value="submit" data-testid="knet-submit">{{.T.Submit}}</button>
 <button class="secondary" type="submit" name="action" value="cancel" data-testid="knet-cancel">{{.T.Cancel}}</button>
