@@ -112,12 +112,7 @@ func New(cfg Config) *Simulator {
 	if s.tokenTTL <= 0 {
 		s.tokenTTL = DefaultTokenTTL
 	}
-	if s.client == nil {
-		s.client = &http.Client{
-			Timeout:       10 * time.Second,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		}
-	}
+	s.client = simkit.HookClient(s.client)
 	if s.now == nil {
 		s.now = time.Now
 	}

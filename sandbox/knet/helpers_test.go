@@ -308,7 +308,7 @@ func (m *merchant) next(t *testing.T) notification {
 func (e *env) idle() {
 	e.t.Helper()
 	done := make(chan struct{})
-	go func() { e.sim.wg.Wait(); close(done) }()
+	go func() { e.sim.bg.Wait(); close(done) }()
 	select {
 	case <-done:
 	case <-time.After(5 * time.Second):

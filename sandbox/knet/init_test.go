@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
 func TestPaymentInitAcceptsTheSpecVectorK3(t *testing.T) {
@@ -17,7 +19,7 @@ func TestPaymentInitAcceptsTheSpecVectorK3(t *testing.T) {
 	}
 	loc, _ := url.Parse(hdr.Get("Location"))
 	pid := loc.Query().Get("PaymentID")
-	if loc.Path != testBase+"/kpg/paymentpage.htm" || len(pid) != 18 || !isDigits(pid) {
+	if loc.Path != testBase+"/kpg/paymentpage.htm" || len(pid) != 18 || !simkit.Digits(pid) {
 		t.Fatalf("Location %q", hdr.Get("Location"))
 	}
 	_, page, _ := e.do(http.MethodGet, loc.RequestURI(), nil, "")

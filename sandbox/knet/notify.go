@@ -19,7 +19,7 @@ const maxReplyBytes = 8 << 10
 // whose first line is REDIRECT=<absolute http(s) URL> and whose other lines
 // are blank. Exactly one attempt: KNET does not retry, it auto-voids.
 func (s *Simulator) handshake(target, trandata string) (receipt, code string) {
-	ctx, cancel := context.WithTimeout(s.ctx, s.notifyTimeout)
+	ctx, cancel := context.WithTimeout(s.bg.Context(), s.notifyTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, strings.NewReader("trandata="+trandata))
 	if err != nil {

@@ -224,18 +224,15 @@ func (s *Simulator) servePayment(w http.ResponseWriter, r *http.Request, pid, la
 // handshake failed, auto-voids the payment and shows KNET's error page.
 func (s *Simulator) complete(w http.ResponseWriter, r *http.Request, p *payment, lang string) {
 	s.mu.Lock()
-	text, target, closed := p.responseText(), p.responseURL, s.ctx.Err() != nil
-	if !closed {
-		s.wg.Add(1)
-	}
+	text, target := p.responseText(), p.responseURL
 	s.mu.Unlock()
 
 	receipt, code := "", errResponseURLDown
-	if !closed {
+	if release, ok := s.bg.Hold(); ok { // after Close: auto-voided
 		if trandata, err := encryptTrandata(s.key, text); err == nil {
 			receipt, code = s.handshake(target, strings.ToUpper(trandata))
 		}
-		s.wg.Done()
+		release()
 	}
 
 	s.mu.Lock()

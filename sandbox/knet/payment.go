@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
 // Transaction results (spec §4.1, §5).
@@ -192,7 +194,7 @@ func parseAmount(s string) (int64, bool) {
 		return 0, false
 	}
 	whole, frac, dot := strings.Cut(s, ".")
-	if !isDigits(whole) || (dot && (len(frac) > 3 || !isDigits(frac))) {
+	if !simkit.Digits(whole) || (dot && (len(frac) > 3 || !simkit.Digits(frac))) {
 		return 0, false
 	}
 	frac += strings.Repeat("0", 3-len(frac))

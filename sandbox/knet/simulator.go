@@ -1,13 +1,14 @@
 package knet
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
 // Sandbox credentials: the made-up terminal of the spec's test vectors (spec
@@ -75,9 +76,7 @@ type Simulator struct {
 	log             *slog.Logger
 	mux             *http.ServeMux
 
-	ctx    context.Context // cancelled by Close: aborts notifications in flight
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	bg simkit.Background // Close aborts notifications in flight and waits for them
 
 	mu        sync.Mutex
 	payments  map[string]*payment // by paymentid
@@ -149,8 +148,6 @@ func New(cfg Config) *Simulator {
 	}
 	s.client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
-	s.ctx, s.cancel = context.WithCancel(context.Background())
-
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("GET "+s.base+"/kpg/PaymentHTTP.htm", s.paymentInit)
 	s.mux.HandleFunc("GET "+s.base+"/kpg/paymentpage.htm", s.showPage)
@@ -166,15 +163,12 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // Close aborts notifications in flight (their transactions are auto-voided)
 // and waits for them to end.
-func (s *Simulator) Close() {
-	s.cancel()
-	s.wg.Wait()
-}
+func (s *Simulator) Close() { s.bg.Close() }
 
 // parseMagicExpiry reads "MM/YYYY" or "MM/YY".
 func parseMagicExpiry(v string) (month, year int, ok bool) {
 	m, y, found := strings.Cut(strings.TrimSpace(v), "/")
-	if !found || !isDigits(m) || !isDigits(y) || (len(y) != 2 && len(y) != 4) || len(m) > 2 {
+	if !found || !simkit.Digits(m) || !simkit.Digits(y) || (len(y) != 2 && len(y) != 4) || len(m) > 2 {
 		return 0, 0, false
 	}
 	month, _ = strconv.Atoi(m)
@@ -186,16 +180,4 @@ func parseMagicExpiry(v string) (month, year int, ok bool) {
 		return 0, 0, false
 	}
 	return month, year, true
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }

@@ -4,6 +4,8 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+
+	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
 // Amounts are held as int64 hundredths of the currency unit ("cents"): every
@@ -35,7 +37,7 @@ const (
 func parseAmount(text string) (int64, amountError) {
 	text = strings.TrimSpace(text)
 	whole, frac, dot := strings.Cut(text, ".")
-	if whole == "" || !isDigits(whole) || dot && (frac == "" || !isDigits(frac)) {
+	if whole == "" || !simkit.Digits(whole) || dot && (frac == "" || !simkit.Digits(frac)) {
 		return 0, amountMalformed
 	}
 	frac = strings.TrimRight(frac, "0")
@@ -133,15 +135,3 @@ func twoDigits(n int64) string {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}

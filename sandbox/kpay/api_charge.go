@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
 // Create Charge and Inquiry Transaction (spec §4.1, §4.2, §2.8).
@@ -310,7 +312,7 @@ func (s *Simulator) checkSmartpay(c *charge, req *chargeRequest, ad *additionalD
 	if c.term == "" {
 		return errMandatory
 	}
-	if !isDigits(c.term) || len(c.term) > 2 {
+	if !simkit.Digits(c.term) || len(c.term) > 2 {
 		return errInvalidParam
 	}
 	if tok != nil && tok.term != "" && tok.term != c.term {
@@ -386,7 +388,7 @@ func checkDate(c *charge, date string, now time.Time, tooOld apiError) error {
 		}
 		return nil
 	}
-	if len(date) != 8 || !isDigits(date) {
+	if len(date) != 8 || !simkit.Digits(date) {
 		return errDateFormat
 	}
 	if _, err := time.ParseInLocation("20060102", date, bangkok); err != nil {

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
 // The browser-side endpoints of the Embedded UI, authenticated by the public
@@ -26,7 +28,7 @@ func checkCard(name, number, month, year, cvv string, now time.Time) (cardData, 
 		probs = append(probs, cardProblem{"name", "err_name"})
 	}
 	switch {
-	case !isDigits(c.pan) || len(c.pan) < 13 || len(c.pan) > 19 || !luhn(c.pan):
+	case !simkit.Digits(c.pan) || len(c.pan) < 13 || len(c.pan) > 19 || !luhn(c.pan):
 		probs = append(probs, cardProblem{"number", "err_number"})
 	case cardBrand(c.pan) == "":
 		probs = append(probs, cardProblem{"number", "err_brand"})
@@ -45,7 +47,7 @@ func checkCard(name, number, month, year, cvv string, now time.Time) (cardData, 
 		probs = append(probs, cardProblem{"expiry", "err_expired"})
 	}
 	c.expMonth, c.expYear = m, y
-	if cvv = strings.TrimSpace(cvv); len(cvv) != 3 || !isDigits(cvv) {
+	if cvv = strings.TrimSpace(cvv); len(cvv) != 3 || !simkit.Digits(cvv) {
 		probs = append(probs, cardProblem{"cvv", "err_cvv"})
 	}
 	return c, probs
@@ -57,7 +59,7 @@ func splitExpiry(s string) (string, string) {
 	if m, y, ok := strings.Cut(s, "/"); ok {
 		return m, y
 	}
-	if len(s) == 4 && isDigits(s) {
+	if len(s) == 4 && simkit.Digits(s) {
 		return s[:2], s[2:]
 	}
 	return s, ""

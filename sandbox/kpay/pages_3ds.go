@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
 // The 3-D Secure page behind a card charge's redirect_url (spec §3.1 steps
@@ -119,7 +121,7 @@ func (s *Simulator) submit3DS(w http.ResponseWriter, r *http.Request) {
 		c.fail(statePreAuthorized, "17") // §9.1 Customer Cancellation
 	default:
 		otp := strings.TrimSpace(r.PostForm.Get("otp"))
-		if len(otp) != 6 || !isDigits(otp) {
+		if len(otp) != 6 || !simkit.Digits(otp) {
 			defer s.mu.Unlock()
 			v.addError("kpay-otp", "err_otp")
 			s.render(w, http.StatusUnprocessableEntity, v, "'none'")

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
 // The K-Payment form: the page the K-Pay script opens in its iframe
@@ -114,7 +116,7 @@ func (s *Simulator) check(p *formParams) string {
 			return "SmartPay is in THB only"
 		case p.planID != "" && (p.ipanMode == "" || p.productType == "" || p.supplierNo == "" || p.modelNo == ""):
 			return "an Installment Plan needs data-plan-id, data-ipan-mode, data-product-type, data-supplier-no and data-model-no"
-		case p.term != "" && !isDigits(p.term):
+		case p.term != "" && !simkit.Digits(p.term):
 			return "data-term must be a number"
 		}
 	}

@@ -3,6 +3,8 @@ package kpay
 import (
 	"net/http"
 	"strings"
+
+	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
 // The Redirect pages behind a UnionPay or Alipay charge's redirect_url
@@ -79,21 +81,21 @@ func (s *Simulator) submitUnionPay(w http.ResponseWriter, r *http.Request) {
 	}
 	pan := strings.NewReplacer(" ", "", "-", "").Replace(get("card"))
 	card, known := unionPayCards[pan]
-	if !isDigits(pan) || len(pan) < 16 || len(pan) > 19 {
+	if !simkit.Digits(pan) || len(pan) < 16 || len(pan) > 19 {
 		v.addError("kpay-upi-card", "err_upi_card")
 	}
 	m, y := splitExpiry(get("expiry"))
-	if len(m) != 2 || len(y) != 2 || !isDigits(m+y) || m < "01" || m > "12" {
+	if len(m) != 2 || len(y) != 2 || !simkit.Digits(m+y) || m < "01" || m > "12" {
 		v.addError("kpay-upi-expiry", "err_upi_expiry")
 	}
-	if cvn := get("cvn"); len(cvn) != 3 || !isDigits(cvn) {
+	if cvn := get("cvn"); len(cvn) != 3 || !simkit.Digits(cvn) {
 		v.addError("kpay-upi-cvn", "err_upi_cvn")
 	}
-	if pin := get("pin"); len(pin) != 6 || !isDigits(pin) {
+	if pin := get("pin"); len(pin) != 6 || !simkit.Digits(pin) {
 		v.addError("kpay-upi-pin", "err_upi_pin")
 	}
 	sms := get("sms")
-	if sms != "" && (len(sms) != 6 || !isDigits(sms)) || sms == "" && known && card.network == "UPI" {
+	if sms != "" && (len(sms) != 6 || !simkit.Digits(sms)) || sms == "" && known && card.network == "UPI" {
 		v.addError("kpay-upi-sms", "err_upi_sms")
 	}
 	if len(v.Errors) > 0 {

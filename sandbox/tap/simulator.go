@@ -75,12 +75,7 @@ func New(cfg Config) *Simulator {
 		refunds:    map[string]*refund{},
 		refundIdem: map[string]*refund{},
 	}
-	if s.client == nil {
-		s.client = &http.Client{
-			Timeout:       10 * time.Second,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		}
-	}
+	s.client = simkit.HookClient(s.client)
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -84,6 +84,19 @@ func (b *Background) Spawn(fn func()) {
 	}()
 }
 
+// Hold registers work a request does itself (KNET's notification handshake) so that Close
+// waits for it too; release ends it. After Close, ok is false and nothing is held.
+func (b *Background) Hold() (release func(), ok bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return nil, false
+	}
+	b.init()
+	b.wg.Add(1)
+	return b.wg.Done, true
+}
+
 // Close stops background work and waits for it to end.
 func (b *Background) Close() {
 	b.mu.Lock()
@@ -97,6 +110,18 @@ func (b *Background) Close() {
 // Wait waits until the goroutines spawned so far have ended, without stopping anything: a
 // test's way to know that a count of deliveries is final.
 func (b *Background) Wait() { b.wg.Wait() }
+
+// HookClient is c, or when nil a client for webhooks and notifications: a 10 s timeout and
+// never a redirect followed.
+func HookClient(c *http.Client) *http.Client {
+	if c != nil {
+		return c
+	}
+	return &http.Client{
+		Timeout:       10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
 
 // Sleep waits d, or less when ctx ends first; it reports whether the whole d passed.
 func Sleep(ctx context.Context, d time.Duration) bool {
