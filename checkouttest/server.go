@@ -22,6 +22,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -353,4 +354,22 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// AdvanceKPayClock moves the sandbox K-Pay simulator's clock forward by d (POST
+// /sandbox/kpay/test/clock), so that what K-Pay does later happens at once: a QR code expires
+// after its lifetime (CHECKOUT_SANDBOX_QR_EXPIRY), a charge or a refund settles after
+// CHECKOUT_SANDBOX_SETTLE_AFTER. Wait for the effect (the reconciler's next look, a refund
+// that now succeeds) rather than sleeping; Bawaba's own clock does not move.
+func AdvanceKPayClock(baseURL string, d time.Duration) error {
+	resp, err := http.PostForm(baseURL+"/sandbox/kpay/test/clock", url.Values{"advance": {d.String()}})
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("advance the K-Pay clock by %s: %d %s", d, resp.StatusCode, body)
+	}
+	return nil
 }

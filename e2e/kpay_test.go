@@ -198,11 +198,11 @@ func TestKPayQR(t *testing.T) {
 }
 
 func TestKPayQRExpired(t *testing.T) {
-	s := kpayShop(t, "CHECKOUT_SANDBOX_QR_EXPIRY=4s")
+	s := kpayShop(t, "CHECKOUT_SANDBOX_QR_EXPIRY=10m")
 	o := thbOrder(t, s, nil)
 	page := newPage(t, "en")
 	toKPayQR(t, page, o["checkout_url"].(string), "en", "thaiqr", false)
-	time.Sleep(5 * time.Second) // the QR's lifetime passes
+	must(t, checkouttest.AdvanceKPayClock(s.BaseURL, 10*time.Minute)) // the QR's lifetime passes at K-Pay
 	_, err := page.Goto(s.BaseURL + "/pay/" + o["id"].(string) + "/result")
 	must(t, err)
 	waitStatus(t, page, "failed")
@@ -268,7 +268,7 @@ func TestKPayRefunds(t *testing.T) {
 	kpayCard(t, f, "4024007134786226")
 	must(t, f.Locator("[data-testid=kpay-submit]").Click())
 	waitStatus(t, page, "paid")
-	time.Sleep(1500 * time.Millisecond) // the sandbox settles the charge after 1s
+	must(t, checkouttest.AdvanceKPayClock(s.BaseURL, time.Second)) // K-Pay's "next day" (CHECKOUT_SANDBOX_SETTLE_AFTER=1s): settled
 
 	id := o["id"].(string)
 	refund := func(body map[string]any) (int, map[string]any) {

@@ -76,6 +76,11 @@
 //	GET/POST /alipay/{redr_test_…}     Alipay page
 //	GET/POST /qr-simulator[?qr_id=…]   QR Simulator
 //
+// The sandbox's test clock (not K-Pay's; see advanceClock):
+//
+//	POST /test/clock   advance=<Go duration>: what K-Pay does later happens now (a QR
+//	                   expires, a charge or a refund settles) → {"now","advanced"}
+//
 // Anything else answers 404 {"object":"error","code":"not_found"}.
 //
 // # The K-Pay script

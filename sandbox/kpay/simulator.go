@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bawaba/checkout/sandbox/internal/simkit"
@@ -92,7 +93,8 @@ type Simulator struct {
 	settleDelay time.Duration
 	overlapNon  bool
 	client      *http.Client
-	now         func() time.Time
+	now         func() time.Time // Config.Now, moved on by the test clock
+	skew        atomic.Int64     // how far POST /test/clock moved the clock, in nanoseconds
 	retryBase   time.Duration
 	log         *slog.Logger
 	mux         *http.ServeMux
@@ -144,9 +146,11 @@ func New(cfg Config) *Simulator {
 		s.qrExpiry = defaultQRExpiry
 	}
 	s.client = simkit.HookClient(s.client)
-	if s.now == nil {
-		s.now = time.Now
+	clock := cfg.Now
+	if clock == nil {
+		clock = time.Now
 	}
+	s.now = func() time.Time { return clock().Add(time.Duration(s.skew.Load())) }
 	if s.retryBase <= 0 {
 		s.retryBase = defaultRetryBase
 	}
@@ -197,6 +201,9 @@ func (s *Simulator) routes() {
 	m.HandleFunc("POST "+b+"/unionpay/{id}", s.submitUnionPay)
 	m.HandleFunc("GET "+b+"/alipay/{id}", s.showAlipay)
 	m.HandleFunc("POST "+b+"/alipay/{id}", s.submitAlipay)
+
+	// The sandbox's test clock: not K-Pay's, for tests that must not wait on real time.
+	m.HandleFunc("POST "+b+"/test/clock", s.advanceClock)
 
 	// The Merchant Portal's QR Simulator (spec §11.4).
 	m.HandleFunc("GET "+b+"/qr-simulator", s.showQRSim)
