@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -56,6 +57,10 @@ type Config struct {
 	// Sandbox-only knobs of the K-Pay simulator, for demos and end-to-end tests.
 	SandboxSettleAfter time.Duration // CHECKOUT_SANDBOX_SETTLE_AFTER: when K-Pay's "next day" settlement happens
 	SandboxQRExpiry    time.Duration // CHECKOUT_SANDBOX_QR_EXPIRY: lifetime of a K-Pay QR code
+	// SandboxState is the folder where the simulators keep their payments across restarts
+	// (CHECKOUT_SANDBOX_STATE): by default "sandbox" beside a SQLite file; "" (with a
+	// PostgreSQL database, or the value "memory") keeps them in memory only.
+	SandboxState string
 	// Al Qaseh (live mode): on when the client id is set.
 	AlqasehBaseURL      string   // CHECKOUT_ALQASEH_BASE_URL
 	AlqasehPageURL      string   // CHECKOUT_ALQASEH_PAGE_URL
@@ -131,6 +136,8 @@ func loadConfig(fs *flag.FlagSet, args []string) (Config, error) {
 	fs.StringVar(&settle, "sandbox-settle-after", settle, "sandbox: when the K-Pay simulator settles a card charge (CHECKOUT_SANDBOX_SETTLE_AFTER)")
 	qrExpiry := env("CHECKOUT_SANDBOX_QR_EXPIRY", "1h")
 	fs.StringVar(&qrExpiry, "sandbox-qr-expiry", qrExpiry, "sandbox: lifetime of a K-Pay QR code (CHECKOUT_SANDBOX_QR_EXPIRY)")
+	state := env("CHECKOUT_SANDBOX_STATE", "")
+	fs.StringVar(&state, "sandbox-state", state, "sandbox: folder where the simulators keep their payments across restarts; default: sandbox/ beside the SQLite file; memory: none (CHECKOUT_SANDBOX_STATE)")
 	reconcile := env("CHECKOUT_RECONCILE_AFTER", "1m")
 	fs.Func("reconcile-after", "when a pending payment is first re-checked with its gateway (CHECKOUT_RECONCILE_AFTER, default 1m)", func(s string) error {
 		reconcile = s
@@ -168,6 +175,7 @@ func loadConfig(fs *flag.FlagSet, args []string) (Config, error) {
 	if c.SandboxQRExpiry, err = time.ParseDuration(qrExpiry); err != nil || c.SandboxQRExpiry < time.Second {
 		return c, fmt.Errorf("config: sandbox-qr-expiry %q: use a duration of at least 1s such as 1h", qrExpiry)
 	}
+	c.SandboxState = sandboxState(state, c.DB)
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	return c, c.validate()
 }
@@ -251,4 +259,20 @@ func (c Config) LogValue() slog.Value {
 		slog.String("metrics_token", mask(c.MetricsToken)),
 		slog.Duration("tick", c.Tick), slog.Duration("reconcile_after", c.ReconcileAfter),
 	)
+}
+
+// sandboxState is the simulators' state folder: the one asked for, none for "memory", by
+// default "sandbox" beside a SQLite file. Decision: with a PostgreSQL database the default is
+// none, since nodes behind a balancer would each write their own simulators' file; set the
+// folder to keep them.
+func sandboxState(asked, db string) string {
+	switch {
+	case asked == "memory":
+		return ""
+	case asked != "":
+		return asked
+	case strings.Contains(db, "://"):
+		return ""
+	}
+	return filepath.Join(filepath.Dir(db), "sandbox")
 }

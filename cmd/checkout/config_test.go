@@ -5,6 +5,7 @@ import (
 	"flag"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -131,5 +132,20 @@ func TestSandboxWiresEveryGateway(t *testing.T) {
 				t.Errorf("%d simulators mounted, want 6", len(w.simulators))
 			}
 		})
+	}
+}
+
+func TestSandboxStateFolder(t *testing.T) {
+	tests := []struct{ asked, db, want string }{
+		{"", "./data/checkout.db", filepath.Join("data", "sandbox")},
+		{"", "/var/lib/bawaba/checkout.db", "/var/lib/bawaba/sandbox"},
+		{"", "postgres://bawaba@db/checkout", ""},
+		{"/srv/sim", "postgres://bawaba@db/checkout", "/srv/sim"},
+		{"memory", "./data/checkout.db", ""},
+	}
+	for _, tt := range tests {
+		if got := sandboxState(tt.asked, tt.db); got != tt.want {
+			t.Errorf("sandboxState(%q, %q) = %q, want %q", tt.asked, tt.db, got, tt.want)
+		}
 	}
 }

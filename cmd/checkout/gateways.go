@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 
 	"github.com/bawaba/checkout/gateway"
 	"github.com/bawaba/checkout/gateway/adyen"
@@ -62,6 +63,13 @@ func buildGateways(cfg Config, log *slog.Logger) (*wiring, error) {
 	sim := func(name string) (prefix, public string) {
 		return "/sandbox/" + name, cfg.BaseURL + "/sandbox/" + name
 	}
+	// stateFile is where the simulator name keeps its payments across restarts ("": memory).
+	stateFile := func(name string) string {
+		if cfg.SandboxState == "" {
+			return ""
+		}
+		return filepath.Join(cfg.SandboxState, name+".json")
+	}
 	var errs []error
 	register := func(g gateway.Gateway, methods ...string) {
 		if err := w.registry.Register(g, methods...); err != nil {
@@ -78,7 +86,8 @@ func buildGateways(cfg Config, log *slog.Logger) (*wiring, error) {
 	// Tap (KNET).
 	if cfg.sandbox() {
 		prefix, public := sim("tap")
-		w.mount(prefix, tapsim.New(tapsim.Config{BasePath: prefix, PublicURL: public, SecretKey: sandboxTapKey, Logger: log}))
+		w.mount(prefix, tapsim.New(tapsim.Config{BasePath: prefix, PublicURL: public, SecretKey: sandboxTapKey, Logger: log,
+			StateFile: stateFile("tap")}))
 		register(tap.New(tap.Config{BaseURL: public, SecretKey: sandboxTapKey}), knetVia("tap")...)
 	} else if cfg.TapSecretKey != "" {
 		register(tap.New(tap.Config{BaseURL: cfg.TapBaseURL, SecretKey: cfg.TapSecretKey, Live: true}), knetVia("tap")...)

@@ -25,6 +25,9 @@ type Config struct {
 	// retry, capped at 5 minutes; retries stop at a 2xx or 24h after the first try.
 	RetryBase time.Duration
 	Logger    *slog.Logger // nil => slog.Default()
+	// StateFile keeps the charges and refunds across restarts (see simkit.Store); "" keeps
+	// them in memory only.
+	StateFile string
 }
 
 const (
@@ -46,7 +49,8 @@ type Simulator struct {
 	log       *slog.Logger
 	mux       *http.ServeMux
 
-	bg simkit.Background // Close stops webhook deliveries and timers
+	bg    simkit.Background // Close stops webhook deliveries and timers
+	store *simkit.Store     // nil: nothing kept across restarts
 
 	mu      sync.Mutex
 	charges map[string]*charge // by id
@@ -86,6 +90,9 @@ func New(cfg Config) *Simulator {
 		s.log = slog.Default()
 	}
 
+	s.store = simkit.NewStore(cfg.StateFile)
+	s.restore()
+
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("POST "+s.base+"/v2/charges", s.createCharge)
 	s.mux.HandleFunc("GET "+s.base+"/v2/charges/{id}", s.retrieveCharge)
@@ -103,10 +110,16 @@ func New(cfg Config) *Simulator {
 // BasePath.
 func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
+	if simkit.Changes(r) {
+		s.save()
+	}
 }
 
 // Close stops background webhook deliveries and waits for them to end.
-func (s *Simulator) Close() { s.bg.Close() }
+func (s *Simulator) Close() {
+	s.bg.Close()
+	s.save()
+}
 
 // spawn runs fn in a goroutine that Close waits for; after Close it does nothing.
 func (s *Simulator) spawn(fn func()) { s.bg.Spawn(fn) }

@@ -1,0 +1,108 @@
+package simkit
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+)
+
+// Store keeps a simulator's state in a JSON file, so that restarting the binary in sandbox
+// does not turn in-flight test payments into 404s at the simulator (QA suites restart
+// servers). A simulator loads it once in New and saves a snapshot after every request that
+// may have changed something, and at Close. A nil *Store (no file configured) keeps nothing:
+// Load finds nothing and Save does nothing.
+//
+// Decision: one JSON file per simulator, written whole to a temporary file, synced and renamed
+// over the old one, so a crash leaves the previous snapshot or the new one, never half of
+// either. A snapshot equal to the last one written is not written again. The sandbox holds
+// at most thousands of test payments; rewriting the file is cheaper than a schema.
+type Store struct {
+	path string
+	mu   sync.Mutex
+	last []byte
+}
+
+// Changes reports whether r may change a simulator's state: any method but GET and HEAD. (A GET
+// may mark a payment expired; that is recomputed from the kept times after a restart.)
+func Changes(r *http.Request) bool { return r.Method != http.MethodGet && r.Method != http.MethodHead }
+
+// NewStore returns the store of the file at path, or nil when path is "".
+func NewStore(path string) *Store {
+	if path == "" {
+		return nil
+	}
+	return &Store{path: path}
+}
+
+// Path is the file's path ("" for a nil store).
+func (st *Store) Path() string {
+	if st == nil {
+		return ""
+	}
+	return st.path
+}
+
+// Load decodes the file into v; found is false when there is no store or no file yet.
+func (st *Store) Load(v any) (found bool, err error) {
+	if st == nil {
+		return false, nil
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	b, err := os.ReadFile(st.path)
+	if os.IsNotExist(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return false, fmt.Errorf("simkit: state file %s: %w", st.path, err)
+	}
+	st.last = b
+	return true, nil
+}
+
+// Save writes v (encoded as JSON) unless it is what the file already holds.
+func (st *Store) Save(v any) error {
+	if st == nil {
+		return nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if bytes.Equal(b, st.last) {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(st.path), 0o700); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(st.path), filepath.Base(st.path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // after a successful rename there is nothing left to remove
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), st.path); err != nil {
+		return err
+	}
+	st.last = b
+	return nil
+}

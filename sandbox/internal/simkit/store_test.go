@@ -1,0 +1,61 @@
+package simkit
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestStore(t *testing.T) {
+	type state struct {
+		Payments map[string]string `json:"payments"`
+	}
+	path := filepath.Join(t.TempDir(), "sandbox", "sim.json")
+	st := NewStore(path)
+	var got state
+	if found, err := st.Load(&got); found || err != nil {
+		t.Fatalf("empty store: found %v, err %v", found, err)
+	}
+	if err := st.Save(state{Payments: map[string]string{"p1": "pending"}}); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same snapshot again writes nothing (a write renames a new file over the old one).
+	if err := st.Save(state{Payments: map[string]string{"p1": "pending"}}); err != nil {
+		t.Fatal(err)
+	}
+	if after, err := os.Stat(path); err != nil || !os.SameFile(before, after) {
+		t.Errorf("an unchanged snapshot was written again (%v)", err)
+	}
+
+	// A new store of the same file (a restarted binary) reads what was saved.
+	again := NewStore(path)
+	if found, err := again.Load(&got); !found || err != nil || got.Payments["p1"] != "pending" {
+		t.Fatalf("reload: found %v, err %v, state %+v", found, err, got)
+	}
+	if err := again.Save(state{Payments: map[string]string{"p1": "paid"}}); err != nil {
+		t.Fatal(err)
+	}
+	got = state{}
+	if _, err := NewStore(path).Load(&got); err != nil || got.Payments["p1"] != "paid" {
+		t.Fatalf("after a second save: %v %+v", err, got)
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(path)); len(entries) != 1 {
+		t.Errorf("temporary files left: %v", entries)
+	}
+
+	if err := os.WriteFile(path, []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewStore(path).Load(&got); err == nil {
+		t.Error("a corrupt state file loaded without an error")
+	}
+
+	var none *Store
+	if found, err := none.Load(&got); found || err != nil || none.Save(got) != nil || none.Path() != "" {
+		t.Error("a nil store must keep nothing")
+	}
+}

@@ -1,0 +1,97 @@
+package tap
+
+import "time"
+
+// state is what the simulator keeps in Config.StateFile: every charge and refund with the
+// unexported parts the API does not show, and the Idempotency-Keys. Webhook deliveries in
+// flight at a restart are not resumed: the merchant learns the result by GET, as from a
+// delivery that failed.
+type state struct {
+	Charges    []savedCharge     `json:"charges"`
+	Idem       map[string]string `json:"idempotency"` // Idempotency-Key → charge id
+	Refunds    []savedRefund     `json:"refunds"`
+	RefundIdem map[string]string `json:"refund_idempotency"` // Idempotency-Key → refund id
+}
+
+type savedCharge struct {
+	Charge   *charge   `json:"charge"`
+	Amount   string    `json:"amount"`
+	Token    string    `json:"token"`
+	Lang     string    `json:"lang"`
+	Created  time.Time `json:"created"`
+	Refunded int64     `json:"refunded"`
+}
+
+type savedRefund struct {
+	Refund *refund `json:"refund"`
+	Amount string  `json:"amount"`
+}
+
+// snapshot is the state to keep; the caller holds s.mu.
+func (s *Simulator) snapshot() *state {
+	st := &state{Idem: map[string]string{}, RefundIdem: map[string]string{}}
+	for _, c := range s.charges {
+		st.Charges = append(st.Charges, savedCharge{c, c.amount, c.token, c.lang, c.created, c.refunded})
+	}
+	for k, c := range s.idem {
+		st.Idem[k] = c.ID
+	}
+	for _, f := range s.refunds {
+		st.Refunds = append(st.Refunds, savedRefund{f, f.amount})
+	}
+	for k, f := range s.refundIdem {
+		st.RefundIdem[k] = f.ID
+	}
+	return st
+}
+
+// restore loads the state file, if any, into the empty maps of a new simulator.
+func (s *Simulator) restore() {
+	var st state
+	found, err := s.store.Load(&st)
+	if err != nil {
+		s.log.Error("tap sandbox: state file unreadable, starting empty", "file", s.store.Path(), "err", err)
+		return
+	}
+	if !found {
+		return
+	}
+	for _, sc := range st.Charges {
+		c := sc.Charge
+		if c == nil {
+			continue
+		}
+		c.amount, c.token, c.lang, c.created, c.refunded = sc.Amount, sc.Token, sc.Lang, sc.Created, sc.Refunded
+		s.charges[c.ID] = c
+		s.tokens[c.token] = c
+	}
+	for k, id := range st.Idem {
+		if c := s.charges[id]; c != nil {
+			s.idem[k] = c
+		}
+	}
+	for _, sr := range st.Refunds {
+		if f := sr.Refund; f != nil {
+			f.amount = sr.Amount
+			s.refunds[f.ID] = f
+		}
+	}
+	for k, id := range st.RefundIdem {
+		if f := s.refunds[id]; f != nil {
+			s.refundIdem[k] = f
+		}
+	}
+	s.log.Info("tap sandbox: state restored", "file", s.store.Path(), "charges", len(s.charges), "refunds", len(s.refunds))
+}
+
+// save writes the state file (under s.mu, so that snapshots are written in order).
+func (s *Simulator) save() {
+	if s.store == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.store.Save(s.snapshot()); err != nil {
+		s.log.Error("tap sandbox: save state", "file", s.store.Path(), "err", err)
+	}
+}
