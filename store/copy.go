@@ -82,9 +82,15 @@ func Copy(ctx context.Context, from, to *DB) ([]CopyCheck, error) {
 
 // copyTable copies one table's rows, in the source's insertion order.
 func copyTable(ctx context.Context, src *sql.Tx, sd *dialect, dst *sql.Tx, dd *dialect, table string) error {
-	cols, err := copyColumns(ctx, src, table)
+	cols, rowid, err := copyColumns(ctx, src, table)
 	if err != nil {
 		return err
+	}
+	// Insertion order: SQLite's implicit rowid, or PostgreSQL's rowid column where a table has
+	// one (the others are read by their own ids).
+	order := ""
+	if rowid || sd == sqliteDialect {
+		order = " ORDER BY rowid"
 	}
 	// The target's binary columns take bytes: SQLite may hand back text for a BLOB.
 	binary := map[string]bool{}
@@ -100,7 +106,7 @@ func copyTable(ctx context.Context, src *sql.Tx, sd *dialect, dst *sql.Tx, dd *d
 			binary[ct.Name()] = ct.DatabaseTypeName() == "BYTEA" || ct.DatabaseTypeName() == "BLOB"
 		}
 	}
-	rows, err := src.QueryContext(ctx, sd.sql("SELECT "+strings.Join(cols, ", ")+" FROM "+table+" ORDER BY rowid"))
+	rows, err := src.QueryContext(ctx, sd.sql("SELECT "+strings.Join(cols, ", ")+" FROM "+table+order))
 	if err != nil {
 		return err
 	}
@@ -134,18 +140,20 @@ func copyTable(ctx context.Context, src *sql.Tx, sd *dialect, dst *sql.Tx, dd *d
 }
 
 // copyColumns lists a table's columns in the source, without PostgreSQL's rowid (the target
-// numbers its rows itself, in the order they come).
-func copyColumns(ctx context.Context, src *sql.Tx, table string) ([]string, error) {
+// numbers its rows itself, in the order they come), and whether it had one.
+func copyColumns(ctx context.Context, src *sql.Tx, table string) ([]string, bool, error) {
 	rows, err := src.QueryContext(ctx, "SELECT * FROM "+table+" WHERE 1 = 0")
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	cols, err := rows.Columns()
 	rows.Close()
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return slices.DeleteFunc(cols, func(c string) bool { return c == "rowid" }), nil
+	n := len(cols)
+	cols = slices.DeleteFunc(cols, func(c string) bool { return c == "rowid" })
+	return cols, len(cols) < n, nil
 }
 
 // compareCopy reads the same figures in both databases and reports them, with an error when

@@ -169,6 +169,20 @@ func TestCopySQLiteToPostgres(t *testing.T) {
 		t.Errorf("new event %+v, want id 11", last)
 	}
 
+	// And back: PostgreSQL into a new SQLite file (a shop leaving the cluster) checks the same.
+	back, err := Open(ctx, t.TempDir()+"/back.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer back.Close()
+	if _, err := Copy(ctx, to, back); err != nil {
+		t.Errorf("copy back to SQLite: %v", err)
+	}
+	there, _ := to.Order(ctx, "ord_c1")
+	if b, err := back.Order(ctx, "ord_c1"); err != nil || !reflect.DeepEqual(there, b) {
+		t.Errorf("order copied back: %+v vs %+v (%v)", there, b, err)
+	}
+
 	// Copying into a database that is not empty is refused.
 	if _, err := Copy(ctx, from, to); err == nil || !strings.Contains(err.Error(), "not empty") {
 		t.Errorf("second copy: %v, want refused", err)
