@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/internal/dbtest"
 	"github.com/bawaba/checkout/money"
 	"github.com/bawaba/checkout/order"
 	"github.com/bawaba/checkout/webhook"
@@ -188,5 +189,35 @@ func TestClaimsConcurrentNodesTakeEachJobOnce(t *testing.T) {
 	sort.Strings(taken)
 	if len(taken) != jobs || len(slices.Compact(slices.Clone(taken))) != jobs {
 		t.Fatalf("nodes took %d messages (%d distinct); want each of %d exactly once", len(taken), len(slices.Compact(slices.Clone(taken))), jobs)
+	}
+}
+
+// Nodes starting at once on a new PostgreSQL database migrate it once between them (a session
+// advisory lock around the migrations).
+func TestNodesStartingTogetherMigrateOnce(t *testing.T) {
+	if dbtest.Kind() != dbtest.Postgres {
+		t.Skip("several processes open one SQLite file one at a time")
+	}
+	db := dbtest.DB(t)
+	const n = 4
+	stores := make([]*DB, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { stores[i], errs[i] = Open(context.Background(), db) })
+	}
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatalf("node %d: %v", i, errs[i])
+		}
+		defer stores[i].Close()
+	}
+	var rows, versions int
+	if err := stores[0].r.QueryRowContext(context.Background(), "SELECT count(*), count(DISTINCT version) FROM schema_migrations").Scan(&rows, &versions); err != nil {
+		t.Fatal(err)
+	}
+	if rows != versions || rows == 0 {
+		t.Errorf("schema_migrations: %d rows for %d versions; want each once", rows, versions)
 	}
 }
