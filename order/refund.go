@@ -161,6 +161,8 @@ func classifyRefund(res gateway.Result, gerr error) refundOutcome {
 // together in a second transaction that is idempotent and derives everything from the stored
 // refunds (so concurrent refunds never ask for a transition the table forbids). When that second
 // step fails, the refund stays pending with its gateway id and the refund reconciler settles it.
+// A gateway refund id another refund of the order already holds is never taken: that answer
+// counts as unknown, so one refund at the gateway is never recorded twice.
 func (s *Service) recordRefund(ctx context.Context, ref *Refund, res gateway.Result, gerr error) (Order, error) {
 	outcome := classifyRefund(res, gerr)
 	why := res.GatewayMessage
@@ -184,7 +186,11 @@ func (s *Service) recordRefund(ctx context.Context, ref *Refund, res gateway.Res
 			}
 			*ref = *stored
 			ref.UpdatedAt = s.now().UTC().Truncate(time.Millisecond)
-			if res.PaymentID != "" {
+			if holder := refundHolding(&o, res.PaymentID, ref.ID); holder != "" {
+				// Another refund already holds this gateway refund: never count one refund
+				// twice (two reconcilers matching one K-Pay entry). Ask again later.
+				outcome, why = refundUnknown, "gateway refund "+res.PaymentID+" already belongs to refund "+holder
+			} else if res.PaymentID != "" {
 				ref.GatewayRef = res.PaymentID
 			}
 			if outcome == refundUnknown && why != "" {
@@ -284,6 +290,20 @@ func (s *Service) settleRefundedOrder(tx Tx, o *Order, ref *Refund, gw gateway.S
 		return err
 	}
 	return s.enqueue(tx, o, NotifyRefunded, now)
+}
+
+// refundHolding returns the id of the order's refund other than except that holds the gateway
+// refund id gwRef, or "".
+func refundHolding(o *Order, gwRef, except string) string {
+	if gwRef == "" {
+		return ""
+	}
+	for _, r := range o.Refunds {
+		if r.ID != except && r.GatewayRef == gwRef {
+			return r.ID
+		}
+	}
+	return ""
 }
 
 // findRefund returns the order's refund with id, or nil.

@@ -18,7 +18,9 @@ var _ gateway.RefundInquirer = (*Gateway)(nil)
 //   - a refund whose K-Pay refund id we hold is the refund_info entry with that refund_id;
 //   - one whose answer was lost is the first entry, in K-Pay's order, of the same amount whose
 //     refund_id none of our other refunds of this payment holds (q.Claimed); equal amounts are
-//     interchangeable money, so which of two lost twins takes which entry does not matter;
+//     interchangeable money, so which of two lost twins takes which entry does not matter (and
+//     the order service never lets two of our refunds hold one refund_id, should two
+//     reconcilers pick the same entry at once);
 //   - an entry with an error_code (OBAVL…) is a refund K-Pay refused: failed;
 //   - a voided charge (the whole amount given back before settlement, or a same-day QR void)
 //     answers a refund of the whole amount as voided, PaymentID the charge id;
