@@ -4,6 +4,7 @@
 //	checkout version           print the version
 //	checkout migrate           apply database migrations and exit
 //	checkout backup FILE       write an online backup of the database to FILE
+//	checkout restore FILE      put a backup in place of the database (server stopped; the old one is kept)
 //	checkout webhook-secret    print the secret that signs merchant webhooks
 //	checkout copy --from sqlite:FILE --to postgres://…   move a shop to another database
 //	checkout user add EMAIL    add a console user (password from the terminal, or --password-stdin)
@@ -53,14 +54,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return nil
 	case "copy":
 		return copyCommand(ctx, args, stdout, stderr)
-	case "serve", "migrate", "backup", "webhook-secret":
+	case "serve", "migrate", "backup", "restore", "webhook-secret":
 	case "user", "apikey":
 		var err error
 		if verb, args, passwordStdin, err = splitVerb(cmd, args); err != nil {
 			return err
 		}
 	default:
-		return fmt.Errorf("unknown command %q: use serve, version, migrate, backup FILE, webhook-secret, user, apikey or copy", cmd)
+		return fmt.Errorf("unknown command %q: use serve, version, migrate, backup FILE, restore FILE, webhook-secret, user, apikey or copy", cmd)
 	}
 	cfg, err := loadConfig(fs, args)
 	if err != nil {
@@ -69,7 +70,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		return err
 	}
-	if cmd != "backup" && cmd != "user" && cmd != "apikey" && fs.NArg() > 0 {
+	if cmd != "backup" && cmd != "restore" && cmd != "user" && cmd != "apikey" && fs.NArg() > 0 {
 		return fmt.Errorf("%s takes no arguments, got %q", cmd, fs.Args())
 	}
 	level, _ := parseLevel(cfg.LogLevel)
@@ -82,6 +83,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	if cmd == "restore" { // before Open: the database is replaced, not opened
+		return restoreCommand(ctx, cfg.DB, fs.Args(), stdout)
+	}
 	db, err := store.Open(ctx, cfg.DB)
 	if err != nil {
 		return err
@@ -128,4 +132,20 @@ func webhookSecret(ctx context.Context, db *store.DB) (string, error) {
 		return "", err
 	}
 	return s.Current(), nil
+}
+
+// restoreCommand is `checkout restore FILE` (store.Restore): run it with the server stopped.
+func restoreCommand(ctx context.Context, db string, args []string, stdout io.Writer) error {
+	if len(args) != 1 {
+		return errors.New("usage: checkout restore FILE (a file checkout backup wrote; stop the server first)")
+	}
+	r, err := store.Restore(ctx, args[0], db)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "restored %s to %s: integrity ok, schema version %d, %d orders\n", args[0], store.Redact(db), r.SchemaVersion, r.Orders)
+	if r.Kept != "" {
+		fmt.Fprintf(stdout, "the database it replaced is kept at %s\n", r.Kept)
+	}
+	return nil
 }

@@ -70,3 +70,30 @@ func TestCopyCommand(t *testing.T) {
 		t.Error("a second copy into the same database succeeded")
 	}
 }
+
+// checkout backup then checkout restore: the key made before the backup is back, the one made
+// after it is gone, and the replaced database is kept.
+func TestBackupRestoreCommands(t *testing.T) {
+	dir := t.TempDir()
+	db, backup := dir+"/shop.db", dir+"/backup.db"
+	if _, err := cli(t, db, "", "apikey", "create", "before"); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := cli(t, db, "", "backup", backup); err != nil {
+		t.Fatalf("backup: %v %s", err, out)
+	}
+	if _, err := cli(t, db, "", "apikey", "create", "after"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cli(t, db, "", "restore"); err == nil {
+		t.Error("restore without a FILE succeeded")
+	}
+	out, err := cli(t, db, "", "restore", backup)
+	if err != nil || !strings.Contains(out, "integrity ok") || !strings.Contains(out, "kept at "+db+".before-restore-") {
+		t.Fatalf("restore: %v\n%s", err, out)
+	}
+	keys, err := cli(t, db, "", "apikey", "list")
+	if err != nil || !strings.Contains(keys, "before") || strings.Contains(keys, "after") {
+		t.Errorf("keys after the restore: %v\n%s", err, keys)
+	}
+}
