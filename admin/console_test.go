@@ -15,10 +15,12 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/bawaba/checkout/internal/dbtest"
 	"github.com/bawaba/checkout/store"
 )
 
-// harness is the console on a fiber app over a real SQLite file, with a movable clock.
+// harness is the console on a fiber app over a real store (SQLite, then PostgreSQL: dbtest),
+// with a movable clock.
 type harness struct {
 	t   *testing.T
 	app *fiber.App
@@ -33,7 +35,7 @@ const testPassword = "correct horse battery"
 func newHarness(t *testing.T) *harness {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, t.TempDir()+"/c.db")
+	db, err := store.Open(ctx, dbtest.DB(t))
 	if err != nil {
 		t.Fatal(err)
 	}
