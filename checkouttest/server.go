@@ -221,7 +221,8 @@ var client = &http.Client{
 }
 
 // Do sends a merchant API request (body as JSON when not nil) with the server's API key and
-// returns the status and the body.
+// returns the status and the body. An answer that does not follow the OpenAPI document
+// (ValidateResponse) is returned with an error saying how.
 func (s *Server) Do(method, path string, body any) (int, []byte, error) {
 	var rd io.Reader
 	if body != nil {
@@ -248,7 +249,15 @@ func (s *Server) Do(method, path string, body any) (int, []byte, error) {
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
-	return res.StatusCode, b, err
+	if err != nil {
+		return res.StatusCode, b, err
+	}
+	if Validated(req.URL.Path) {
+		if err := ValidateResponse(req, res, b); err != nil {
+			return res.StatusCode, b, fmt.Errorf("checkouttest: %s %s → %d does not follow the OpenAPI document: %w", method, path, res.StatusCode, err)
+		}
+	}
+	return res.StatusCode, b, nil
 }
 
 // Order is an order as the API returns it: the fields a QA test needs, and all of it in Raw.

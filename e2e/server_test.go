@@ -47,7 +47,7 @@ func (s *server) get(path string) int {
 }
 
 // do sends a request (body marshalled as JSON when not nil) with the given API key ("" for none)
-// and returns the status and the response body.
+// and returns the status and the response body; an API answer off the OpenAPI document fails t.
 func (s *server) do(t *testing.T, method, path, apiKey string, body any) (int, []byte) {
 	t.Helper()
 	var rd io.Reader
@@ -77,6 +77,12 @@ func (s *server) do(t *testing.T, method, path, apiKey string, body any) (int, [
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
 		t.Fatalf("%s %s: reading body: %v", method, path, err)
+	}
+	// Every API answer the e2e tests get follows the OpenAPI document.
+	if checkouttest.Validated(req.URL.Path) {
+		if err := checkouttest.ValidateResponse(req, resp, b); err != nil {
+			t.Errorf("OpenAPI: %s %s → %d does not follow api/openapi.json: %v\n%s", method, path, resp.StatusCode, err, b)
+		}
 	}
 	return resp.StatusCode, b
 }
