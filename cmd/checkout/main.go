@@ -54,6 +54,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return nil
 	case "copy":
 		return copyCommand(ctx, args, stdout, stderr)
+	case "healthcheck":
+		return healthcheck(ctx, env("CHECKOUT_ADDR", ":8080"), stdout)
 	case "serve", "migrate", "backup", "restore", "webhook-secret":
 	case "user", "apikey":
 		var err error
@@ -61,7 +63,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	default:
-		return fmt.Errorf("unknown command %q: use serve, version, migrate, backup FILE, restore FILE, webhook-secret, user, apikey or copy", cmd)
+		return fmt.Errorf("unknown command %q: use serve, version, migrate, backup FILE, restore FILE, webhook-secret, user, apikey, copy or healthcheck", cmd)
 	}
 	cfg, err := loadConfig(fs, args)
 	if err != nil {
