@@ -97,7 +97,8 @@ func buildGateways(cfg Config, log *slog.Logger) (*wiring, error) {
 	if cfg.sandbox() {
 		prefix, public := sim("adyen")
 		w.mount(prefix, adyensim.New(adyensim.Config{BasePath: prefix, PublicURL: public, APIKey: sandboxAdyenKey,
-			MerchantAccount: sandboxAdyenMerchant, HMACKey: sandboxAdyenHMAC, WebhookURL: cfg.BaseURL + "/webhooks/adyen", Logger: log}))
+			MerchantAccount: sandboxAdyenMerchant, HMACKey: sandboxAdyenHMAC, WebhookURL: cfg.BaseURL + "/webhooks/adyen", Logger: log,
+			StateFile: stateFile("adyen")}))
 		register(adyen.New(adyen.Config{BaseURL: public + "/v71", APIKey: sandboxAdyenKey, MerchantAccount: sandboxAdyenMerchant,
 			HMACKey: sandboxAdyenHMAC}), knetVia("adyen")...)
 	} else if cfg.AdyenAPIKey != "" {
@@ -113,7 +114,7 @@ func buildGateways(cfg Config, log *slog.Logger) (*wiring, error) {
 	// KNET's own gateway (KNET direct).
 	if cfg.sandbox() {
 		prefix, public := sim("knet")
-		w.mount(prefix, knetsim.New(knetsim.Config{BasePath: prefix, PublicURL: public, Logger: log}))
+		w.mount(prefix, knetsim.New(knetsim.Config{BasePath: prefix, PublicURL: public, Logger: log, StateFile: stateFile("knet")}))
 		register(knet.New(knet.Config{BaseURL: public + "/kpg", TranportalID: knetsim.SandboxTranportalID,
 			TranportalPassword: knetsim.SandboxTranportalPassword, ResourceKey: knetsim.SandboxResourceKey}), knetVia("knet")...)
 	} else if cfg.KNETTranportalID != "" {
@@ -124,7 +125,8 @@ func buildGateways(cfg Config, log *slog.Logger) (*wiring, error) {
 	// Click (its own method, KWD).
 	if cfg.sandbox() {
 		prefix, public := sim("click")
-		w.mount(prefix, clicksim.New(clicksim.Config{BasePath: prefix, PublicURL: public, MerchantName: cfg.MerchantName, Logger: log}))
+		w.mount(prefix, clicksim.New(clicksim.Config{BasePath: prefix, PublicURL: public, MerchantName: cfg.MerchantName, Logger: log,
+			StateFile: stateFile("click")}))
 		register(click.New(click.Config{BaseURL: public, DeveloperUser: clicksim.SandboxDeveloperUser, Token: clicksim.SandboxToken}), gateway.MethodClick)
 	} else if cfg.ClickToken != "" {
 		register(click.New(click.Config{BaseURL: cfg.ClickBaseURL, DeveloperUser: cfg.ClickDeveloperUser, Token: cfg.ClickToken}), gateway.MethodClick)
@@ -155,7 +157,7 @@ func buildGateways(cfg Config, log *slog.Logger) (*wiring, error) {
 	// Al Qaseh (cards in IQD, and USD where configured).
 	if cfg.sandbox() {
 		prefix, public := sim("alqaseh")
-		w.mount(prefix, alqasehsim.New(alqasehsim.Config{BasePath: prefix, PublicURL: public, Logger: log}))
+		w.mount(prefix, alqasehsim.New(alqasehsim.Config{BasePath: prefix, PublicURL: public, Logger: log, StateFile: stateFile("alqaseh")}))
 		register(alqaseh.New(alqaseh.Config{BaseURL: public + "/v1", PaymentPageURL: public + "/pay",
 			ClientID: alqasehsim.SandboxClientID, ClientSecret: alqasehsim.SandboxClientSecret,
 			Currencies: cfg.AlqasehCurrencies}), gateway.MethodCard)

@@ -43,6 +43,9 @@ type Config struct {
 	// with the body "[accepted]", or 24h after the first attempt.
 	RetryBase time.Duration
 	Logger    *slog.Logger // nil => slog.Default()
+	// StateFile keeps the payments, refunds and cancels across restarts (see simkit.Store);
+	// "" keeps them in memory only.
+	StateFile string
 }
 
 const (
@@ -74,7 +77,8 @@ type Simulator struct {
 	log          *slog.Logger
 	mux          *http.ServeMux
 
-	bg simkit.Background // Close stops webhook deliveries and timers
+	bg    simkit.Background // Close stops webhook deliveries and timers
+	store *simkit.Store     // nil: nothing kept across restarts
 
 	mu       sync.Mutex
 	payments map[string]*payment      // by pspReference
@@ -125,6 +129,9 @@ func New(cfg Config) *Simulator {
 		s.log.Error("adyen sandbox: HMACKey is not a hex string; webhooks will carry an empty hmacSignature")
 	}
 
+	s.store = simkit.NewStore(cfg.StateFile)
+	s.restore()
+
 	s.mux = http.NewServeMux()
 	api := s.base + "/v71"
 	s.mux.HandleFunc("POST "+api+"/paymentMethods", s.apiHandler(s.paymentMethods))
@@ -145,11 +152,15 @@ func New(cfg Config) *Simulator {
 // ServeHTTP serves the Checkout API and the hosted KNET page under BasePath.
 func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
+	s.save() // after a GET too: showing a finished payment's page makes its redirectResult
 }
 
 // Close stops background webhook deliveries, pending payments and the offer
 // sweeper, and waits for them to end.
-func (s *Simulator) Close() { s.bg.Close() }
+func (s *Simulator) Close() {
+	s.bg.Close()
+	s.save()
+}
 
 // spawn runs fn in a goroutine that Close waits for; after Close it does
 // nothing.

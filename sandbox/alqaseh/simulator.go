@@ -60,6 +60,9 @@ type Config struct {
 	// retry, capped at 5 minutes; retries stop at a 2xx or 24h after the first try.
 	RetryBase time.Duration
 	Logger    *slog.Logger // nil => slog.Default()
+	// StateFile keeps the payment contexts across restarts (see simkit.Store); "" keeps them
+	// in memory only.
+	StateFile string
 }
 
 // Simulator is Al Qaseh's Payment API v2 ("egw") and hosted payment page,
@@ -76,7 +79,8 @@ type Simulator struct {
 	log       *slog.Logger
 	mux       *http.ServeMux
 
-	bg simkit.Background // Close stops webhook deliveries and timers
+	bg    simkit.Background // Close stops webhook deliveries and timers
+	store *simkit.Store     // nil: nothing kept across restarts
 
 	mu       sync.Mutex
 	payments []*payment          // in creation order
@@ -124,6 +128,9 @@ func New(cfg Config) *Simulator {
 	}
 
 	api := s.base + "/v1/egw/payments"
+	s.store = simkit.NewStore(cfg.StateFile)
+	s.restore()
+
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("POST "+api+"/create", s.auth(s.createPayment))
 	s.mux.HandleFunc("GET "+api+"/history", s.auth(s.history))
@@ -144,10 +151,16 @@ func New(cfg Config) *Simulator {
 // ServeHTTP serves the API and the hosted payment page under BasePath.
 func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
+	if simkit.Changes(r) {
+		s.save()
+	}
 }
 
 // Close stops background webhook deliveries and waits for them to end.
-func (s *Simulator) Close() { s.bg.Close() }
+func (s *Simulator) Close() {
+	s.bg.Close()
+	s.save()
+}
 
 // spawn runs fn in a goroutine that Close waits for; after Close it does nothing.
 func (s *Simulator) spawn(fn func()) { s.bg.Spawn(fn) }

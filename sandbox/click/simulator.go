@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
 // Sandbox credentials: the seed's own examples (spec §2). They are used when
@@ -57,6 +59,9 @@ type Config struct {
 	// RetryBase is unused for the same reason as HTTPClient.
 	RetryBase time.Duration
 	Logger    *slog.Logger // nil => slog.Default()
+	// StateFile keeps the sessions across restarts (see simkit.Store); "" keeps them in
+	// memory only.
+	StateFile string
 }
 
 const (
@@ -80,6 +85,8 @@ type Simulator struct {
 	now       func() time.Time
 	log       *slog.Logger
 	mux       *http.ServeMux
+
+	store *simkit.Store // nil: nothing kept across restarts
 
 	mu       sync.Mutex
 	sessions map[string]*session // by session_id
@@ -126,6 +133,9 @@ func New(cfg Config) *Simulator {
 
 	api := s.base + "/api/developer/gatedeveloper"
 	gw := s.base + "/gateway/{sid}"
+	s.store = simkit.NewStore(cfg.StateFile)
+	s.restore()
+
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc(api+"/{dev}", s.api(s.createSession))
 	s.mux.HandleFunc(api+"/sessionupdate/{dev}", s.api(s.updateSession))
@@ -158,8 +168,11 @@ func (s *Simulator) fee(name, v, def string) int64 {
 // ServeHTTP serves the gatedeveloper API and CLK's hosted pages under BasePath.
 func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
+	if simkit.Changes(r) {
+		s.save()
+	}
 }
 
-// Close exists for the simulators' common shape. CLK sends no notification
-// to the store (spec §6), so there is no background delivery to stop.
-func (s *Simulator) Close() {}
+// Close saves the state file. CLK sends no notification to the store (spec §6), so there is no
+// background delivery to stop.
+func (s *Simulator) Close() { s.save() }

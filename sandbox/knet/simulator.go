@@ -60,6 +60,9 @@ type Config struct {
 	// the transaction (spec §4.4).
 	RetryBase time.Duration
 	Logger    *slog.Logger // nil => slog.Default()
+	// StateFile keeps the payments and refunds across restarts (see simkit.Store); "" keeps
+	// them in memory only.
+	StateFile string
 }
 
 // Simulator is KNET's payment gateway (RAW / Tranportal) offline, an http.Handler.
@@ -76,7 +79,8 @@ type Simulator struct {
 	log             *slog.Logger
 	mux             *http.ServeMux
 
-	bg simkit.Background // Close aborts notifications in flight and waits for them
+	bg    simkit.Background // Close aborts notifications in flight and waits for them
+	store *simkit.Store     // nil: nothing kept across restarts
 
 	mu        sync.Mutex
 	payments  map[string]*payment // by paymentid
@@ -148,6 +152,9 @@ func New(cfg Config) *Simulator {
 	}
 	s.client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
+	s.store = simkit.NewStore(cfg.StateFile)
+	s.restore()
+
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("GET "+s.base+"/kpg/PaymentHTTP.htm", s.paymentInit)
 	s.mux.HandleFunc("GET "+s.base+"/kpg/paymentpage.htm", s.showPage)
@@ -159,11 +166,15 @@ func New(cfg Config) *Simulator {
 // ServeHTTP serves KNET's paths beneath BasePath.
 func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
+	s.save() // after a GET too: paymentInit is one
 }
 
 // Close aborts notifications in flight (their transactions are auto-voided)
 // and waits for them to end.
-func (s *Simulator) Close() { s.bg.Close() }
+func (s *Simulator) Close() {
+	s.bg.Close()
+	s.save()
+}
 
 // parseMagicExpiry reads "MM/YYYY" or "MM/YY".
 func parseMagicExpiry(v string) (month, year int, ok bool) {

@@ -48,12 +48,7 @@ func (s *Simulator) snapshot() *state {
 // restore loads the state file, if any, into the empty maps of a new simulator.
 func (s *Simulator) restore() {
 	var st state
-	found, err := s.store.Load(&st)
-	if err != nil {
-		s.log.Error("tap sandbox: state file unreadable, starting empty", "file", s.store.Path(), "err", err)
-		return
-	}
-	if !found {
+	if !s.store.Restore(&st, s.log, "tap sandbox") {
 		return
 	}
 	for _, sc := range st.Charges {
@@ -84,14 +79,7 @@ func (s *Simulator) restore() {
 	s.log.Info("tap sandbox: state restored", "file", s.store.Path(), "charges", len(s.charges), "refunds", len(s.refunds))
 }
 
-// save writes the state file (under s.mu, so that snapshots are written in order).
+// save writes the state file.
 func (s *Simulator) save() {
-	if s.store == nil {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.store.Save(s.snapshot()); err != nil {
-		s.log.Error("tap sandbox: save state", "file", s.store.Path(), "err", err)
-	}
+	s.store.SaveLocked(&s.mu, func() any { return s.snapshot() }, s.log, "tap sandbox")
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -65,6 +66,31 @@ func (st *Store) Load(v any) (found bool, err error) {
 	}
 	st.last = b
 	return true, nil
+}
+
+// Restore loads the file into v for a simulator's New; a file that does not decode is logged
+// on log as "<who>: state file unreadable" and the simulator starts empty. It reports whether
+// there was state to restore.
+func (st *Store) Restore(v any, log *slog.Logger, who string) bool {
+	found, err := st.Load(v)
+	if err != nil {
+		log.Error(who+": state file unreadable, starting empty", "file", st.path, "err", err)
+		return false
+	}
+	return found
+}
+
+// SaveLocked writes snapshot() while holding mu (the simulator's lock: the snapshot reads its
+// maps, and snapshots are written in order). An error is logged as "<who>: save state".
+func (st *Store) SaveLocked(mu sync.Locker, snapshot func() any, log *slog.Logger, who string) {
+	if st == nil {
+		return
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if err := st.Save(snapshot()); err != nil {
+		log.Error(who+": save state", "file", st.path, "err", err)
+	}
 }
 
 // Save writes v (encoded as JSON) unless it is what the file already holds.
