@@ -16,6 +16,11 @@ import (
 // On PostgreSQL the SELECT of due rows also takes them FOR UPDATE SKIP LOCKED, so nodes
 // claiming at the same moment take different jobs instead of queueing for the same ones.
 //
+// Claims are PostgreSQL's: a SQLite file has one process (its single writer), which takes the
+// due jobs as they are, so a restart after a crash finds its unfinished jobs due at once instead
+// of after a lease. The work_claims table is there all the same (the schemas match) and stays
+// empty.
+//
 // A finished job needs no release: finishing it changes its due time (next_check_at,
 // next_attempt_at, updated_at) or takes it out of the due set (an expired order), so the claim
 // no longer applies. Claims are never deleted: a claim row is overwritten when its job is due
@@ -26,12 +31,14 @@ import (
 // its own rule says is not due yet (the refund reconciler's growing waits). Such a job is
 // offered again when its lease ends, so its next question comes at most leaseFor late.
 
-// leaseFor is how long a claimed job is its node's alone. It outlasts a batch of gateway calls
-// and webhook tries (each bounded by its client's timeout); after it, another node takes the
-// job again. A lease that ends while its node is still working means the job may be done twice,
-// which every worker already tolerates (inquiries and replayed refunds are idempotent, a
-// webhook is delivered at least once).
-const leaseFor = 5 * time.Minute
+// leaseFor is how long a claimed job is its node's alone, and so how long a dead node's jobs
+// wait before another node takes them. A node claims a batch and works through it one job
+// after the other, so the lease must outlast a whole batch: 50 webhooks at the dispatcher's
+// 10 s timeout is a little over 8 minutes, 50 inquiries of a gateway that times out at 15 s
+// (an outage) 12.5. A lease that ends while its node is still working means a job may be done
+// twice, which every worker tolerates (inquiries and replayed refunds are idempotent, a webhook
+// is delivered at least once) but a merchant would see as a duplicate webhook.
+const leaseFor = 15 * time.Minute
 
 // The due work of each kind, oldest due first, without the jobs another node holds. Each
 // returns (id, due) and takes (now, now, limit).
@@ -89,14 +96,15 @@ func (s *DB) claim(ctx context.Context, job, due string, now time.Time, limit in
 	if err != nil || len(jobs) == 0 {
 		return nil, err
 	}
-	// On SQLite the claim is a write transaction like any other (the writer connection); on
-	// PostgreSQL it needs no write lock: the row locks and the upsert decide.
-	var tx *sql.Tx
-	if s.d.lockWrites == "" {
-		tx, err = s.beginWrite(ctx)
-	} else {
-		tx, err = s.w.BeginTx(ctx, nil)
+	if !s.d.claims {
+		ids := make([]string, len(jobs))
+		for i, j := range jobs {
+			ids[i] = j.id
+		}
+		return ids, nil
 	}
+	// The claim needs no write lock: the row locks and the upsert decide.
+	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -16,8 +16,16 @@ import (
 	"github.com/bawaba/checkout/webhook"
 )
 
-// twoNodes opens the run's database twice: two nodes sharing one database (on SQLite, two
-// processes on one file).
+// postgresOnly skips a test of claims in the SQLite run: a SQLite file has one process, which
+// takes its due work as it is (claims.go).
+func postgresOnly(t *testing.T) {
+	t.Helper()
+	if dbtest.Kind() != dbtest.Postgres {
+		t.Skip("claims are PostgreSQL's")
+	}
+}
+
+// twoNodes opens the run's database twice: two nodes sharing one database.
 func twoNodes(t *testing.T) (*DB, *DB) {
 	t.Helper()
 	a, db := openTemp(t)
@@ -69,6 +77,7 @@ func attemptIDs(as []order.Attempt) []string {
 // the lease is over (the first node died), and a job done and due again is claimable at once.
 func TestClaimsOneNodePerJobAndLeasesEnd(t *testing.T) {
 	t.Parallel()
+	postgresOnly(t)
 	ctx := context.Background()
 	a, b := twoNodes(t)
 	dueWork(t, a, 1)
@@ -145,6 +154,7 @@ func TestClaimsOneNodePerJobAndLeasesEnd(t *testing.T) {
 // Many nodes claiming at once take each due job exactly once between them.
 func TestClaimsConcurrentNodesTakeEachJobOnce(t *testing.T) {
 	t.Parallel()
+	postgresOnly(t)
 	ctx := context.Background()
 	a, db := openTemp(t)
 	const jobs = 60
@@ -219,5 +229,25 @@ func TestNodesStartingTogetherMigrateOnce(t *testing.T) {
 	}
 	if rows != versions || rows == 0 {
 		t.Errorf("schema_migrations: %d rows for %d versions; want each once", rows, versions)
+	}
+}
+
+// On SQLite (one process per file) due work is taken as it is: asked again, the same job comes
+// back, as it does for a process restarted after a crash.
+func TestSQLiteTakesDueWorkAsItIs(t *testing.T) {
+	if dbtest.Kind() != dbtest.SQLite {
+		t.Skip("SQLite only")
+	}
+	t.Parallel()
+	s, _ := openTemp(t)
+	dueWork(t, s, 1)
+	for range 2 {
+		if ms, err := s.DueMessages(context.Background(), t0, 10); err != nil || len(ms) != 1 {
+			t.Fatalf("DueMessages = %d, %v; want the due message each time", len(ms), err)
+		}
+	}
+	var n int
+	if err := s.r.QueryRowContext(context.Background(), "SELECT count(*) FROM work_claims").Scan(&n); err != nil || n != 0 {
+		t.Errorf("work_claims has %d rows (%v); want none on SQLite", n, err)
 	}
 }

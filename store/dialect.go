@@ -29,6 +29,8 @@ type dialect struct {
 	nextSeq string
 	// prepare: keep prepared statements in the stmts cache (pgx caches statements itself).
 	prepare bool
+	// claims: due work is claimed for one node (claims.go); SQLite has one process per file.
+	claims bool
 }
 
 var sqliteDialect = &dialect{
@@ -48,6 +50,7 @@ var postgresDialect = &dialect{
 	name: "postgres", driver: "pgx", migrations: "migrations/postgres",
 	lockWrites: "SELECT pg_advisory_xact_lock(7415230, hashtext(current_schema()))",
 	skipLocked: " FOR UPDATE SKIP LOCKED",
+	claims:     true,
 	nextSeq:    "SELECT nextval('attempts_seq')",
 }
 
