@@ -47,7 +47,14 @@ type Server struct {
 
 	out *syncBuffer // stdout and stderr
 	log *syncBuffer // stderr: the log
+
+	exited  chan struct{} // closed when the process has ended
+	waitErr error         // how it ended, once exited is closed
 }
+
+// Exited is closed once the server process has ended: stopped at the test's end, or killed
+// (a crash test's CHECKOUT_FAULT point).
+func (s *Server) Exited() <-chan struct{} { return s.exited }
 
 // Output is everything the server printed so far (stdout and stderr).
 func (s *Server) Output() string { return s.out.String() }
@@ -62,7 +69,13 @@ type options struct {
 	env    []string
 	binary string
 	plain  bool
+	db     string
 }
+
+// Database runs the server on that SQLite file instead of a fresh one: to restart a server on
+// the database (and the simulators' state beside it) of one that stopped or crashed. Start
+// another server on its DBPath only once it has Exited.
+func Database(path string) Option { return func(o *options) { o.db = path } }
 
 // Plain runs the server with the binary's own defaults for its workers (every 5 s, first
 // re-check after 1 min) and no fixed webhook secret: one is generated in the database, and
@@ -95,7 +108,10 @@ func Start(t testing.TB, opts ...Option) *Server {
 			t.Fatalf("checkouttest: %v", err)
 		}
 	}
-	dbPath := filepath.Join(t.TempDir(), "checkout.db")
+	dbPath := o.db
+	if dbPath == "" {
+		dbPath = filepath.Join(t.TempDir(), "checkout.db")
+	}
 	// A port picked free may be taken before the server binds it: try a few times.
 	for attempt := 1; ; attempt++ {
 		s, err := tryStart(t, bin, dbPath, o)
@@ -134,7 +150,7 @@ func buildBinary() (string, error) {
 var demoKeyRE = regexp.MustCompile(`Authorization: Bearer ([A-Za-z0-9_]+)`)
 
 func tryStart(t testing.TB, bin, dbPath string, o options) (*Server, error) {
-	s := &Server{out: &syncBuffer{}, log: &syncBuffer{}, DBPath: dbPath}
+	s := &Server{out: &syncBuffer{}, log: &syncBuffer{}, DBPath: dbPath, exited: make(chan struct{})}
 	port, err := freePort()
 	if err != nil {
 		return s, err
@@ -164,20 +180,19 @@ func tryStart(t testing.TB, bin, dbPath string, o options) (*Server, error) {
 	if err := cmd.Start(); err != nil {
 		return s, err
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	go func() { s.waitErr = cmd.Wait(); close(s.exited) }()
 	stop := func() {
 		select {
-		case <-exited:
+		case <-s.exited:
 			return
 		default:
 		}
 		_ = cmd.Process.Signal(os.Interrupt)
 		select {
-		case <-exited:
+		case <-s.exited:
 		case <-time.After(10 * time.Second):
 			_ = cmd.Process.Kill()
-			<-exited
+			<-s.exited
 		}
 	}
 
@@ -189,8 +204,8 @@ func tryStart(t testing.TB, bin, dbPath string, o options) (*Server, error) {
 			}
 		}
 		select {
-		case err := <-exited:
-			return s, fmt.Errorf("the server exited before it was healthy: %v", err)
+		case <-s.exited:
+			return s, fmt.Errorf("the server exited before it was healthy: %v", s.waitErr)
 		case <-time.After(100 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {

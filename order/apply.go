@@ -28,12 +28,19 @@ func (s *Service) Apply(ctx context.Context, attemptID string, res gateway.Resul
 func (s *Service) apply(ctx context.Context, attemptID string, res gateway.Result, source string) (Order, error) {
 	var out Order
 	var done applied
+	paid := res.Status == gateway.StatusPaid
+	if paid {
+		s.fault(FaultPaidBeforeCommit)
+	}
 	err := s.st.Write(ctx, func(tx Tx) error {
 		var err error
 		out, done, err = s.applyInTx(ctx, tx, attemptID, res, source)
 		return err
 	})
 	if err == nil {
+		if paid {
+			s.fault(FaultPaidAfterCommit)
+		}
 		s.afterApply(ctx, out, done)
 	}
 	return out, err

@@ -115,10 +115,12 @@ func (s *Service) Refund(ctx context.Context, orderID, amount, reason string) (O
 
 	refunder, _ := gateway.As[gateway.Refunder](g) // checked in the transaction above
 	res, gerr := refunder.Refund(gateway.WithRefundID(ctx, ref.ID), s.gatewayAttempt(&o, &paid), ref.Amount)
+	s.fault(FaultRefundBeforeRecord)
 	out, err := s.recordRefund(ctx, &ref, res, gerr)
 	if err != nil {
 		return out, ref, err
 	}
+	s.fault(FaultRefundAfterCommit)
 	switch ref.Status {
 	case RefundFailed:
 		return out, ref, fmt.Errorf("%w: %s", ErrRefundGatewayError, ref.Failure)

@@ -36,6 +36,29 @@ type Config struct {
 	Logger *slog.Logger
 	// Observer hears what the service did, once it is committed (the metrics); nil: nobody.
 	Observer Observer
+	// Fault, when set, is called at each fault point (Fault* below), between a gateway's
+	// answer and its commit, so that crash tests can kill the process exactly there.
+	// cmd/checkout sets it only in sandbox mode (CHECKOUT_FAULT); nil otherwise.
+	Fault func(point string)
+}
+
+// Fault points: where Config.Fault is called. Each is a moment where the money moved (or may
+// have) at the gateway and our record of it is not yet, or only just, committed.
+const (
+	FaultPaidBeforeCommit   = "paid-before-commit"   // a paid result in hand, nothing recorded
+	FaultPaidAfterCommit    = "paid-after-commit"    // the paid transition and its webhook committed, nothing after
+	FaultRefundBeforeRecord = "refund-before-record" // the gateway answered a refund, its answer not recorded
+	FaultRefundAfterCommit  = "refund-after-commit"  // the refund recorded, the API not answered
+)
+
+// FaultPoints lists the fault points.
+var FaultPoints = []string{FaultPaidBeforeCommit, FaultPaidAfterCommit, FaultRefundBeforeRecord, FaultRefundAfterCommit}
+
+// fault calls Config.Fault at point, when set.
+func (s *Service) fault(point string) {
+	if s.cfg.Fault != nil {
+		s.cfg.Fault(point)
+	}
 }
 
 // EventEncoder writes the body of merchant webhook id, of type typ, about order o as it stands

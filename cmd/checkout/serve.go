@@ -48,7 +48,7 @@ func serve(ctx context.Context, cfg Config, db *store.DB, log *slog.Logger, stdo
 	}
 	svc := order.NewService(db, registry, order.Config{BaseURL: cfg.BaseURL, DefaultWebhookURL: cfg.WebhookURL,
 		DefaultWebhook: func() string { return shop.Get().WebhookURL },
-		FirstCheck:     cfg.ReconcileAfter, Events: views, Logger: log, Observer: m})
+		FirstCheck:     cfg.ReconcileAfter, Events: views, Logger: log, Observer: m, Fault: faultHook(cfg, log)})
 
 	shopper, err := handlers.NewShopper(ctx, handlers.ShopperConfig{
 		MerchantName: cfg.MerchantName, MerchantLogo: cfg.MerchantLogo, BaseURL: cfg.BaseURL,
