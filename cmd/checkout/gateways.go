@@ -142,7 +142,7 @@ func buildGateways(cfg Config, log *slog.Logger) (*wiring, error) {
 		prefix, public := sim("kpay")
 		w.mount(prefix, kpaysim.New(kpaysim.Config{BasePath: prefix, PublicURL: public,
 			NotifyURL: cfg.BaseURL + "/webhooks/kpay", CallbackURL: cfg.BaseURL + "/return/kpay",
-			SettlementDelay: cfg.SandboxSettleAfter, QRExpiry: cfg.SandboxQRExpiry, Logger: log}))
+			SettlementDelay: cfg.SandboxSettleAfter, QRExpiry: cfg.SandboxQRExpiry, Logger: log, StateFile: stateFile("kpay")}))
 		kc.PublicKey, kc.SecretKey, kc.MID, kc.DCCMID = kpaysim.SandboxPublicKey, kpaysim.SandboxSecretKey, kpaysim.SandboxMID, kpaysim.SandboxDCCMID
 		kc.UIBaseURL, kc.APIBaseURL, kc.Live = public, public, false
 	}

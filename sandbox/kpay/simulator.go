@@ -62,6 +62,9 @@ type Config struct {
 	Now        func() time.Time // nil => time.Now
 	RetryBase  time.Duration    // first webhook retry delay (0 => 2s), doubling, capped at 5 min, until 2xx or 24h
 	Logger     *slog.Logger     // nil => slog.Default()
+	// StateFile keeps charges, tokens, QR orders and customers across restarts (see
+	// simkit.Store); "" keeps them in memory only.
+	StateFile string
 }
 
 const (
@@ -99,7 +102,8 @@ type Simulator struct {
 	log         *slog.Logger
 	mux         *http.ServeMux
 
-	bg simkit.Background // Close stops webhook deliveries and timers
+	bg    simkit.Background // Close stops webhook deliveries and timers
+	store *simkit.Store     // nil: nothing kept across restarts
 
 	mu        sync.Mutex
 	charges   map[string]*charge   // by id
@@ -157,6 +161,8 @@ func New(cfg Config) *Simulator {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
+	s.store = simkit.NewStore(cfg.StateFile)
+	s.restore()
 	s.routes()
 	return s
 }
@@ -218,10 +224,14 @@ func (s *Simulator) routes() {
 // ServeHTTP serves the K-Payment Gateway under BasePath.
 func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
+	s.save() // after a GET too: the K-Pay form's GET shows (and makes) an order's QR
 }
 
 // Close stops background webhook deliveries and waits for them to end.
-func (s *Simulator) Close() { s.bg.Close() }
+func (s *Simulator) Close() {
+	s.bg.Close()
+	s.save()
+}
 
 // spawn runs fn in a goroutine that Close waits for; after Close it does nothing.
 // The caller must not hold s.mu.
