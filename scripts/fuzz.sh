@@ -6,7 +6,7 @@
 #   FUZZTIME=10m scripts/fuzz.sh         # a longer run
 #   FUZZTIME=1h scripts/fuzz.sh ./gateway/knet/   # only the targets of some packages
 #
-# One worker (-parallel 1): the machine is shared. -fuzzminimizetime 100x: the targets that run
+# Each package's test binary is built once, then run per target. One worker (-parallel 1): the machine is shared. -fuzzminimizetime 100x: the targets that run
 # a server see coverage from its background goroutines, which otherwise makes nearly every
 # input "new" and minimized for up to a minute. A failing input is written to the package's
 # testdata/fuzz/FuzzX/ — commit it with the fix: it becomes a regression test that plain
@@ -18,35 +18,40 @@ FUZZTIME=${FUZZTIME:-2s}
 pkgs=("$@")
 [ ${#pkgs[@]} -gt 0 ] || pkgs=(./...)
 
-# package dir <TAB> target, for every func FuzzX in the named packages' test files.
-mapfile -t targets < <(go list -f '{{.Dir}}' "${pkgs[@]}" | while read -r dir; do
-  grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed "s|^func |./${dir#"$PWD"/}	|" || true
-done)
-[ ${#targets[@]} -gt 0 ] || { echo "fuzz: no targets in ${pkgs[*]}" >&2; exit 1; }
-
 # A reproducer is written to the package's testdata/fuzz/NAME/; how many are there now.
 found() { find "$1/testdata/fuzz/$2" -type f 2>/dev/null | wc -l || true; }
 
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-start=$SECONDS
-for t in "${targets[@]}"; do
-  pkg=${t%%$'\t'*} name=${t#*$'\t'}
-  printf '==> fuzz %s %s for %s\n' "$pkg" "$name" "$FUZZTIME" >&2
-  before=$(found "$pkg" "$name")
-  if env -u CI -u CHECKOUT_TEST_POSTGRES go test -run '^$' -fuzz "^${name}\$" -fuzztime "$FUZZTIME" \
-    -fuzzminimizetime 100x -parallel 1 "$pkg" >"$log" 2>&1; then
-    continue
-  fi
-  # Go 1.26's fuzz coordinator can report a bare "context deadline exceeded" when -fuzztime
-  # ends while a worker is mid-input (go.dev/issue/75804, fixed in Go 1.27): no input failed
-  # and none was written. Only a written reproducer (or any other failure) fails the run.
-  if grep -q 'context deadline exceeded' "$log" && [ "$(found "$pkg" "$name")" = "$before" ]; then
-    echo "    (go.dev/issue/75804: deadline race at the end of -fuzztime, no failing input; ignored)" >&2
-    continue
-  fi
-  cat "$log"
-  echo "fuzz: $pkg $name FAILED (input saved under $pkg/testdata/fuzz/$name/)" >&2
-  exit 1
-done
-echo "fuzz: ${#targets[@]} targets, $FUZZTIME each, $((SECONDS - start))s" >&2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cache=$(go env GOCACHE)/fuzz # where go test -fuzz keeps what it learnt, per package
+start=$SECONDS n=0
+# Each package's test binary is built once, instrumented for fuzzing (go test -c -fuzz), and
+# run once per target from the package's folder: one build per package, not per target.
+while read -r path dir; do
+  names=$(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //' || true)
+  [ -n "$names" ] || continue
+  bin="$tmp/$(echo "$path" | tr / _).test"
+  go test -c -fuzz=. -o "$bin" "$path"
+  for name in $names; do
+    n=$((n + 1))
+    printf '==> fuzz %s %s for %s\n' "$path" "$name" "$FUZZTIME" >&2
+    before=$(found "$dir" "$name")
+    if (cd "$dir" && env -u CI -u CHECKOUT_TEST_POSTGRES "$bin" -test.run='^$' -test.fuzz="^${name}\$" \
+      -test.fuzztime="$FUZZTIME" -test.fuzzminimizetime=100x -test.parallel=1 \
+      -test.fuzzcachedir="$cache/$path") >"$tmp/log" 2>&1; then
+      continue
+    fi
+    # Go 1.26's fuzz coordinator can report a bare "context deadline exceeded" when -fuzztime
+    # ends while a worker is mid-input (go.dev/issue/75804, fixed in Go 1.27): no input failed
+    # and none was written. Only a written reproducer (or any other failure) fails the run.
+    if grep -q 'context deadline exceeded' "$tmp/log" && [ "$(found "$dir" "$name")" = "$before" ]; then
+      echo "    (go.dev/issue/75804: deadline race at the end of -fuzztime, no failing input; ignored)" >&2
+      continue
+    fi
+    cat "$tmp/log"
+    echo "fuzz: $path $name FAILED (input saved under $dir/testdata/fuzz/$name/)" >&2
+    exit 1
+  done
+done < <(go list -f '{{.ImportPath}} {{.Dir}}' "${pkgs[@]}")
+[ "$n" -gt 0 ] || { echo "fuzz: no targets in ${pkgs[*]}" >&2; exit 1; }
+echo "fuzz: $n targets, $FUZZTIME each, $((SECONDS - start))s" >&2
