@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -162,5 +163,46 @@ func TestAPIKeyListAndRevoke(t *testing.T) {
 	keys, _ = s.APIKeys(ctx)
 	if keys[len(keys)-1].ID != id || keys[len(keys)-1].RevokedAt.IsZero() {
 		t.Errorf("revoked key not listed last: %+v", keys)
+	}
+}
+
+// The kept totals (order_totals, by triggers) agree with summing the orders after inserts and
+// status changes, for every status and currency filter.
+func TestKeptTotalsFollowTheOrders(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	var ids []string
+	for i, c := range []struct{ amount, currency string }{{"6.000", "KWD"}, {"1.250", "KWD"}, {"100.00", "THB"}, {"2.500", "KWD"}} {
+		o := newOrder(fmt.Sprintf("ord_totals%d", i), c.amount, c.currency)
+		insert(t, s, o)
+		ids = append(ids, o.ID)
+	}
+	for i, to := range []order.Status{order.StatusPaid, order.StatusExpired, order.StatusPaid} {
+		if err := s.Write(ctx, func(tx order.Tx) error {
+			o, err := tx.Order(ids[i])
+			if err != nil {
+				return err
+			}
+			o.Status = to
+			return tx.UpdateOrder(&o)
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []OrderFilter{{}, {Status: "paid"}, {Status: "open"}, {Status: "expired", Currency: "KWD"}, {Currency: "THB"}, {Status: "refunded"}} {
+		kept, err := s.OrderTotals(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		summed, err := s.OrderTotals(ctx, OrderFilter{Status: f.Status, Currency: f.Currency, To: t0.Add(time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(kept) != fmt.Sprint(summed) {
+			t.Errorf("%+v: kept %v, summed %v", f, kept, summed)
+		}
+	}
+	if got, _ := s.OrderTotals(ctx, OrderFilter{Status: "paid"}); fmt.Sprint(got) != "[{1 6.000} {1 100.00}]" {
+		t.Errorf("paid totals %v", got)
 	}
 }
