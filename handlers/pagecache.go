@@ -2,13 +2,16 @@ package handlers
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
+	"io"
 	"maps"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/a-h/templ"
+	"github.com/andybalholm/brotli"
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/bawaba/checkout/order"
@@ -135,6 +138,20 @@ func (s *ShopperDeps) renderKept(c *fiber.Ctx, status int, key string, comp func
 	if err := s.pageHeaders(c, status, nil); err != nil {
 		return err
 	}
+	// The bytes are kept as sent: compressed once for browsers that take brotli or gzip (the
+	// compress middleware leaves a body that already has a Content-Encoding alone).
+	enc := ""
+	switch {
+	case acceptsEncoding(c, "br"):
+		enc = "br"
+	case acceptsEncoding(c, "gzip"):
+		enc = "gzip"
+	}
+	c.Vary(fiber.HeaderAcceptEncoding)
+	if enc != "" {
+		c.Set(fiber.HeaderContentEncoding, enc)
+	}
+	key += "\x00" + enc
 	if b, ok := s.keep.page(key); ok {
 		return c.Send(b)
 	}
@@ -142,7 +159,32 @@ func (s *ShopperDeps) renderKept(c *fiber.Ctx, status int, key string, comp func
 	if err := comp().Render(c.UserContext(), &buf); err != nil {
 		return err
 	}
-	b := buf.Bytes()
+	b, err := encode(enc, buf.Bytes())
+	if err != nil {
+		return err
+	}
 	s.keep.putPage(key, b)
 	return c.Send(b)
+}
+
+// encode compresses a page that is kept, at a higher level than the per-response middleware
+// can afford: it is done once per page version.
+func encode(enc string, body []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	var w io.WriteCloser
+	switch enc {
+	case "br":
+		w = brotli.NewWriterLevel(&buf, 9)
+	case "gzip":
+		w, _ = gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	default:
+		return body, nil
+	}
+	if _, err := w.Write(body); err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
