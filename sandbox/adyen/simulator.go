@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/bawaba/checkout/sandbox/internal/simkit"
@@ -80,7 +79,7 @@ type Simulator struct {
 	bg    simkit.Background // Close stops webhook deliveries and timers
 	store *simkit.Store     // nil: nothing kept across restarts
 
-	mu       sync.Mutex
+	mu       simkit.Mutex             // saves the state file at every Unlock
 	payments map[string]*payment      // by pspReference
 	pages    map[string]*payment      // by redirectData (hosted page token)
 	results  map[string]*payment      // by redirectResult
@@ -131,6 +130,7 @@ func New(cfg Config) *Simulator {
 
 	s.store = simkit.NewStore(cfg.StateFile)
 	s.restore()
+	s.mu.Keep(s.store, func() any { return s.snapshot() }, s.log, "adyen sandbox")
 
 	s.mux = http.NewServeMux()
 	api := s.base + "/v71"
@@ -152,15 +152,11 @@ func New(cfg Config) *Simulator {
 // ServeHTTP serves the Checkout API and the hosted KNET page under BasePath.
 func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
-	s.save() // after a GET too: showing a finished payment's page makes its redirectResult
 }
 
 // Close stops background webhook deliveries, pending payments and the offer
 // sweeper, and waits for them to end.
-func (s *Simulator) Close() {
-	s.bg.Close()
-	s.save()
-}
+func (s *Simulator) Close() { s.bg.Close() }
 
 // spawn runs fn in a goroutine that Close waits for; after Close it does
 // nothing.

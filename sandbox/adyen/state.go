@@ -85,8 +85,3 @@ func (s *Simulator) restore() {
 	}
 	s.log.Info("adyen sandbox: state restored", "file", s.store.Path(), "payments", len(s.payments))
 }
-
-// save writes the state file.
-func (s *Simulator) save() {
-	s.store.SaveLocked(&s.mu, func() any { return s.snapshot() }, s.log, "adyen sandbox")
-}

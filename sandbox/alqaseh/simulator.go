@@ -4,7 +4,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/bawaba/checkout/sandbox/internal/simkit"
@@ -82,7 +81,7 @@ type Simulator struct {
 	bg    simkit.Background // Close stops webhook deliveries and timers
 	store *simkit.Store     // nil: nothing kept across restarts
 
-	mu       sync.Mutex
+	mu       simkit.Mutex        // saves the state file at every Unlock
 	payments []*payment          // in creation order
 	byID     map[string]*payment // every payment_id a context ever had
 	byToken  map[string]*payment // current tokens
@@ -130,6 +129,7 @@ func New(cfg Config) *Simulator {
 	api := s.base + "/v1/egw/payments"
 	s.store = simkit.NewStore(cfg.StateFile)
 	s.restore()
+	s.mu.Keep(s.store, func() any { return s.snapshot() }, s.log, "alqaseh sandbox")
 
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("POST "+api+"/create", s.auth(s.createPayment))
@@ -151,16 +151,10 @@ func New(cfg Config) *Simulator {
 // ServeHTTP serves the API and the hosted payment page under BasePath.
 func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
-	if simkit.Changes(r) {
-		s.save()
-	}
 }
 
 // Close stops background webhook deliveries and waits for them to end.
-func (s *Simulator) Close() {
-	s.bg.Close()
-	s.save()
-}
+func (s *Simulator) Close() { s.bg.Close() }
 
 // spawn runs fn in a goroutine that Close waits for; after Close it does nothing.
 func (s *Simulator) spawn(fn func()) { s.bg.Spawn(fn) }

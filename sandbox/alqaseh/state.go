@@ -82,8 +82,3 @@ func (s *Simulator) restore() {
 	}
 	s.log.Info("alqaseh sandbox: state restored", "file", s.store.Path(), "payments", len(s.payments))
 }
-
-// save writes the state file.
-func (s *Simulator) save() {
-	s.store.SaveLocked(&s.mu, func() any { return s.snapshot() }, s.log, "alqaseh sandbox")
-}

@@ -4,7 +4,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/bawaba/checkout/sandbox/internal/simkit"
@@ -88,7 +87,7 @@ type Simulator struct {
 
 	store *simkit.Store // nil: nothing kept across restarts
 
-	mu       sync.Mutex
+	mu       simkit.Mutex        // saves the state file at every Unlock
 	sessions map[string]*session // by session_id
 	orders   map[int64]string    // order_id → session_id: order ids are unique per developer
 }
@@ -135,6 +134,7 @@ func New(cfg Config) *Simulator {
 	gw := s.base + "/gateway/{sid}"
 	s.store = simkit.NewStore(cfg.StateFile)
 	s.restore()
+	s.mu.Keep(s.store, func() any { return s.snapshot() }, s.log, "click sandbox")
 
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc(api+"/{dev}", s.api(s.createSession))
@@ -168,11 +168,9 @@ func (s *Simulator) fee(name, v, def string) int64 {
 // ServeHTTP serves the gatedeveloper API and CLK's hosted pages under BasePath.
 func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
-	if simkit.Changes(r) {
-		s.save()
-	}
 }
 
-// Close saves the state file. CLK sends no notification to the store (spec §6), so there is no
-// background delivery to stop.
-func (s *Simulator) Close() { s.save() }
+// Close exists for the simulators' common shape. CLK sends no notification to the store
+// (spec §6), so there is no background delivery to stop; the state file is written at every
+// change.
+func (s *Simulator) Close() {}

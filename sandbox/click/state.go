@@ -55,8 +55,3 @@ func (s *Simulator) restore() {
 	}
 	s.log.Info("click sandbox: state restored", "file", s.store.Path(), "sessions", len(s.sessions))
 }
-
-// save writes the state file.
-func (s *Simulator) save() {
-	s.store.SaveLocked(&s.mu, func() any { return s.snapshot() }, s.log, "click sandbox")
-}

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/bawaba/checkout/sandbox/internal/simkit"
@@ -82,7 +81,7 @@ type Simulator struct {
 	bg    simkit.Background // Close aborts notifications in flight and waits for them
 	store *simkit.Store     // nil: nothing kept across restarts
 
-	mu        sync.Mutex
+	mu        simkit.Mutex        // saves the state file at every Unlock
 	payments  map[string]*payment // by paymentid
 	byTrackID map[string]*payment
 	byTranID  map[string]*payment
@@ -154,6 +153,7 @@ func New(cfg Config) *Simulator {
 
 	s.store = simkit.NewStore(cfg.StateFile)
 	s.restore()
+	s.mu.Keep(s.store, func() any { return s.snapshot() }, s.log, "knet sandbox")
 
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("GET "+s.base+"/kpg/PaymentHTTP.htm", s.paymentInit)
@@ -166,15 +166,11 @@ func New(cfg Config) *Simulator {
 // ServeHTTP serves KNET's paths beneath BasePath.
 func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
-	s.save() // after a GET too: paymentInit is one
 }
 
 // Close aborts notifications in flight (their transactions are auto-voided)
 // and waits for them to end.
-func (s *Simulator) Close() {
-	s.bg.Close()
-	s.save()
-}
+func (s *Simulator) Close() { s.bg.Close() }
 
 // parseMagicExpiry reads "MM/YYYY" or "MM/YY".
 func parseMagicExpiry(v string) (month, year int, ok bool) {

@@ -87,8 +87,3 @@ func (s *Simulator) restore() {
 	}
 	s.log.Info("knet sandbox: state restored", "file", s.store.Path(), "payments", len(s.payments), "refunds", len(s.refunds))
 }
-
-// save writes the state file.
-func (s *Simulator) save() {
-	s.store.SaveLocked(&s.mu, func() any { return s.snapshot() }, s.log, "knet sandbox")
-}

@@ -29,8 +29,10 @@ func (s *Simulator) advanceClock(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
+	s.mu.Lock() // the state file keeps the advance (Unlock saves)
 	total := time.Duration(s.skew.Add(int64(d)))
 	now := s.now()
+	s.mu.Unlock()
 	s.log.Info("kpay sandbox: test clock advanced", "by", d, "advanced", total, "now", now)
 	writeJSON(w, http.StatusOK, map[string]string{"now": now.Format(time.RFC3339Nano), "advanced": total.String()})
 }

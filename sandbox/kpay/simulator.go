@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -105,7 +104,7 @@ type Simulator struct {
 	bg    simkit.Background // Close stops webhook deliveries and timers
 	store *simkit.Store     // nil: nothing kept across restarts
 
-	mu        sync.Mutex
+	mu        simkit.Mutex         // saves the state file at every Unlock
 	charges   map[string]*charge   // by id
 	chargeRef map[string]*charge   // card-endpoint charges by reference_order
 	pages     map[string]*charge   // by 3DS auth id / redirect id (the redirect_url's last segment)
@@ -163,6 +162,7 @@ func New(cfg Config) *Simulator {
 	}
 	s.store = simkit.NewStore(cfg.StateFile)
 	s.restore()
+	s.mu.Keep(s.store, func() any { return s.snapshot() }, s.log, "kpay sandbox")
 	s.routes()
 	return s
 }
@@ -224,14 +224,10 @@ func (s *Simulator) routes() {
 // ServeHTTP serves the K-Payment Gateway under BasePath.
 func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
-	s.save() // after a GET too: the K-Pay form's GET shows (and makes) an order's QR
 }
 
 // Close stops background webhook deliveries and waits for them to end.
-func (s *Simulator) Close() {
-	s.bg.Close()
-	s.save()
-}
+func (s *Simulator) Close() { s.bg.Close() }
 
 // spawn runs fn in a goroutine that Close waits for; after Close it does nothing.
 // The caller must not hold s.mu.

@@ -241,8 +241,3 @@ func (s *Simulator) restore() {
 	}
 	s.log.Info("kpay sandbox: state restored", "file", s.store.Path(), "charges", len(s.charges), "orders", len(s.orders))
 }
-
-// save writes the state file.
-func (s *Simulator) save() {
-	s.store.SaveLocked(&s.mu, func() any { return s.snapshot() }, s.log, "kpay sandbox")
-}

@@ -4,7 +4,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/bawaba/checkout/sandbox/internal/simkit"
@@ -52,7 +51,7 @@ type Simulator struct {
 	bg    simkit.Background // Close stops webhook deliveries and timers
 	store *simkit.Store     // nil: nothing kept across restarts
 
-	mu      sync.Mutex
+	mu      simkit.Mutex       // saves the state file at every Unlock
 	charges map[string]*charge // by id
 	tokens  map[string]*charge // by hosted-page token
 	idem    map[string]*charge // by Idempotency-Key
@@ -92,6 +91,7 @@ func New(cfg Config) *Simulator {
 
 	s.store = simkit.NewStore(cfg.StateFile)
 	s.restore()
+	s.mu.Keep(s.store, func() any { return s.snapshot() }, s.log, "tap sandbox")
 
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("POST "+s.base+"/v2/charges", s.createCharge)
@@ -110,16 +110,10 @@ func New(cfg Config) *Simulator {
 // BasePath.
 func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
-	if simkit.Changes(r) {
-		s.save()
-	}
 }
 
 // Close stops background webhook deliveries and waits for them to end.
-func (s *Simulator) Close() {
-	s.bg.Close()
-	s.save()
-}
+func (s *Simulator) Close() { s.bg.Close() }
 
 // spawn runs fn in a goroutine that Close waits for; after Close it does nothing.
 func (s *Simulator) spawn(fn func()) { s.bg.Spawn(fn) }

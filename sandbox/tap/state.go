@@ -78,8 +78,3 @@ func (s *Simulator) restore() {
 	}
 	s.log.Info("tap sandbox: state restored", "file", s.store.Path(), "charges", len(s.charges), "refunds", len(s.refunds))
 }
-
-// save writes the state file.
-func (s *Simulator) save() {
-	s.store.SaveLocked(&s.mu, func() any { return s.snapshot() }, s.log, "tap sandbox")
-}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
@@ -13,8 +12,8 @@ import (
 
 // Store keeps a simulator's state in a JSON file, so that restarting the binary in sandbox
 // does not turn in-flight test payments into 404s at the simulator (QA suites restart
-// servers). A simulator loads it once in New and saves a snapshot after every request that
-// may have changed something, and at Close. A nil *Store (no file configured) keeps nothing:
+// servers). A simulator loads it once in New and saves a snapshot whenever it unlocks its
+// state (Mutex). A nil *Store (no file configured) keeps nothing:
 // Load finds nothing and Save does nothing.
 //
 // Decision: one JSON file per simulator, written whole to a temporary file, synced and renamed
@@ -26,10 +25,6 @@ type Store struct {
 	mu   sync.Mutex
 	last []byte
 }
-
-// Changes reports whether r may change a simulator's state: any method but GET and HEAD. (A GET
-// may mark a payment expired; that is recomputed from the kept times after a restart.)
-func Changes(r *http.Request) bool { return r.Method != http.MethodGet && r.Method != http.MethodHead }
 
 // NewStore returns the store of the file at path, or nil when path is "".
 func NewStore(path string) *Store {
@@ -80,17 +75,35 @@ func (st *Store) Restore(v any, log *slog.Logger, who string) bool {
 	return found
 }
 
-// SaveLocked writes snapshot() while holding mu (the simulator's lock: the snapshot reads its
-// maps, and snapshots are written in order). An error is logged as "<who>: save state".
-func (st *Store) SaveLocked(mu sync.Locker, snapshot func() any, log *slog.Logger, who string) {
-	if st == nil {
-		return
+// Mutex is a simulator's lock that, once Keep is called, writes the state file at every
+// Unlock, while still holding the lock: whatever a request or a timer changed under it is on
+// disk before the simulator can answer, redirect or notify anyone of it (all of which it does
+// after unlocking, or after its handler returned), and snapshots are written in order. A
+// process killed right after a gateway answered therefore finds that answer again after a
+// restart. The snapshot is encoded at every Unlock and written only when it changed: cheap
+// at a sandbox's scale.
+type Mutex struct {
+	sync.Mutex
+	store    *Store
+	snapshot func() any
+	log      *slog.Logger
+	who      string
+}
+
+// Keep makes every Unlock save snapshot() to st (nothing when st is nil). An error is logged
+// on log as "<who>: save state". Call it in New, before the simulator serves.
+func (m *Mutex) Keep(st *Store, snapshot func() any, log *slog.Logger, who string) {
+	m.store, m.snapshot, m.log, m.who = st, snapshot, log, who
+}
+
+// Unlock saves the state (see Keep), then unlocks.
+func (m *Mutex) Unlock() {
+	if m.store != nil {
+		if err := m.store.Save(m.snapshot()); err != nil {
+			m.log.Error(m.who+": save state", "file", m.store.path, "err", err)
+		}
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if err := st.Save(snapshot()); err != nil {
-		log.Error(who+": save state", "file", st.path, "err", err)
-	}
+	m.Mutex.Unlock()
 }
 
 // Save writes v (encoded as JSON) unless it is what the file already holds.

@@ -59,3 +59,22 @@ func TestStore(t *testing.T) {
 		t.Error("a nil store must keep nothing")
 	}
 }
+
+// Whatever changed under a kept Mutex is on disk once it is unlocked.
+func TestMutexSavesAtUnlock(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sim.json")
+	var mu Mutex
+	state := map[string]string{}
+	mu.Keep(NewStore(path), func() any { return state }, nil, "test")
+	mu.Lock()
+	state["p1"] = "paid"
+	mu.Unlock()
+	got := map[string]string{}
+	if _, err := NewStore(path).Load(&got); err != nil || got["p1"] != "paid" {
+		t.Fatalf("after Unlock the file holds %v (%v)", got, err)
+	}
+
+	var plain Mutex // never kept: a lock like any other
+	plain.Lock()
+	plain.Unlock()
+}
