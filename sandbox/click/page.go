@@ -263,13 +263,6 @@ func (s *Simulator) knetView(se *session, lang string, f simkit.KNETCard, errs [
 	return v
 }
 
-func twoDigits(n int) string {
-	if n < 10 {
-		return "0" + strconv.Itoa(n)
-	}
-	return strconv.Itoa(n)
-}
-
 // showKNET serves GET /gateway/{sid}/knet: KNET's payment page.
 func (s *Simulator) showKNET(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()

@@ -74,7 +74,12 @@ func TestMutexSavesAtUnlock(t *testing.T) {
 		t.Fatalf("after Unlock the file holds %v (%v)", got, err)
 	}
 
-	var plain Mutex // never kept: a lock like any other
+	var plain Mutex // never kept: a lock like any other, saving nothing
+	n := 0
 	plain.Lock()
+	n++
 	plain.Unlock()
+	if n != 1 {
+		t.Fatalf("the plain Mutex's critical section ran %d times", n)
+	}
 }
