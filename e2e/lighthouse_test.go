@@ -17,7 +17,9 @@ import (
 // "is-crawlable" by design, and the test asserts exactly that (their SEO score is therefore
 // below 100); the demo shop is indexable and must score SEO 100. The paid and pending pages go
 // elsewhere by themselves (back to the shop, a reload), which Lighthouse cannot hold still:
-// they are covered by axe and the visual test instead.
+// they are covered by axe and the visual test instead. Four pages, each kind once, alternating
+// the language: a Lighthouse run costs 10 to 40 s of a shared machine's CPU (all seven, pay,
+// confirm and result in both languages, scored the same when measured for issue 13).
 func TestLighthouse(t *testing.T) {
 	cli := os.Getenv("BAWABA_LIGHTHOUSE")
 	if cli == "" {
@@ -38,12 +40,12 @@ func TestLighthouse(t *testing.T) {
 		}
 		return s.createOrder(t, body)["checkout_url"].(string)
 	}
-	// result leaves a KNET payment as the simulator answers it and returns the result page's URL.
-	result := func(lang string, year string, cancel bool) string {
+	// declined is the result page of a KNET payment the simulator declined.
+	declined := func(lang string) string {
 		page := newPage(t, lang)
 		toKNET(t, page, order("result-"+lang, "KWD"), lang, false)
-		fillKNET(t, page, year, cancel)
-		status(t, page, map[bool]string{true: "cancelled", false: "failed"}[cancel])
+		fillKNET(t, page, "2029", false)
+		status(t, page, "failed")
 		return page.URL()
 	}
 	pages := []struct {
@@ -51,12 +53,9 @@ func TestLighthouse(t *testing.T) {
 		indexable bool
 	}{
 		{"demo-en", s.BaseURL + "/?lang=en", true},
-		{"pay-en", order("pay-en", "THB") + "?lang=en", false},
-		{"pay-ar", order("pay-ar", "KWD") + "?lang=ar", false},
-		{"confirm-knet-en", order("confirm-en", "KWD") + "/confirm?method=knet&lang=en", false},
-		{"confirm-kpay-card-ar", order("confirm-ar", "THB") + "/confirm?method=card&lang=ar", false},
-		{"result-failed-en", result("en", "2029", false), false},
-		{"result-cancelled-ar", result("ar", "", true), false},
+		{"pay-ar", order("pay-ar", "THB") + "?lang=ar", false},
+		{"confirm-kpay-card-en", order("confirm-en", "THB") + "/confirm?method=card&lang=en", false},
+		{"result-failed-ar", declined("ar"), false},
 	}
 	chromium := chromiumPath()
 	for _, pg := range pages {

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"encoding/base64"
 	"flag"
 	"fmt"
 	"image"
@@ -59,6 +60,10 @@ var visualStateMasks = map[string][]string{
 func TestVisual(t *testing.T) {
 	s := shop(t)
 	adyen, direct := adyenShop(t), knetDirectShop(t) // the other two ways to KNET's page
+	// A shop with its logo configured (a data: URL, as the console's Settings accept).
+	branded := startServer(t, "CHECKOUT_MERCHANT_LOGO=data:image/svg+xml;base64,"+base64.StdEncoding.EncodeToString([]byte(
+		`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="16" fill="#7a4b1e"/>`+
+			`<path d="M9 12h12v6a6 6 0 0 1-12 0zM21 13h2a3 3 0 0 1 0 6h-2" fill="none" stroke="#fff" stroke-width="2"/></svg>`)))
 	// The reference is on the pages: the same for a state, language and width in every run
 	// (and unique: the subtest's name ends in LANG or LANG-WIDTH).
 	orderAt := func(t *testing.T, srv *server, currency, ref string) map[string]any {
@@ -115,6 +120,10 @@ func TestVisual(t *testing.T) {
 		{"pay-thb", func(t *testing.T, page playwright.Page, lang string) {
 			gotoURL(t, page, checkout(order(t, "THB", "pay-thb"))+"?lang="+lang)
 		}, true},
+		{"pay-logo", func(t *testing.T, page playwright.Page, lang string) {
+			gotoURL(t, page, checkout(orderAt(t, branded, "KWD", "pay-logo"))+"?lang="+lang)
+			must(t, expect.Locator(page.Locator("header img.logo")).ToBeVisible())
+		}, false},
 		{"pay-iqd", func(t *testing.T, page playwright.Page, lang string) {
 			gotoURL(t, page, checkout(order(t, "IQD", "pay-iqd"))+"?lang="+lang)
 		}, false},

@@ -101,5 +101,5 @@ for a in "$@"; do
   case "$a" in ./* | ../* | github.com/bawaba/checkout*) pkgs=() ;; esac
 done
 
-say "go test -count=1 -p 2 -timeout 20m $* ${pkgs[*]}"
-go test -count=1 -p 2 -timeout 20m "$@" "${pkgs[@]}"   # not exec: the trap stops PostgreSQL
+say "go test -count=1 -p 2 -timeout 30m $* ${pkgs[*]}"
+go test -count=1 -p 2 -timeout 30m "$@" "${pkgs[@]}"   # not exec: the trap stops PostgreSQL
