@@ -83,25 +83,34 @@ func (s *ShopperDeps) session(c *fiber.Ctx) *sessions.Session {
 	cookie := c.Cookies(sessionName)
 	now := time.Now()
 	var sess *sessions.Session
-	if values, ok := s.keep.session(cookie, now); ok && cookie != "" {
-		sess = sessions.NewSession(s.sessions, sessionName)
-		opts := *s.sessions.Options
-		sess.Options, sess.Values, sess.IsNew = &opts, values, false
+	if cookie == "" {
+		// No cookie: a fresh session, as gorilla's store would make, without building a
+		// net/http request for it (that bridge was a tenth of a first-visit page view).
+		sess = s.newSession()
+	} else if values, ok := s.keep.session(cookie, now); ok {
+		sess = s.newSession()
+		sess.Values, sess.IsNew = values, false
 	} else {
 		r, err := adaptor.ConvertRequest(c, false)
 		if err == nil {
 			sess, err = s.sessions.Get(r, sessionName)
 		}
 		if err != nil || sess == nil {
-			sess = sessions.NewSession(s.sessions, sessionName)
-			sess.Options = s.sessions.Options
-			sess.IsNew = true
-		} else if cookie != "" && !sess.IsNew {
+			sess = s.newSession()
+		} else if !sess.IsNew {
 			s.keep.putSession(strings.Clone(cookie), sess.Values, now)
 		}
 	}
 	c.Locals("session", sess)
 	c.Locals("session.loaded", maps.Clone(sess.Values))
+	return sess
+}
+
+// newSession is an empty, new session with its own copy of the store's cookie options.
+func (s *ShopperDeps) newSession() *sessions.Session {
+	sess := sessions.NewSession(s.sessions, sessionName)
+	opts := *s.sessions.Options
+	sess.Options, sess.IsNew = &opts, true
 	return sess
 }
 
