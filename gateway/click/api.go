@@ -180,13 +180,11 @@ func (g *Gateway) createSession(ctx context.Context) (session, error) {
 // updateSession calls Update Session (spec §3.2) and returns the URL of Click's payment page.
 func (g *Gateway) updateSession(ctx context.Context, upd updateRequest, lang string) (string, error) {
 	const op = "update session"
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(upd); err != nil {
+	body, err := wire.Marshal(upd)
+	if err != nil {
 		return "", &Error{Op: op, Kind: gateway.ErrRejected, Code: "ENCODE", Reason: gateway.ReasonGatewayError, Text: err.Error()}
 	}
-	ans, err := g.post(ctx, op, apiPath+"sessionupdate/"+url.PathEscape(g.dev)+"/"+lang, bytes.TrimRight(buf.Bytes(), "\n"))
+	ans, err := g.post(ctx, op, apiPath+"sessionupdate/"+url.PathEscape(g.dev)+"/"+lang, body)
 	if err != nil {
 		return "", err
 	}

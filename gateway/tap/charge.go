@@ -47,18 +47,22 @@ type charge struct {
 }
 
 // decodeCharge reads a charge object, keeping numbers exact.
-func decodeCharge(raw []byte) (*charge, error) {
+func decodeCharge(raw []byte) (*charge, error) { return decodeObject[charge](raw) }
+
+// decodeObject reads one of Tap's JSON objects (a charge, a refund), keeping numbers exact;
+// a body that is not a JSON object is errNotCharge.
+func decodeObject[T any](raw []byte) (*T, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || raw[0] != '{' {
 		return nil, errNotCharge
 	}
 	d := json.NewDecoder(bytes.NewReader(raw))
 	d.UseNumber()
-	var c charge
-	if err := d.Decode(&c); err != nil {
+	var v T
+	if err := d.Decode(&v); err != nil {
 		return nil, err
 	}
-	return &c, nil
+	return &v, nil
 }
 
 // result maps a charge read from Tap (raw are its bytes) to a normalized Result.

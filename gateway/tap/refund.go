@@ -253,23 +253,12 @@ func buildRefundRequest(a gateway.Attempt, amount money.Amount) ([]byte, error) 
 		Reason:    refundReason,
 		Reference: merchantReference{Merchant: a.ID},
 	}
-	md := map[string]string{}
-	if a.Reference != "" {
-		md["udf1"] = a.Reference
-	}
-	if a.OrderID != "" {
-		md["udf2"] = a.OrderID
-	}
-	if len(md) > 0 {
-		body.Metadata = md
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(body); err != nil {
+	body.Metadata = metadata(a)
+	b, err := wire.Marshal(body)
+	if err != nil {
 		return nil, fmt.Errorf("tap: refund: %w: %v", gateway.ErrRejected, err)
 	}
-	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+	return b, nil
 }
 
 // refundIdempotencyKey is attemptID + ":refund:" + the order service's refund id when ctx
@@ -288,19 +277,7 @@ func refundIdempotencyKey(attemptID, refundID string) (string, error) {
 }
 
 // decodeRefund reads a refund object, keeping numbers exact.
-func decodeRefund(raw []byte) (*refund, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || raw[0] != '{' {
-		return nil, errNotCharge
-	}
-	d := json.NewDecoder(bytes.NewReader(raw))
-	d.UseNumber()
-	var r refund
-	if err := d.Decode(&r); err != nil {
-		return nil, err
-	}
-	return &r, nil
-}
+func decodeRefund(raw []byte) (*refund, error) { return decodeObject[refund](raw) }
 
 // refundResult fills what the refund object tells, whatever its status.
 func (g *Gateway) refundResult(raw []byte, r *refund) gateway.Result {

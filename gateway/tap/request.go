@@ -1,12 +1,12 @@
 package tap
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
 
 	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/gateway/internal/wire"
 )
 
 // chargeRequest is the create-charge body for KNET (spec §2).
@@ -84,6 +84,17 @@ func buildChargeRequest(a gateway.Attempt) ([]byte, error) {
 	if a.WebhookURL != "" {
 		body.Post = &urlObject{URL: a.WebhookURL}
 	}
+	body.Metadata = metadata(a)
+	b, err := wire.Marshal(body)
+	if err != nil {
+		return nil, fmt.Errorf("tap: create charge: %w: %v", gateway.ErrRejected, err)
+	}
+	return b, nil
+}
+
+// metadata is what a charge or refund carries of ours in Tap's udf fields: udf1 the merchant's
+// order reference, udf2 our order id; nil when there is neither.
+func metadata(a gateway.Attempt) map[string]string {
 	md := map[string]string{}
 	if a.Reference != "" {
 		md["udf1"] = a.Reference
@@ -91,16 +102,10 @@ func buildChargeRequest(a gateway.Attempt) ([]byte, error) {
 	if a.OrderID != "" {
 		md["udf2"] = a.OrderID
 	}
-	if len(md) > 0 {
-		body.Metadata = md
+	if len(md) == 0 {
+		return nil
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(body); err != nil {
-		return nil, fmt.Errorf("tap: create charge: %w: %v", gateway.ErrRejected, err)
-	}
-	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+	return md
 }
 
 // splitName splits a name into Tap's first_name (first word) and last_name (the rest).
