@@ -347,6 +347,22 @@ func expireNow(t *testing.T, s *server, id string) {
 	defer db.Close()
 	_, err = db.ExecContext(context.Background(), "UPDATE orders SET expires_at = ? WHERE id = ?", time.Now().Add(-time.Minute).UnixMilli(), id)
 	must(t, err)
+	// This write went around the server, so the pages' kept copy of the order (keyed on the
+	// store's change counter, which only the server's own commits move) still shows it open.
+	// Wait for the server's expiry worker to expire it: that commit moves the counter, as any
+	// real expiry does, and every page after this sees the order expired.
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		var status string
+		must(t, db.QueryRowContext(context.Background(), "SELECT status FROM orders WHERE id = ?", id).Scan(&status))
+		if status == "expired" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("order %s still %s 15 s after its expires_at was moved back: the expiry worker did not run", id, status)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 func TestExpiredOrder(t *testing.T) {
