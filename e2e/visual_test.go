@@ -46,15 +46,16 @@ const (
 var visualMasks = []string{".time-left", ".receipt > .facts .mono"}
 
 // visualStateMasks are the masks of one state (by name without the language): the simulators'
-// ids, ports, clocks and QR codes. "frame:" marks a selector inside the K-Pay iframe.
+// ids, ports, clocks and QR codes. "frame:" marks a selector inside the K-Pay iframe. Each must
+// match something on its page (compareVisual fails otherwise: a stale selector once let the Al
+// Qaseh clock through), and should name a box whose width does not follow the masked text.
 var visualStateMasks = map[string][]string{
-	"sim-adyen-knet":   {".facts div:nth-child(3) dd"}, // PSP reference
-	"sim-knet-direct":  {"dl > div:nth-child(2) > dd"}, // the shop's site, with its port
-	"sim-click":        {"[data-testid=click-track-id]"},
-	"sim-alqaseh":      {"[data-testid=alqaseh-order]", ".facts div:last-child dd"}, // valid until
-	"sim-alipay":       {".qr svg"},
-	"sim-kpay-qr":      {"frame:.qr", "frame:[data-testid=kpay-qr-countdown]"},
-	"sim-qr-simulator": {"[data-testid=kpay-qrsim-open] tbody"},
+	"sim-adyen-knet":  {".facts div:nth-child(3) dd"}, // PSP reference
+	"sim-knet-direct": {"dl > div:nth-child(2) > dd"}, // the shop's site, with its port
+	"sim-click":       {"[data-testid=click-track-id]"},
+	"sim-alqaseh":     {"form > dl > div:first-child", "form > dl > div:last-child"}, // the rows of the order id and the time (whole rows: the values are not of fixed width)
+	"sim-alipay":      {".qr svg"},
+	"sim-kpay-qr":     {"frame:.qr", "frame:[data-testid=kpay-qr-countdown]"},
 }
 
 func TestVisual(t *testing.T) {
@@ -181,6 +182,7 @@ func TestVisual(t *testing.T) {
 			_, err := checkouttest.OpenKPayForm(page)
 			must(t, err)
 		}, false},
+		// No QR is open yet here (sim-kpay-qr comes after), so the page has no table of ids to mask.
 		{"sim-qr-simulator", func(t *testing.T, page playwright.Page, lang string) {
 			gotoURL(t, page, s.BaseURL+"/sandbox/kpay/qr-simulator?lang="+lang)
 			must(t, expect.Locator(page.Locator("[data-testid=kpay-qrsim-id]")).ToBeVisible())
@@ -257,12 +259,21 @@ func noSidewaysScroll(t *testing.T, page playwright.Page, name string) {
 func compareVisual(t *testing.T, page playwright.Page, name string, extraMasks ...string) {
 	t.Helper()
 	var masks []playwright.Locator
-	for _, m := range append(visualMasks, extraMasks...) {
+	for i, m := range append(visualMasks, extraMasks...) {
+		var l playwright.Locator
 		if inFrame, ok := strings.CutPrefix(m, "frame:"); ok {
-			masks = append(masks, checkouttest.KPayFrame(page).Locator(inFrame))
-			continue
+			l = checkouttest.KPayFrame(page).Locator(inFrame)
+		} else {
+			l = page.Locator(m)
 		}
-		masks = append(masks, page.Locator(m))
+		if i >= len(visualMasks) { // the state's own masks must hide something
+			n, err := l.Count()
+			must(t, err)
+			if n == 0 {
+				t.Errorf("visual %s: mask %q matches nothing on the page", name, m)
+			}
+		}
+		masks = append(masks, l)
 	}
 	shot, err := page.Screenshot(playwright.PageScreenshotOptions{
 		FullPage: playwright.Bool(true), Animations: playwright.ScreenshotAnimationsDisabled,
