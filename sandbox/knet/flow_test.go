@@ -181,7 +181,9 @@ func TestHandshakeFailureAutoVoids(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, func(c *Config) { c.NotifyTimeout = 100 * time.Millisecond })
+			// Well above a loaded machine's local round trip (100 ms once timed out a "500"
+			// reply under load); the "timeout" case replies after 2 s.
+			e := newEnv(t, func(c *Config) { c.NotifyTimeout = 500 * time.Millisecond })
 			e.merchant.respond = func(notification) reply { return tt.rep }
 			p := e.defaultParams()
 			if tt.close {
