@@ -226,20 +226,25 @@ func (s *DB) migrate(ctx context.Context) error {
 		if !ok || err != nil {
 			return fmt.Errorf("store: migration %s: name must start with a number and _", name)
 		}
-		var applied int
-		if err := c.QueryRowContext(ctx, s.d.sql("SELECT count(*) FROM schema_migrations WHERE version = ?"), version).Scan(&applied); err != nil {
-			return err
-		}
-		if applied > 0 {
-			continue
-		}
 		body, err := migrations.ReadFile(f)
 		if err != nil {
 			return err
 		}
+		// The check is inside the transaction: on SQLite the writer begins IMMEDIATE, so a
+		// second process on a new file waits here for the first one's migration and then sees
+		// it applied (on PostgreSQL the advisory lock above already orders them).
 		tx, err := c.BeginTx(ctx, nil)
 		if err != nil {
 			return err
+		}
+		var applied int
+		if err := tx.QueryRowContext(ctx, s.d.sql("SELECT count(*) FROM schema_migrations WHERE version = ?"), version).Scan(&applied); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if applied > 0 {
+			tx.Rollback()
+			continue
 		}
 		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 			tx.Rollback()
