@@ -21,7 +21,7 @@ import (
 func TestCrashBetweenGatewayAndCommit(t *testing.T) {
 	for _, point := range order.FaultPoints {
 		t.Run(point, func(t *testing.T) {
-			refund := point == order.FaultRefundBeforeRecord || point == order.FaultRefundAfterCommit
+			refund := strings.HasPrefix(point, "refund-")
 			first := checkouttest.Start(t, checkouttest.Binary(binaryPath),
 				checkouttest.Env("CHECKOUT_KNET_GATEWAY=tap", "CHECKOUT_FAULT="+point))
 			hooks := checkouttest.NewWebhooks(t, first.WebhookSecret)

@@ -203,6 +203,7 @@ func (s *Service) recordRefund(ctx context.Context, ref *Refund, res gateway.Res
 		if err != nil {
 			return Order{}, err
 		}
+		s.fault(FaultRefundIDRecorded)
 	}
 	if outcome == refundUnknown {
 		o, err := s.st.Order(ctx, ref.OrderID)

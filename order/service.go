@@ -48,11 +48,12 @@ const (
 	FaultPaidBeforeCommit   = "paid-before-commit"   // a paid result in hand, nothing recorded
 	FaultPaidAfterCommit    = "paid-after-commit"    // the paid transition and its webhook committed, nothing after
 	FaultRefundBeforeRecord = "refund-before-record" // the gateway answered a refund, its answer not recorded
+	FaultRefundIDRecorded   = "refund-id-recorded"   // the gateway's refund id stored, the outcome not yet
 	FaultRefundAfterCommit  = "refund-after-commit"  // the refund recorded, the API not answered
 )
 
 // FaultPoints lists the fault points.
-var FaultPoints = []string{FaultPaidBeforeCommit, FaultPaidAfterCommit, FaultRefundBeforeRecord, FaultRefundAfterCommit}
+var FaultPoints = []string{FaultPaidBeforeCommit, FaultPaidAfterCommit, FaultRefundBeforeRecord, FaultRefundIDRecorded, FaultRefundAfterCommit}
 
 // fault calls Config.Fault at point, when set.
 func (s *Service) fault(point string) {

@@ -9,7 +9,7 @@ import (
 )
 
 // faultHook reads CHECKOUT_FAULT, the crash tests' switch: set to one of order.FaultPoints
-// ("paid-before-commit", "paid-after-commit", "refund-before-record", "refund-after-commit"),
+// ("paid-before-commit", "paid-after-commit", "refund-before-record", "refund-id-recorded", "refund-after-commit"),
 // the process kills itself with SIGKILL (as kill -9: no deferred code, no flush, no graceful
 // shutdown) the first time it reaches that point. Honoured only in sandbox mode: in live mode
 // it is ignored, with a warning, so that a stray variable can never crash a real shop. An
