@@ -56,7 +56,7 @@ type Config struct {
 // Validate reports what is missing or malformed in cfg, without ever quoting a secret.
 func (cfg Config) Validate() error {
 	var probs []string
-	if u, err := url.Parse(cfg.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if !wire.AbsoluteURL(cfg.BaseURL) {
 		probs = append(probs, "BaseURL must be an absolute http(s) URL")
 	}
 	if cfg.APIKey == "" {

@@ -97,7 +97,7 @@ func (g *Gateway) ensureKNET(ctx context.Context, a gateway.Attempt) error {
 		return err
 	}
 	var m methodsResponse
-	if err := decodeExact(raw, &m); err != nil {
+	if err := wire.DecodeObject(raw, &m); err != nil {
 		return fmt.Errorf("adyen: paymentMethods: %w: unreadable answer", gateway.ErrUnavailable)
 	}
 	for _, pm := range m.PaymentMethods {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -72,7 +71,7 @@ func (g *Gateway) buildPaymentRequest(a gateway.Attempt) ([]byte, error) {
 		return nil, fmt.Errorf("adyen: payments: %w: amount must be positive", gateway.ErrRejected)
 	case a.ID == "" || len(a.ID) > maxReference:
 		return nil, fmt.Errorf("adyen: payments: %w: the attempt id must be 1–%d characters", gateway.ErrRejected, maxReference)
-	case !absoluteURL(a.ReturnURL):
+	case !wire.AbsoluteURL(a.ReturnURL):
 		return nil, fmt.Errorf("adyen: payments: %w: the return URL must be absolute", gateway.ErrRejected)
 	case g.merchant == "":
 		return nil, fmt.Errorf("adyen: payments: %w: no merchant account configured", gateway.ErrRejected)
@@ -181,14 +180,8 @@ type paymentResponse struct {
 
 // decodePaymentResponse reads a payment response, keeping numbers exact.
 func decodePaymentResponse(raw []byte) (*paymentResponse, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || raw[0] != '{' {
-		return nil, fmt.Errorf("not a JSON object")
-	}
-	d := json.NewDecoder(bytes.NewReader(raw))
-	d.UseNumber()
 	var p paymentResponse
-	if err := d.Decode(&p); err != nil {
+	if err := wire.DecodeObject(raw, &p); err != nil {
 		return nil, err
 	}
 	return &p, nil
@@ -200,7 +193,7 @@ func (act *redirectAction) toAction() (gateway.Action, error) {
 	if act.Type != "redirect" {
 		return gateway.Action{}, fmt.Errorf("adyen: payments: %w: unsupported action type %q", gateway.ErrRejected, clip(act.Type))
 	}
-	if !absoluteURL(act.URL) {
+	if !wire.AbsoluteURL(act.URL) {
 		return gateway.Action{}, fmt.Errorf("adyen: payments: %w: the redirect action has no absolute http(s) url", gateway.ErrUnavailable)
 	}
 	switch strings.ToUpper(act.Method) {
@@ -328,10 +321,4 @@ func refusalReason(text string) string {
 	default:
 		return gateway.ReasonDeclined
 	}
-}
-
-// absoluteURL reports whether u is an absolute http(s) URL.
-func absoluteURL(u string) bool {
-	p, err := url.Parse(u)
-	return err == nil && (p.Scheme == "http" || p.Scheme == "https") && p.Host != ""
 }

@@ -56,7 +56,7 @@ func (g *Gateway) Refund(ctx context.Context, a gateway.Attempt, amt money.Amoun
 		return gateway.Result{}, err
 	}
 	var r refundResponse
-	if err := decodeExact(raw, &r); err != nil {
+	if err := wire.DecodeObject(raw, &r); err != nil {
 		return gateway.Result{}, fmt.Errorf("adyen: refunds %s: %w: unreadable answer", a.PaymentID, gateway.ErrUnavailable)
 	}
 	if !strings.EqualFold(r.Status, "received") {

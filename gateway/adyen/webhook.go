@@ -46,7 +46,7 @@ type webhookBody struct {
 // decodeWebhook reads the envelope and every item, keeping numbers exact.
 func decodeWebhook(body []byte) (string, []notificationItem, error) {
 	var env webhookBody
-	if err := decodeExact(body, &env); err != nil {
+	if err := wire.DecodeObject(body, &env); err != nil {
 		return "", nil, err
 	}
 	if len(env.NotificationItems) == 0 {
@@ -55,23 +55,13 @@ func decodeWebhook(body []byte) (string, []notificationItem, error) {
 	items := make([]notificationItem, 0, len(env.NotificationItems))
 	for i, w := range env.NotificationItems {
 		var it notificationItem
-		if err := decodeExact(w.Item, &it); err != nil {
+		if err := wire.DecodeObject(w.Item, &it); err != nil {
 			return "", nil, fmt.Errorf("item %d: %v", i, err)
 		}
 		it.raw = append(json.RawMessage(nil), bytes.TrimSpace(w.Item)...)
 		items = append(items, it)
 	}
 	return string(env.Live), items, nil
-}
-
-func decodeExact(raw []byte, v any) error {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || raw[0] != '{' {
-		return errors.New("not a JSON object")
-	}
-	d := json.NewDecoder(bytes.NewReader(raw))
-	d.UseNumber()
-	return d.Decode(v)
 }
 
 // signedData returns the strings an item's hmacSignature may have been computed over (spec §7):

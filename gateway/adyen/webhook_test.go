@@ -143,7 +143,7 @@ func TestHMACVectors(t *testing.T) {
 				return
 			}
 			var it notificationItem
-			if err := decodeExact([]byte(tt.item), &it); err != nil {
+			if err := wire.DecodeObject([]byte(tt.item), &it); err != nil {
 				t.Fatal(err)
 			}
 			if d := it.signedData(); d[0] != tt.data {
@@ -164,7 +164,7 @@ func TestHMACVectors(t *testing.T) {
 // value and currency; its Go library with value "0".
 func TestSignedDataWithoutAmount(t *testing.T) {
 	var it notificationItem
-	err := decodeExact([]byte(`{"eventCode":"REPORT_AVAILABLE","merchantAccountCode":"Magento2Rik","merchantReference":"testMerchantRef1",`+
+	err := wire.DecodeObject([]byte(`{"eventCode":"REPORT_AVAILABLE","merchantAccountCode":"Magento2Rik","merchantReference":"testMerchantRef1",`+
 		`"pspReference":"test_REPORT_AVAILABLE","success":"true"}`), &it)
 	if err != nil {
 		t.Fatal(err)

@@ -247,10 +247,10 @@ func (g *Gateway) check(a gateway.Attempt) (string, error) {
 	if a.ID == "" {
 		return reject("attempt id is required")
 	}
-	if !absoluteURL(a.ReturnURL) {
+	if !wire.AbsoluteURL(a.ReturnURL) {
 		return reject("return URL must be an absolute http(s) URL")
 	}
-	if a.WebhookURL != "" && !absoluteURL(a.WebhookURL) {
+	if a.WebhookURL != "" && !wire.AbsoluteURL(a.WebhookURL) {
 		return reject("webhook URL must be an absolute http(s) URL")
 	}
 	if !a.ExpiresAt.IsZero() && !a.ExpiresAt.After(g.now()) {
@@ -345,13 +345,7 @@ func (g *Gateway) pageURL(token string) (string, bool) {
 	} else {
 		u = g.page + "/" + esc
 	}
-	return u, absoluteURL(u)
-}
-
-// absoluteURL reports whether u is an absolute http(s) URL.
-func absoluteURL(u string) bool {
-	p, err := url.Parse(u)
-	return err == nil && (p.Scheme == "http" || p.Scheme == "https") && p.Host != ""
+	return u, wire.AbsoluteURL(u)
 }
 
 // retry retries the prior attempt's context when Al Qaseh's guards allow it (status expired,
@@ -403,26 +397,19 @@ func (g *Gateway) retry(ctx context.Context, a gateway.Attempt) (gateway.Started
 	}, true
 }
 
+// lookup checks the payment id of a return or an inquiry.
+var lookup = wire.Lookup{Gateway: Name, Param: "payment_id", Noun: "payment", Shape: idPattern}
+
 // Return verifies the browser's return: payment_id must be the attempt's, and the payment is
 // then read from Al Qaseh. The query's order_id and status are ignored.
 func (g *Gateway) Return(ctx context.Context, a gateway.Attempt, query url.Values) (gateway.Result, error) {
-	id := query.Get("payment_id")
-	if id == "" || a.PaymentID == "" || id != a.PaymentID || !idPattern.MatchString(id) {
-		return gateway.Result{}, fmt.Errorf("alqaseh: return: %w: payment_id is not the attempt's payment", gateway.ErrBadRequest)
-	}
-	return g.inquire(ctx, a)
+	return lookup.Return(ctx, a, query, g.inquire)
 }
 
 // Inquire reads the attempt's payment from Al Qaseh. Without a payment id the status is
 // unknown.
 func (g *Gateway) Inquire(ctx context.Context, a gateway.Attempt) (gateway.Result, error) {
-	if a.PaymentID == "" {
-		return gateway.Result{Status: gateway.StatusUnknown}, nil
-	}
-	if !idPattern.MatchString(a.PaymentID) {
-		return gateway.Result{}, fmt.Errorf("alqaseh: inquire: %w: malformed payment id", gateway.ErrBadRequest)
-	}
-	return g.inquire(ctx, a)
+	return lookup.Inquire(ctx, a, g.inquire)
 }
 
 func (g *Gateway) inquire(ctx context.Context, a gateway.Attempt) (gateway.Result, error) {

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"math/big"
-	"regexp"
 	"strings"
 	"time"
 
@@ -142,27 +140,12 @@ func declineReason(rc, def string) string {
 	return def
 }
 
-// numberPattern is a decimal number literal with a bounded exponent.
-var numberPattern = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]{1,3})?$`)
-
 // reportedAmount converts the amount Al Qaseh reported (a JSON number or string literal such
-// as 1500 or "1500.0") exactly into a money.Amount in currency. It fails when the literal is
-// not a number, the currency is unknown, or the value does not fit the currency's ISO
-// decimals.
+// as 1500 or "1500.0", spaces around it ignored) exactly into a money.Amount in currency (any
+// case). It fails when the literal is not a number, the currency is unknown, or the value does
+// not fit the currency's ISO decimals.
 func reportedAmount(lit, currency string) (money.Amount, bool) {
-	lit = strings.TrimSpace(lit)
-	if len(lit) > 64 || !numberPattern.MatchString(lit) {
-		return money.Amount{}, false
-	}
-	cur, ok := money.LookupCurrency(strings.ToUpper(strings.TrimSpace(currency)))
-	if !ok {
-		return money.Amount{}, false
-	}
-	r, ok := new(big.Rat).SetString(lit)
-	if !ok {
-		return money.Amount{}, false
-	}
-	return wire.Exact(r, cur)
+	return wire.JSONAmount(strings.TrimSpace(lit), strings.ToUpper(strings.TrimSpace(currency)))
 }
 
 // result maps a payment read from Al Qaseh (raw are its bytes) to a normalized Result.

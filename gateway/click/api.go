@@ -112,7 +112,7 @@ func buildUpdate(a gateway.Attempt) (updateRequest, error) {
 	if a.ID == "" {
 		return bad("the attempt has no id")
 	}
-	if u, err := url.Parse(a.ReturnURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(a.ReturnURL) > 255 {
+	if !wire.AbsoluteURL(a.ReturnURL) || len(a.ReturnURL) > 255 {
 		return bad("the return URL must be an absolute http(s) URL of at most 255 bytes")
 	}
 	s := a.Amount.String() // "6.000": exactly 3 decimals, the last one 0

@@ -517,8 +517,7 @@ func checkURL(s string) error {
 	if strings.ContainsAny(s, "?#&= \t\r\n") {
 		return errors.New("must have no query, fragment or spaces")
 	}
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+	if !wire.AbsoluteURL(s) {
 		return errors.New("not an absolute http(s) URL")
 	}
 	return nil

@@ -144,28 +144,27 @@ func parseTags(raw []byte) (map[string]string, error) {
 // the Error field (notification, errorURL), or the code inside a "!ERROR!-CODE-text" result;
 // "" when there is none ("null" counts as none).
 func errorCode(f map[string]string) string {
-	for _, k := range []string{"error_code_tag", "error"} {
-		if v := strings.TrimSpace(f[k]); v != "" && !strings.EqualFold(v, "null") {
-			return v
-		}
-	}
-	if code, _, ok := bangError(f["result"]); ok {
-		return code
-	}
-	return ""
+	code, _ := errorField(f, "error_code_tag", "error")
+	return code
 }
 
-// errorText returns the error text of an answer or notification, or "".
+// errorText returns the error text of an answer or notification (error_text, ErrorText, or the
+// text of a "!ERROR!-CODE-text" result), or "".
 func errorText(f map[string]string) string {
-	for _, k := range []string{"error_text", "errortext"} {
+	_, text := errorField(f, "error_text", "errortext")
+	return text
+}
+
+// errorField returns the first of the keys' values that is set (not "" nor "null") as both
+// code and text; otherwise the code and text of a "!ERROR!-CODE-text" result, or "".
+func errorField(f map[string]string, keys ...string) (code, text string) {
+	for _, k := range keys {
 		if v := strings.TrimSpace(f[k]); v != "" && !strings.EqualFold(v, "null") {
-			return v
+			return v, v
 		}
 	}
-	if _, text, ok := bangError(f["result"]); ok {
-		return text
-	}
-	return ""
+	code, text, _ = bangError(f["result"])
+	return code, text
 }
 
 // bangError splits the FSS/ACI error form "!ERROR!-IPAY0100015-Invalid tranportal password".

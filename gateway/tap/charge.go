@@ -1,17 +1,13 @@
 package tap
 
 import (
-	"bytes"
 	"encoding/json"
-	"math/big"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/bawaba/checkout/gateway"
 	"github.com/bawaba/checkout/gateway/internal/wire"
-	"github.com/bawaba/checkout/money"
 )
 
 // charge is what we read of Tap's charge object (spec §3–4).
@@ -49,17 +45,10 @@ type charge struct {
 // decodeCharge reads a charge object, keeping numbers exact.
 func decodeCharge(raw []byte) (*charge, error) { return decodeObject[charge](raw) }
 
-// decodeObject reads one of Tap's JSON objects (a charge, a refund), keeping numbers exact;
-// a body that is not a JSON object is errNotCharge.
+// decodeObject reads one of Tap's JSON objects (a charge, a refund), keeping numbers exact.
 func decodeObject[T any](raw []byte) (*T, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || raw[0] != '{' {
-		return nil, errNotCharge
-	}
-	d := json.NewDecoder(bytes.NewReader(raw))
-	d.UseNumber()
 	var v T
-	if err := d.Decode(&v); err != nil {
+	if err := wire.DecodeObject(raw, &v); err != nil {
 		return nil, err
 	}
 	return &v, nil
@@ -74,16 +63,14 @@ func (g *Gateway) result(raw []byte, c *charge) gateway.Result {
 		PaymentID:     c.ID,
 		TransactionID: string(c.Reference.Payment),
 		AuthCode:      string(c.Transaction.AuthorizationID),
-		Reference:     string(c.Reference.Acquirer),
+		Reference:     wire.FirstNonEmpty(string(c.Reference.Acquirer), string(c.Reference.Gateway)),
 		TrackID:       string(c.Reference.Track),
 		OurReference:  string(c.Reference.Transaction),
 		GatewayCode:   string(c.Response.Code),
+		At:            unixMillis(c.Transaction.Created),
 		Raw:           append([]byte(nil), raw...),
 	}
-	if r.Reference == "" {
-		r.Reference = string(c.Reference.Gateway)
-	}
-	if amt, ok := chargeAmount(c.Amount.String(), c.Currency); ok {
+	if amt, ok := wire.JSONAmount(c.Amount.String(), c.Currency); ok {
 		r.Amount = amt
 	}
 	msgs := []string{}
@@ -94,10 +81,16 @@ func (g *Gateway) result(raw []byte, c *charge) gateway.Result {
 		msgs = append(msgs, m)
 	}
 	r.GatewayMessage = strings.Join(msgs, " / ")
-	if ms, err := strconv.ParseInt(string(c.Transaction.Created), 10, 64); err == nil && ms > 0 {
-		r.At = time.UnixMilli(ms).UTC()
-	}
 	return r
+}
+
+// unixMillis reads one of Tap's times (Unix milliseconds); the zero time when it is absent or
+// unreadable.
+func unixMillis(f wire.FlexString) time.Time {
+	if ms, err := strconv.ParseInt(string(f), 10, 64); err == nil && ms > 0 {
+		return time.UnixMilli(ms).UTC()
+	}
+	return time.Time{}
 }
 
 // mapStatus maps Tap's charge status (spec §5, gateways-summary.md §2) and response code to
@@ -144,25 +137,4 @@ func failureReason(code, message string) string {
 		return gateway.ReasonInsufficient
 	}
 	return gateway.ReasonDeclined
-}
-
-// numberPattern is a JSON number with a bounded exponent.
-var numberPattern = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]{1,3})?$`)
-
-// chargeAmount converts the JSON literal of an amount (e.g. "0.5") to an exact money.Amount in
-// currency. It fails when the literal is not a number, the currency is unknown, or the value
-// does not fit the currency's decimals.
-func chargeAmount(lit, currency string) (money.Amount, bool) {
-	if len(lit) > 64 || !numberPattern.MatchString(lit) {
-		return money.Amount{}, false
-	}
-	cur, ok := money.LookupCurrency(currency)
-	if !ok {
-		return money.Amount{}, false
-	}
-	r, ok := new(big.Rat).SetString(lit)
-	if !ok {
-		return money.Amount{}, false
-	}
-	return wire.Exact(r, cur)
 }

@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"strings"
+
+	"github.com/bawaba/checkout/gateway/internal/wire"
 )
 
 // hashString is Tap's webhook hashstring (spec §6): lower-case hex HMAC-SHA256, keyed with the
@@ -46,7 +48,7 @@ func hmacHex(key, msg string) string {
 // literal ("0.5"), the spec's fallback.
 func amountCandidates(lit, currency string) []string {
 	var out []string
-	if amt, ok := chargeAmount(lit, currency); ok {
+	if amt, ok := wire.JSONAmount(lit, currency); ok {
 		out = append(out, amt.String())
 	}
 	if lit != "" && (len(out) == 0 || out[0] != lit) {

@@ -12,7 +12,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/bawaba/checkout/gateway"
 	"github.com/bawaba/checkout/gateway/internal/wire"
@@ -282,22 +281,17 @@ func decodeRefund(raw []byte) (*refund, error) { return decodeObject[refund](raw
 // refundResult fills what the refund object tells, whatever its status.
 func (g *Gateway) refundResult(raw []byte, r *refund) gateway.Result {
 	res := gateway.Result{
-		PaymentID:     r.ID,
-		TransactionID: r.ID,
-		Reference:     string(r.Reference.Acquirer),
-		OurReference:  string(r.Reference.Merchant),
-		GatewayCode:   string(r.Response.Code),
-		Raw:           append([]byte(nil), raw...),
+		PaymentID:      r.ID,
+		TransactionID:  r.ID,
+		Reference:      wire.FirstNonEmpty(string(r.Reference.Acquirer), string(r.Reference.Gateway)),
+		OurReference:   string(r.Reference.Merchant),
+		GatewayCode:    string(r.Response.Code),
+		GatewayMessage: g.redact(strings.TrimSpace(r.Response.Message)),
+		At:             unixMillis(r.Created),
+		Raw:            append([]byte(nil), raw...),
 	}
-	if res.Reference == "" {
-		res.Reference = string(r.Reference.Gateway)
-	}
-	if amt, ok := chargeAmount(r.Amount.String(), r.Currency); ok {
+	if amt, ok := wire.JSONAmount(r.Amount.String(), r.Currency); ok {
 		res.Amount = amt
-	}
-	res.GatewayMessage = g.redact(strings.TrimSpace(r.Response.Message))
-	if ms, err := strconv.ParseInt(string(r.Created), 10, 64); err == nil && ms > 0 {
-		res.At = time.UnixMilli(ms).UTC()
 	}
 	return res
 }
@@ -314,7 +308,7 @@ func sameRefundAmount(r *refund, want money.Amount) error {
 	if cur == "" {
 		cur = want.Currency().Code
 	}
-	got, ok := chargeAmount(r.Amount.String(), cur)
+	got, ok := wire.JSONAmount(r.Amount.String(), cur)
 	if !ok || !got.Equal(want) {
 		return fmt.Errorf("tap refunded %s, asked %s", clip(r.Amount.String()), want.String())
 	}

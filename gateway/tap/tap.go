@@ -103,7 +103,8 @@ func (g *Gateway) Start(ctx context.Context, a gateway.Attempt) (gateway.Started
 		return gateway.Started{}, err
 	}
 	st := gateway.Started{PaymentID: c.ID}
-	payURL, urlOK := redirectURL(c.Transaction.URL)
+	payURL := c.Transaction.URL
+	urlOK := wire.AbsoluteURL(payURL)
 	if c.Status == "INITIATED" {
 		if !urlOK {
 			return gateway.Started{}, fmt.Errorf("tap: create charge %s: %w: no absolute transaction.url", c.ID, gateway.ErrUnavailable)
@@ -122,24 +123,22 @@ func (g *Gateway) Start(ctx context.Context, a gateway.Attempt) (gateway.Started
 	return st, nil
 }
 
+// lookup checks the charge id of a return or an inquiry.
+var lookup = wire.Lookup{Gateway: Name, Param: "tap_id", Noun: "charge", Shape: idPattern}
+
 // Return verifies the browser's return: tap_id must be the attempt's charge id, and the
 // charge is then read from Tap. The query's other parameters (tap_status) are ignored.
 func (g *Gateway) Return(ctx context.Context, a gateway.Attempt, query url.Values) (gateway.Result, error) {
-	id := query.Get("tap_id")
-	if id == "" || a.PaymentID == "" || id != a.PaymentID || !idPattern.MatchString(id) {
-		return gateway.Result{}, fmt.Errorf("tap: return: %w: tap_id is not the attempt's charge", gateway.ErrBadRequest)
-	}
-	return g.retrieve(ctx, id)
+	return lookup.Return(ctx, a, query, g.retrieveAttempt)
 }
 
 // Inquire reads the attempt's charge from Tap. Without a charge id the status is unknown.
 func (g *Gateway) Inquire(ctx context.Context, a gateway.Attempt) (gateway.Result, error) {
-	if a.PaymentID == "" {
-		return gateway.Result{Status: gateway.StatusUnknown}, nil
-	}
-	if !idPattern.MatchString(a.PaymentID) {
-		return gateway.Result{}, fmt.Errorf("tap: inquire: %w: malformed charge id", gateway.ErrBadRequest)
-	}
+	return lookup.Inquire(ctx, a, g.retrieveAttempt)
+}
+
+// retrieveAttempt reads the attempt's charge (its id already checked).
+func (g *Gateway) retrieveAttempt(ctx context.Context, a gateway.Attempt) (gateway.Result, error) {
 	return g.retrieve(ctx, a.PaymentID)
 }
 
@@ -266,15 +265,6 @@ func tapErrors(raw []byte) string {
 	return s
 }
 
-// redirectURL returns u when it is an absolute http(s) URL.
-func redirectURL(u string) (string, bool) {
-	p, err := url.Parse(u)
-	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-		return "", false
-	}
-	return u, true
-}
-
 // headerValue returns the header's first value, also when the map was built with
 // non-canonical keys.
 func headerValue(h http.Header, name string) string {
@@ -295,6 +285,3 @@ func langCode(locale string) string {
 	}
 	return "en"
 }
-
-// errNotCharge is returned by decodeCharge for a body that is not a JSON object.
-var errNotCharge = errors.New("tap: not a charge object")

@@ -506,35 +506,6 @@ func TestResultEdges(t *testing.T) {
 	}
 }
 
-func TestChargeAmount(t *testing.T) {
-	tests := []struct {
-		lit, currency, want string // want "" = not ok
-	}{
-		{"0.5", "KWD", "0.500"},
-		{"6", "KWD", "6.000"},
-		{"6.000", "KWD", "6.000"},
-		{"10.5", "KWD", "10.500"},
-		{"1.5e1", "KWD", "15.000"},
-		{"65", "AED", "65.00"},
-		{"0.5001", "KWD", ""},
-		{"0.5", "XYZ", ""},
-		{"abc", "KWD", ""},
-		{"", "KWD", ""},
-		{"1e999", "KWD", ""},
-		{"01.5", "KWD", ""},
-	}
-	for _, tt := range tests {
-		amt, ok := chargeAmount(tt.lit, tt.currency)
-		got := ""
-		if ok {
-			got = amt.String()
-		}
-		if got != tt.want {
-			t.Errorf("chargeAmount(%q, %q) = %q, want %q", tt.lit, tt.currency, got, tt.want)
-		}
-	}
-}
-
 func TestReturn(t *testing.T) {
 	const id = "chg_TS05A1320231018Hy56070XXXX"
 	bad := []struct {

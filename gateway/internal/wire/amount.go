@@ -3,6 +3,7 @@ package wire
 import (
 	"math/big"
 	"net/http"
+	"regexp"
 	"time"
 
 	"github.com/bawaba/checkout/money"
@@ -10,7 +11,8 @@ import (
 
 // Exact converts the exact decimal r into an amount of cur. It fails when r has more decimals
 // than the currency's ISO 4217 scale or does not fit in int64 minor units. Each connector
-// checks the literal against its own gateway's number syntax before it parses r.
+// checks the literal against its own gateway's number syntax before it parses r (JSONAmount
+// does it for a JSON number).
 func Exact(r *big.Rat, cur money.Currency) (money.Amount, bool) {
 	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(cur.Scale)), nil)
 	m := new(big.Rat).Mul(r, new(big.Rat).SetInt(scale))
@@ -19,6 +21,28 @@ func Exact(r *big.Rat, cur money.Currency) (money.Amount, bool) {
 	}
 	amt, err := money.FromMinor(m.Num().Int64(), cur.Code)
 	return amt, err == nil
+}
+
+// jsonNumber is a JSON number literal with a bounded exponent.
+var jsonNumber = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]{1,3})?$`)
+
+// JSONAmount converts the literal of a JSON number (e.g. "0.5", "1500", "1.5e3") exactly into
+// an amount of currency (an ISO code, as given). It fails when lit is not a JSON number of at
+// most 64 bytes, the currency is unknown, or the value does not fit the currency's ISO 4217
+// decimals.
+func JSONAmount(lit, currency string) (money.Amount, bool) {
+	if len(lit) > 64 || !jsonNumber.MatchString(lit) {
+		return money.Amount{}, false
+	}
+	cur, ok := money.LookupCurrency(currency)
+	if !ok {
+		return money.Amount{}, false
+	}
+	r, ok := new(big.Rat).SetString(lit)
+	if !ok {
+		return money.Amount{}, false
+	}
+	return Exact(r, cur)
 }
 
 // DefaultClient is the HTTP client of a connector whose configuration names none.

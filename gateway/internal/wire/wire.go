@@ -1,6 +1,7 @@
 // Package wire holds the plumbing every connector in gateway/* shares: one HTTP exchange with a
 // bounded answer, the retryable-status rule, redaction of secrets, clipping of gateway text for
-// messages, JSON without HTML escaping and a lenient JSON string type.
+// messages, JSON without HTML escaping, exact JSON objects, numbers and amounts, a lenient JSON
+// string type, and the payment-id checks of a return and an inquiry (Lookup).
 //
 // Only gateway/* imports it; the simulators in sandbox/* never do (a connector and its
 // simulator share no code).
@@ -14,6 +15,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -130,6 +132,27 @@ func Marshal(v any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// errNotObject is DecodeObject's error for a body that is not a JSON object.
+var errNotObject = errors.New("not a JSON object")
+
+// DecodeObject reads raw, which must be a JSON object, into v, keeping numbers exact (a
+// json.Number wherever v leaves a number's type open).
+func DecodeObject(raw []byte, v any) error {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || raw[0] != '{' {
+		return errNotObject
+	}
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	return d.Decode(v)
+}
+
+// AbsoluteURL reports whether u is an absolute http(s) URL.
+func AbsoluteURL(u string) bool {
+	p, err := url.Parse(u)
+	return err == nil && (p.Scheme == "http" || p.Scheme == "https") && p.Host != ""
 }
 
 // FirstNonEmpty returns the first of ss that is not "".

@@ -98,3 +98,69 @@ func TestRetryable(t *testing.T) {
 		}
 	}
 }
+
+// JSONAmount takes exactly what a JSON number can write, within the currency's decimals.
+func TestJSONAmount(t *testing.T) {
+	tests := []struct {
+		lit, currency, want string // want "" = not ok
+	}{
+		{"0.5", "KWD", "0.500"},
+		{"6", "KWD", "6.000"},
+		{"6.000", "KWD", "6.000"},
+		{"10.5", "KWD", "10.500"},
+		{"1.5e1", "KWD", "15.000"},
+		{"1.5e3", "IQD", "1500.000"},
+		{"65", "AED", "65.00"},
+		{"0.5001", "KWD", ""},
+		{"12.555", "USD", ""},
+		{"0.5", "XYZ", ""},
+		{"0.5", "kwd", ""}, // the code as given: a caller that allows lower case upper-cases it
+		{"abc", "KWD", ""},
+		{"", "KWD", ""},
+		{" 1", "KWD", ""},
+		{"1,500", "IQD", ""},
+		{"1e999", "KWD", ""},
+		{"01.5", "KWD", ""},
+	}
+	for _, tt := range tests {
+		amt, ok := JSONAmount(tt.lit, tt.currency)
+		got := ""
+		if ok {
+			got = amt.String()
+		}
+		if got != tt.want {
+			t.Errorf("JSONAmount(%q, %q) = %q, want %q", tt.lit, tt.currency, got, tt.want)
+		}
+	}
+}
+
+func TestDecodeObject(t *testing.T) {
+	var v struct {
+		N any `json:"n"`
+	}
+	if err := DecodeObject([]byte(" {\"n\": 0.10}\n"), &v); err != nil || v.N != json.Number("0.10") {
+		t.Errorf("DecodeObject = %#v, %v (the number must stay as written)", v.N, err)
+	}
+	for _, in := range []string{"", "  ", "[1]", `"s"`, "null", "{"} {
+		if err := DecodeObject([]byte(in), &v); err == nil {
+			t.Errorf("DecodeObject(%q) accepted", in)
+		}
+	}
+}
+
+func TestAbsoluteURL(t *testing.T) {
+	for u, want := range map[string]bool{
+		"https://pay.example/x?a=1": true,
+		"http://127.0.0.1:8080/":    true,
+		"/relative":                 false,
+		"javascript:alert(1)":       false,
+		"ftp://host/file":           false,
+		"https://":                  false,
+		"":                          false,
+		"http://[::1":               false,
+	} {
+		if AbsoluteURL(u) != want {
+			t.Errorf("AbsoluteURL(%q) != %t", u, want)
+		}
+	}
+}
