@@ -48,10 +48,7 @@ type Config struct {
 }
 
 const (
-	defaultRetryBase    = 2 * time.Second
 	defaultPendingDelay = 5 * time.Second
-	maxRetryDelay       = 5 * time.Minute
-	retryWindow         = 24 * time.Hour
 	// offerLifetime is how long a payment may stay on the hosted page before
 	// Adyen closes the offer (OFFER_CLOSED). Adyen's KNET runs through Tap,
 	// whose KNET charges expire after 30 minutes (tap.md §3).
@@ -72,7 +69,7 @@ type Simulator struct {
 	pendingDelay time.Duration
 	client       *http.Client
 	now          func() time.Time
-	retryBase    time.Duration
+	sched        simkit.Schedule // webhook retries (see Config.RetryBase)
 	log          *slog.Logger
 	mux          *http.ServeMux
 
@@ -98,28 +95,18 @@ func New(cfg Config) *Simulator {
 		webhookURL:   cfg.WebhookURL,
 		webhookDelay: cfg.WebhookDelay,
 		pendingDelay: cfg.PendingDelay,
-		client:       cfg.HTTPClient,
-		now:          cfg.Now,
-		retryBase:    cfg.RetryBase,
-		log:          cfg.Logger,
+		client:       simkit.HookClient(cfg.HTTPClient),
+		now:          simkit.Clock(cfg.Now),
+		log:          simkit.Logger(cfg.Logger),
 		payments:     map[string]*payment{},
 		pages:        map[string]*payment{},
 		results:      map[string]*payment{},
 		mods:         map[string]*modification{},
 		idem:         map[string]*idemEntry{},
 	}
-	s.client = simkit.HookClient(s.client)
-	if s.now == nil {
-		s.now = time.Now
-	}
-	if s.retryBase <= 0 {
-		s.retryBase = defaultRetryBase
-	}
+	s.sched = simkit.Webhooks(cfg.RetryBase, s.now)
 	if s.pendingDelay <= 0 {
 		s.pendingDelay = defaultPendingDelay
-	}
-	if s.log == nil {
-		s.log = slog.Default()
 	}
 	if key, err := hex.DecodeString(cfg.HMACKey); err == nil && len(key) > 0 {
 		s.hmacKey = key
@@ -145,7 +132,7 @@ func New(cfg Config) *Simulator {
 		writeError(w, errNotFound)
 	})
 
-	s.spawn(s.sweeper)
+	s.bg.Spawn(s.sweeper)
 	return s
 }
 
@@ -157,15 +144,6 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Close stops background webhook deliveries, pending payments and the offer
 // sweeper, and waits for them to end.
 func (s *Simulator) Close() { s.bg.Close() }
-
-// spawn runs fn in a goroutine that Close waits for; after Close it does
-// nothing.
-func (s *Simulator) spawn(fn func()) { s.bg.Spawn(fn) }
-
-// schedule is the webhook retry schedule (see Config.RetryBase).
-func (s *Simulator) schedule() simkit.Schedule {
-	return simkit.Schedule{Base: s.retryBase, Max: maxRetryDelay, Window: retryWindow, Now: s.now}
-}
 
 // sleep waits d, or until Close; it reports whether the time elapsed.
 func (s *Simulator) sleep(d time.Duration) bool {

@@ -1,12 +1,12 @@
 package adyen
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
 // Standard webhook event codes (spec §6).
@@ -114,7 +114,7 @@ func (s *Simulator) sendAll(evs []*event) {
 				"eventCode", ev.item.EventCode, "pspReference", ev.item.PspReference)
 			continue
 		}
-		s.spawn(func() { s.deliverLoop(ev) })
+		s.bg.Spawn(func() { s.deliverLoop(ev) })
 	}
 }
 
@@ -124,7 +124,7 @@ func (s *Simulator) deliverLoop(ev *event) {
 	if !s.sleep(s.webhookDelay) {
 		return
 	}
-	s.schedule().Retry(s.bg.Context(), func(int) bool { return s.deliver(ev) }, func(int) {
+	s.sched.Retry(s.bg.Context(), func(int) bool { return s.deliver(ev) }, func(int) {
 		s.mu.Lock()
 		ev.gaveUp = true
 		s.mu.Unlock()
@@ -143,39 +143,30 @@ func (s *Simulator) deliver(ev *event) bool {
 	logArgs := []any{"eventCode", ev.item.EventCode, "success", ev.item.Success,
 		"pspReference", ev.item.PspReference, "attempt", attempt}
 
-	req, err := http.NewRequestWithContext(s.bg.Context(), http.MethodPost, s.webhookURL, bytes.NewReader(ev.body))
-	if err != nil {
-		s.log.Error("adyen sandbox: webhook request", append(logArgs, "err", err)...)
-		return false
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", "Adyen HttpClient 1.0")
-	resp, err := s.client.Do(req)
+	status, body, err := simkit.PostJSON(s.bg.Context(), s.client, s.webhookURL, ev.body, http.Header{"User-Agent": {"Adyen HttpClient 1.0"}})
 	if err != nil {
 		s.log.Warn("adyen sandbox: webhook failed", append(logArgs, "err", err)...)
 		return false
 	}
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
-	_ = resp.Body.Close()
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		s.log.Warn("adyen sandbox: webhook refused", append(logArgs, "status", resp.StatusCode)...)
+	if !simkit.OK(status) {
+		s.log.Warn("adyen sandbox: webhook refused", append(logArgs, "status", status)...)
 		return false
 	}
 	if strings.TrimSpace(string(body)) != "[accepted]" {
-		s.log.Warn("adyen sandbox: webhook answered without [accepted]", append(logArgs, "status", resp.StatusCode)...)
+		s.log.Warn("adyen sandbox: webhook answered without [accepted]", append(logArgs, "status", status)...)
 		return false
 	}
 	s.mu.Lock()
 	ev.delivered = true
 	s.mu.Unlock()
-	s.log.Info("adyen sandbox: webhook accepted", append(logArgs, "status", resp.StatusCode)...)
+	s.log.Info("adyen sandbox: webhook accepted", append(logArgs, "status", status)...)
 	return true
 }
 
 // settleLater ends a pending payment after PendingDelay with its final
 // AUTHORISATION webhook (the browser already got "Pending").
 func (s *Simulator) settleLater(psp string) {
-	s.spawn(func() {
+	s.bg.Spawn(func() {
 		if !s.sleep(s.pendingDelay) {
 			return
 		}

@@ -31,12 +31,6 @@ const DefaultTokenTTL = 72 * time.Hour
 // TerminalID is the terminal the simulator reports in webhooks (terminal_id).
 const TerminalID = "90010001"
 
-const (
-	defaultRetryBase = 2 * time.Second
-	maxRetryDelay    = 5 * time.Minute
-	retryWindow      = 24 * time.Hour
-)
-
 // Config configures a Simulator.
 type Config struct {
 	BasePath  string // path prefix it is mounted under, e.g. "/sandbox/alqaseh"; requests arrive with the full path
@@ -74,7 +68,7 @@ type Simulator struct {
 	tokenTTL  time.Duration
 	client    *http.Client
 	now       func() time.Time
-	retryBase time.Duration
+	sched     simkit.Schedule // webhook retries (see Config.RetryBase)
 	log       *slog.Logger
 	mux       *http.ServeMux
 
@@ -97,10 +91,9 @@ func New(cfg Config) *Simulator {
 		clientID:  cfg.ClientID,
 		secret:    cfg.ClientSecret,
 		tokenTTL:  cfg.TokenTTL,
-		client:    cfg.HTTPClient,
-		now:       cfg.Now,
-		retryBase: cfg.RetryBase,
-		log:       cfg.Logger,
+		client:    simkit.HookClient(cfg.HTTPClient),
+		now:       simkit.Clock(cfg.Now),
+		log:       simkit.Logger(cfg.Logger),
 		byID:      map[string]*payment{},
 		byToken:   map[string]*payment{},
 		stale:     map[string]*payment{},
@@ -115,16 +108,7 @@ func New(cfg Config) *Simulator {
 	if s.tokenTTL <= 0 {
 		s.tokenTTL = DefaultTokenTTL
 	}
-	s.client = simkit.HookClient(s.client)
-	if s.now == nil {
-		s.now = time.Now
-	}
-	if s.retryBase <= 0 {
-		s.retryBase = defaultRetryBase
-	}
-	if s.log == nil {
-		s.log = slog.Default()
-	}
+	s.sched = simkit.Webhooks(cfg.RetryBase, s.now)
 
 	api := s.base + "/v1/egw/payments"
 	s.store = simkit.NewStore(cfg.StateFile)
@@ -155,11 +139,3 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // Close stops background webhook deliveries and waits for them to end.
 func (s *Simulator) Close() { s.bg.Close() }
-
-// spawn runs fn in a goroutine that Close waits for; after Close it does nothing.
-func (s *Simulator) spawn(fn func()) { s.bg.Spawn(fn) }
-
-// schedule is the webhook retry schedule (see Config.RetryBase).
-func (s *Simulator) schedule() simkit.Schedule {
-	return simkit.Schedule{Base: s.retryBase, Max: maxRetryDelay, Window: retryWindow, Now: s.now}
-}

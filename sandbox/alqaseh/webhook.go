@@ -6,10 +6,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
 // webhookBody is the notification POSTed to webhook_url (seed "Webhook
@@ -96,33 +97,12 @@ func (s *Simulator) send(n *notification) {
 	if n == nil {
 		return
 	}
-	s.spawn(func() {
-		s.schedule().Retry(s.bg.Context(), func(attempt int) bool { return s.deliver(n, attempt) }, func(attempts int) {
-			s.log.Warn("alqaseh sandbox: webhook given up after 24h", "payment_id", n.paymentID, "attempts", attempts)
-		})
+	s.bg.Retry(s.sched, func(attempt int) bool { return s.deliver(n, attempt) }, func(attempts int) {
+		s.log.Warn("alqaseh sandbox: webhook given up after 24h", "payment_id", n.paymentID, "attempts", attempts)
 	})
 }
 
 // deliver makes one webhook attempt and reports whether it got a 2xx.
 func (s *Simulator) deliver(n *notification, attempt int) bool {
-	req, err := http.NewRequestWithContext(s.bg.Context(), http.MethodPost, n.url, bytes.NewReader(n.body))
-	if err != nil {
-		s.log.Error("alqaseh sandbox: webhook request", "payment_id", n.paymentID, "err", err)
-		return false
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json")
-	resp, err := s.client.Do(req)
-	if err != nil {
-		s.log.Warn("alqaseh sandbox: webhook failed", "payment_id", n.paymentID, "order_id", n.orderID, "attempt", attempt, "err", err)
-		return false
-	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	_ = resp.Body.Close()
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		s.log.Warn("alqaseh sandbox: webhook refused", "payment_id", n.paymentID, "order_id", n.orderID, "attempt", attempt, "status", resp.StatusCode)
-		return false
-	}
-	s.log.Info("alqaseh sandbox: webhook delivered", "payment_id", n.paymentID, "order_id", n.orderID, "attempt", attempt, "status", resp.StatusCode)
-	return true
+	return simkit.Deliver(s.bg.Context(), s.client, s.log, "alqaseh sandbox", n.url, n.body, http.Header{"Accept": {"application/json"}}, "payment_id", n.paymentID, "order_id", n.orderID, "attempt", attempt)
 }

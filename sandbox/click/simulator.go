@@ -102,8 +102,8 @@ func New(cfg Config) *Simulator {
 		devStatus: cfg.DeveloperStatus,
 		merchant:  cfg.MerchantName,
 		ttl:       cfg.SessionTTL,
-		now:       cfg.Now,
-		log:       cfg.Logger,
+		now:       simkit.Clock(cfg.Now),
+		log:       simkit.Logger(cfg.Logger),
 		sessions:  map[string]*session{},
 		orders:    map[int64]string{},
 	}
@@ -118,12 +118,6 @@ func New(cfg Config) *Simulator {
 	}
 	if s.ttl <= 0 {
 		s.ttl = defaultSessionTTL
-	}
-	if s.now == nil {
-		s.now = time.Now
-	}
-	if s.log == nil {
-		s.log = slog.Default()
 	}
 	s.fees = map[string]int64{
 		methodKNET: s.fee("KNETFee", cfg.KNETFee, defaultKNETFee),

@@ -98,8 +98,8 @@ func New(cfg Config) *Simulator {
 		password:      cfg.TranportalPassword,
 		notifyTimeout: cfg.NotifyTimeout,
 		hostSettle:    cfg.HostTimeoutSettle,
-		now:           cfg.Now,
-		log:           cfg.Logger,
+		now:           simkit.Clock(cfg.Now),
+		log:           simkit.Logger(cfg.Logger),
 		payments:      map[string]*payment{},
 		byTrackID:     map[string]*payment{},
 		byTranID:      map[string]*payment{},
@@ -124,12 +124,6 @@ func New(cfg Config) *Simulator {
 	}
 	if s.hostSettle <= 0 {
 		s.hostSettle = 5 * time.Second
-	}
-	if s.now == nil {
-		s.now = time.Now
-	}
-	if s.log == nil {
-		s.log = slog.Default()
 	}
 	if s.key == nil {
 		s.log.Error("knet sandbox: ResourceKey must be 16 characters; paymentInit will answer IPAY0100050")

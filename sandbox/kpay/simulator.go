@@ -67,13 +67,10 @@ type Config struct {
 }
 
 const (
-	defaultRetryBase = 2 * time.Second
-	maxRetryDelay    = 5 * time.Minute
-	retryWindow      = 24 * time.Hour
-	defaultQRExpiry  = 3600 * time.Second
-	tokenTTL         = 15 * time.Minute // [GUESS] lifetime of a card token and of a DCC offer
-	redirectTTL      = 30 * time.Minute // [GUESS] lifetime of a 3-D Secure / UnionPay / Alipay page
-	maxBody          = 64 << 10
+	defaultQRExpiry = 3600 * time.Second
+	tokenTTL        = 15 * time.Minute // [GUESS] lifetime of a card token and of a DCC offer
+	redirectTTL     = 30 * time.Minute // [GUESS] lifetime of a 3-D Secure / UnionPay / Alipay page
+	maxBody         = 64 << 10
 )
 
 // bangkok is the zone of every KBank timestamp ("created", the settlement day).
@@ -97,7 +94,7 @@ type Simulator struct {
 	client      *http.Client
 	now         func() time.Time // Config.Now, moved on by the test clock
 	skew        atomic.Int64     // how far POST /test/clock moved the clock, in nanoseconds
-	retryBase   time.Duration
+	sched       simkit.Schedule  // webhook retries (see Config.RetryBase)
 	log         *slog.Logger
 	mux         *http.ServeMux
 
@@ -131,10 +128,8 @@ func New(cfg Config) *Simulator {
 		qrExpiry:    cfg.QRExpiry,
 		settleDelay: cfg.SettlementDelay,
 		overlapNon:  cfg.OverlapNon3DS,
-		client:      cfg.HTTPClient,
-		now:         cfg.Now,
-		retryBase:   cfg.RetryBase,
-		log:         cfg.Logger,
+		client:      simkit.HookClient(cfg.HTTPClient),
+		log:         simkit.Logger(cfg.Logger),
 		charges:     map[string]*charge{},
 		chargeRef:   map[string]*charge{},
 		pages:       map[string]*charge{},
@@ -148,18 +143,9 @@ func New(cfg Config) *Simulator {
 	if s.qrExpiry <= 0 {
 		s.qrExpiry = defaultQRExpiry
 	}
-	s.client = simkit.HookClient(s.client)
-	clock := cfg.Now
-	if clock == nil {
-		clock = time.Now
-	}
+	clock := simkit.Clock(cfg.Now)
 	s.now = func() time.Time { return clock().Add(time.Duration(s.skew.Load())) }
-	if s.retryBase <= 0 {
-		s.retryBase = defaultRetryBase
-	}
-	if s.log == nil {
-		s.log = slog.Default()
-	}
+	s.sched = simkit.Webhooks(cfg.RetryBase, s.now)
 	s.store = simkit.NewStore(cfg.StateFile)
 	s.restore()
 	s.mu.Keep(s.store, func() any { return s.snapshot() }, s.log, "kpay sandbox")
@@ -228,15 +214,6 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // Close stops background webhook deliveries and waits for them to end.
 func (s *Simulator) Close() { s.bg.Close() }
-
-// spawn runs fn in a goroutine that Close waits for; after Close it does nothing.
-// The caller must not hold s.mu.
-func (s *Simulator) spawn(fn func()) { s.bg.Spawn(fn) }
-
-// schedule is the webhook retry schedule (see Config.RetryBase).
-func (s *Simulator) schedule() simkit.Schedule {
-	return simkit.Schedule{Base: s.retryBase, Max: maxRetryDelay, Window: retryWindow, Now: s.now}
-}
 
 // newID returns "<prefix>_test_<35 hex digits>", the shape of the spec's ids.
 func newID(prefix string) string {

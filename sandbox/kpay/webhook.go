@@ -1,10 +1,9 @@
 package kpay
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
-	"net/http"
+
+	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
 // The WebHook Notify API (spec §5): KPGW POSTs JSON to the merchant's Notify
@@ -141,32 +140,12 @@ func (s *Simulator) send(n *notification) {
 	if n == nil {
 		return
 	}
-	s.spawn(func() {
-		s.schedule().Retry(s.bg.Context(), func(attempt int) bool { return s.deliver(n, attempt) }, func(attempts int) {
-			s.log.Warn("kpay sandbox: webhook given up after 24h", "charge", n.chargeID, "attempts", attempts)
-		})
+	s.bg.Retry(s.sched, func(attempt int) bool { return s.deliver(n, attempt) }, func(attempts int) {
+		s.log.Warn("kpay sandbox: webhook given up after 24h", "charge", n.chargeID, "attempts", attempts)
 	})
 }
 
 // deliver makes one attempt and reports whether the merchant answered 2xx.
 func (s *Simulator) deliver(n *notification, attempt int) bool {
-	req, err := http.NewRequestWithContext(s.bg.Context(), http.MethodPost, s.notifyURL, bytes.NewReader(n.body))
-	if err != nil {
-		s.log.Error("kpay sandbox: webhook request", "charge", n.chargeID, "err", err)
-		return false
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := s.client.Do(req)
-	if err != nil {
-		s.log.Warn("kpay sandbox: webhook failed", "charge", n.chargeID, "attempt", attempt, "err", err)
-		return false
-	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	_ = resp.Body.Close()
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		s.log.Warn("kpay sandbox: webhook refused", "charge", n.chargeID, "attempt", attempt, "status", resp.StatusCode)
-		return false
-	}
-	s.log.Info("kpay sandbox: webhook delivered", "charge", n.chargeID, "attempt", attempt, "status", resp.StatusCode)
-	return true
+	return simkit.Deliver(s.bg.Context(), s.client, s.log, "kpay sandbox", s.notifyURL, n.body, nil, "charge", n.chargeID, "attempt", attempt)
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
 func TestWebhookRetriedAfter500(t *testing.T) {
@@ -51,7 +53,7 @@ func TestWebhookGivesUpAfter24h(t *testing.T) {
 	e.hooks.mu.Unlock()
 	e.cardCharge("4024007134786226", SandboxMID, "1", "")
 	e.hooks.wait(t, 1)
-	e.clock.Advance(retryWindow)
+	e.clock.Advance(simkit.RetryWindow)
 	deadline := time.Now().Add(5 * time.Second)
 	for !strings.Contains(e.logs.String(), "given up") {
 		if time.Now().After(deadline) {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
 // verifyHashstring recomputes the webhook signature the way a merchant would
@@ -240,7 +242,7 @@ func TestWebhookGivesUpAfter24h(t *testing.T) {
 	e.pay(submitForm(token(t, c), "8888880000000001", "09", "2030"))
 	h.next(t)
 	h.next(t) // retried
-	e.clock.Advance(retryWindow)
+	e.clock.Advance(simkit.RetryWindow)
 	eventually(t, "post.status FAILED", func() bool {
 		return str(e.retrieve(str(c, "id")), "post.status") == "FAILED"
 	})

@@ -29,12 +29,6 @@ type Config struct {
 	StateFile string
 }
 
-const (
-	defaultRetryBase = 2 * time.Second
-	maxRetryDelay    = 5 * time.Minute
-	retryWindow      = 24 * time.Hour
-)
-
 // Simulator is the offline Tap Charges and Refunds API v2 for KNET, an
 // http.Handler.
 type Simulator struct {
@@ -44,7 +38,7 @@ type Simulator struct {
 	client    *http.Client
 	now       func() time.Time
 	hookFirst bool
-	retryBase time.Duration
+	sched     simkit.Schedule // webhook retries (see Config.RetryBase)
 	log       *slog.Logger
 	mux       *http.ServeMux
 
@@ -66,11 +60,10 @@ func New(cfg Config) *Simulator {
 		base:      strings.TrimSuffix(cfg.BasePath, "/"),
 		publicURL: strings.TrimSuffix(cfg.PublicURL, "/"),
 		secret:    cfg.SecretKey,
-		client:    cfg.HTTPClient,
-		now:       cfg.Now,
+		client:    simkit.HookClient(cfg.HTTPClient),
+		now:       simkit.Clock(cfg.Now),
 		hookFirst: cfg.WebhookFirst,
-		retryBase: cfg.RetryBase,
-		log:       cfg.Logger,
+		log:       simkit.Logger(cfg.Logger),
 		charges:   map[string]*charge{},
 		tokens:    map[string]*charge{},
 		idem:      map[string]*charge{},
@@ -78,16 +71,7 @@ func New(cfg Config) *Simulator {
 		refunds:    map[string]*refund{},
 		refundIdem: map[string]*refund{},
 	}
-	s.client = simkit.HookClient(s.client)
-	if s.now == nil {
-		s.now = time.Now
-	}
-	if s.retryBase <= 0 {
-		s.retryBase = defaultRetryBase
-	}
-	if s.log == nil {
-		s.log = slog.Default()
-	}
+	s.sched = simkit.Webhooks(cfg.RetryBase, s.now)
 
 	s.store = simkit.NewStore(cfg.StateFile)
 	s.restore()
@@ -114,11 +98,3 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // Close stops background webhook deliveries and waits for them to end.
 func (s *Simulator) Close() { s.bg.Close() }
-
-// spawn runs fn in a goroutine that Close waits for; after Close it does nothing.
-func (s *Simulator) spawn(fn func()) { s.bg.Spawn(fn) }
-
-// schedule is the webhook retry schedule (see Config.RetryBase).
-func (s *Simulator) schedule() simkit.Schedule {
-	return simkit.Schedule{Base: s.retryBase, Max: maxRetryDelay, Window: retryWindow, Now: s.now}
-}

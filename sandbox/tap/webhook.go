@@ -1,10 +1,10 @@
 package tap
 
 import (
-	"bytes"
-	"io"
 	"net/http"
 	"time"
+
+	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
 // hookable is an object whose JSON the simulator POSTs to its post.url: a
@@ -34,11 +34,11 @@ func (s *Simulator) notifyHook(h hookable) {
 	if s.hookFirst {
 		first := s.now()
 		if !s.deliver(h) {
-			s.spawn(func() { s.retry(h, first) })
+			s.bg.Spawn(func() { s.retry(h, first) })
 		}
 		return
 	}
-	s.spawn(func() {
+	s.bg.Spawn(func() {
 		first := s.now()
 		if !s.deliver(h) {
 			s.retry(h, first)
@@ -49,7 +49,7 @@ func (s *Simulator) notifyHook(h hookable) {
 // retry re-delivers after RetryBase, doubling the delay up to 5 minutes,
 // until a 2xx, Close, or 24h after the first attempt.
 func (s *Simulator) retry(h hookable, first time.Time) {
-	s.schedule().RetryAfter(s.bg.Context(), first, func(int) bool { return s.deliver(h) }, func(int) {
+	s.sched.RetryAfter(s.bg.Context(), first, func(int) bool { return s.deliver(h) }, func(int) {
 		s.mu.Lock()
 		h.hookPost().Status = "FAILED"
 		s.mu.Unlock()
@@ -70,27 +70,12 @@ func (s *Simulator) deliver(h hookable) bool {
 	sig := hashString(s.secret, h.signedFields())
 	s.mu.Unlock()
 
-	req, err := http.NewRequestWithContext(s.bg.Context(), http.MethodPost, target, bytes.NewReader(body))
-	if err != nil {
-		s.log.Error("tap sandbox: webhook request", kind, id, "err", err)
-		return false
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header["hashstring"] = []string{sig} // lower-case, as Tap sends it
-	resp, err := s.client.Do(req)
-	if err != nil {
-		s.log.Warn("tap sandbox: webhook failed", kind, id, "attempt", attempt, "err", err)
-		return false
-	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	_ = resp.Body.Close()
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		s.log.Warn("tap sandbox: webhook refused", kind, id, "attempt", attempt, "status", resp.StatusCode)
+	// "hashstring" in lower case, as Tap sends it.
+	if !simkit.Deliver(s.bg.Context(), s.client, s.log, "tap sandbox", target, body, http.Header{"hashstring": {sig}}, kind, id, "attempt", attempt) {
 		return false
 	}
 	s.mu.Lock()
 	post.Status = "SUCCESS"
 	s.mu.Unlock()
-	s.log.Info("tap sandbox: webhook delivered", kind, id, "attempt", attempt, "status", resp.StatusCode)
 	return true
 }

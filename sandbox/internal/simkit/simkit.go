@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"context"
 	"html/template"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -123,6 +124,51 @@ func HookClient(c *http.Client) *http.Client {
 	}
 }
 
+// maxReply is how much of a merchant's reply to a webhook PostJSON reads.
+const maxReply = 64 << 10
+
+// PostJSON makes one webhook attempt: it POSTs body as application/json to target on client,
+// with the headers of header added as they are spelled (Tap's lower-case "hashstring"), and
+// returns the merchant's status and up to 64 KiB of its reply. err is a request that could
+// not be made or was not answered.
+func PostJSON(ctx context.Context, client *http.Client, target string, body []byte, header http.Header) (status int, reply []byte, err error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	reply, _ = io.ReadAll(io.LimitReader(resp.Body, maxReply))
+	return resp.StatusCode, reply, nil
+}
+
+// Deliver makes one webhook attempt with PostJSON and reports whether the merchant answered
+// 2xx. It logs the attempt on log as "<who>: webhook failed", "… refused" or "… delivered",
+// with args (the webhook's ids and its attempt).
+func Deliver(ctx context.Context, client *http.Client, log *slog.Logger, who, target string, body []byte, header http.Header, args ...any) bool {
+	status, _, err := PostJSON(ctx, client, target, body, header)
+	switch {
+	case err != nil:
+		log.Warn(who+": webhook failed", append(args, "err", err)...)
+	case !OK(status):
+		log.Warn(who+": webhook refused", append(args, "status", status)...)
+	default:
+		log.Info(who+": webhook delivered", append(args, "status", status)...)
+		return true
+	}
+	return false
+}
+
+// OK reports whether status is a 2xx.
+func OK(status int) bool { return status >= 200 && status <= 299 }
+
 // Sleep waits d, or less when ctx ends first; it reports whether the whole d passed.
 func Sleep(ctx context.Context, d time.Duration) bool {
 	t := time.NewTimer(d)
@@ -133,6 +179,43 @@ func Sleep(ctx context.Context, d time.Duration) bool {
 	case <-t.C:
 		return true
 	}
+}
+
+// The webhook retry schedule every simulator that retries keeps (Webhooks).
+const (
+	DefaultRetryBase = 2 * time.Second // first retry delay when a Config's RetryBase is 0
+	MaxRetryDelay    = 5 * time.Minute // the doubling delay's cap
+	RetryWindow      = 24 * time.Hour  // retries stop this long after the first attempt
+)
+
+// Webhooks is the sandbox's webhook schedule on clock now: a first retry after base
+// (DefaultRetryBase when base is 0 or less), doubling up to MaxRetryDelay, for RetryWindow.
+func Webhooks(base time.Duration, now func() time.Time) Schedule {
+	if base <= 0 {
+		base = DefaultRetryBase
+	}
+	return Schedule{Base: base, Max: MaxRetryDelay, Window: RetryWindow, Now: now}
+}
+
+// Clock is now, or time.Now when now is nil (a Config's Now).
+func Clock(now func() time.Time) func() time.Time {
+	if now == nil {
+		return time.Now
+	}
+	return now
+}
+
+// Logger is log, or slog.Default() when log is nil (a Config's Logger).
+func Logger(log *slog.Logger) *slog.Logger {
+	if log == nil {
+		return slog.Default()
+	}
+	return log
+}
+
+// Retry runs sc.Retry in the background (see Spawn), stopped by Close.
+func (b *Background) Retry(sc Schedule, deliver func(attempt int) bool, giveUp func(attempts int)) {
+	b.Spawn(func() { sc.Retry(b.Context(), deliver, giveUp) })
 }
 
 // Schedule is the sandbox's webhook retry schedule: a first attempt, then another after Base,

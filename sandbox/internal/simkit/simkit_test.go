@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -89,4 +90,58 @@ func TestScheduleGivesUpAfterWindow(t *testing.T) {
 		}
 		return false
 	}, func(int) { t.Error("gave up instead of stopping") })
+}
+
+func TestWebhooksDefaults(t *testing.T) {
+	if sc := Webhooks(0, nil); sc.Base != DefaultRetryBase || sc.Max != MaxRetryDelay || sc.Window != RetryWindow {
+		t.Errorf("Webhooks(0) = %+v", sc)
+	}
+	if sc := Webhooks(time.Millisecond, nil); sc.Base != time.Millisecond {
+		t.Errorf("Webhooks(1ms).Base = %v", sc.Base)
+	}
+	fixed := time.Unix(42, 0)
+	if got := Clock(func() time.Time { return fixed })(); !got.Equal(fixed) {
+		t.Errorf("Clock kept %v, want %v", got, fixed)
+	}
+	if Clock(nil) == nil || Logger(nil) != slog.Default() {
+		t.Error("nil Now or Logger has no default")
+	}
+}
+
+func TestDeliver(t *testing.T) {
+	var gotHeader http.Header
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gotHeader = r.Header.Clone()
+		if r.URL.Path == "/refuse" {
+			http.Error(w, "no", http.StatusInternalServerError)
+			return
+		}
+		_, _ = w.Write([]byte("[accepted]"))
+	}))
+	defer srv.Close()
+	for _, tt := range []struct {
+		name, target string
+		want         bool
+		log          string
+	}{
+		{"2xx", srv.URL + "/ok", true, "test: webhook delivered"},
+		{"5xx", srv.URL + "/refuse", false, "test: webhook refused"},
+		{"unreachable", "http://127.0.0.1:1/", false, "test: webhook failed"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var logs strings.Builder
+			log := slog.New(slog.NewTextHandler(&logs, nil))
+			got := Deliver(context.Background(), HookClient(nil), log, "test", tt.target, []byte(`{}`), http.Header{"hashstring": {"sig"}}, "id", "x", "attempt", 3)
+			if got != tt.want || !strings.Contains(logs.String(), tt.log) || !strings.Contains(logs.String(), "id=x attempt=3") {
+				t.Errorf("Deliver = %v, logs %q", got, logs.String())
+			}
+		})
+	}
+	if gotHeader.Get("Content-Type") != "application/json" || gotHeader.Values("Hashstring")[0] != "sig" {
+		t.Errorf("headers %v", gotHeader)
+	}
+	status, reply, err := PostJSON(context.Background(), HookClient(nil), srv.URL+"/ok", nil, nil)
+	if err != nil || status != http.StatusOK || string(reply) != "[accepted]" {
+		t.Errorf("PostJSON = %d %q %v", status, reply, err)
+	}
 }
