@@ -228,12 +228,10 @@ func (s *Simulator) renderToken(w http.ResponseWriter, token, langOverride strin
 // (redirectToIssuerMethod=POST: only redirectData is posted), or the
 // shopper's Submit or Cancel.
 func (s *Simulator) postPage(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "bad form", http.StatusBadRequest)
+	form, ok := simkit.ReadForm(w, r)
+	if !ok {
 		return
 	}
-	form := r.PostForm
 	token, langOverride, action := form.Get("redirectData"), form.Get("lang"), form.Get("action")
 	if langOverride == "" {
 		langOverride = r.URL.Query().Get("lang")
@@ -319,75 +317,44 @@ func check(f simkit.KNETCard, lang string) []*simkit.FieldError {
 }
 
 func (s *Simulator) render(w http.ResponseWriter, v *view) {
-	status := http.StatusOK
-	switch {
-	case v.NotFound:
-		status = http.StatusNotFound
-	case v.Status == pageExpired:
-		status = http.StatusGone
-	case len(v.Errors) > 0:
-		status = http.StatusUnprocessableEntity
-	}
+	status := simkit.PageStatus(v.NotFound, v.Status == pageExpired, len(v.Errors) > 0)
 	simkit.WriteHTML(w, s.log, "adyen sandbox", status, pageTmpl, pageTmpl.Name(), v, simkit.CSP)
 }
 
 var pageTmpl = simkit.ParsePage(pageSource, nil)
 
 // pageSource imitates KNET's payment page, which Adyen's KNET redirect leads
-// to. Logical CSS properties only (one sheet for rtl and ltr), no script, no
-// external assets.
-const pageSource = `<!doctype html>
-<html lang="{{.Lang}}" dir="{{.Dir}}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{if .NotFound}}{{.T.NotFoundTitle}}{{else if .Status}}{{index .T.Title .Status}}{{else}}{{.T.Heading}}{{end}} – {{.T.Gateway}}</title>
-<style>
-*,*::before,*::after{box-sizing:border-box}
-html{background:#e9edf2}
-body{margin:0;color:#16191d;font:1rem/1.55 "Noto Sans Arabic","Noto Sans",system-ui,-apple-system,"Segoe UI",Tahoma,sans-serif}
-.bar{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:.75rem;padding-block:.7rem;padding-inline:1.25rem;background:#003a70;color:#fff}
-.mark{display:flex;align-items:center;gap:.6rem;font-weight:700}
-.knet{direction:ltr;display:inline-block;padding-block:.05rem;padding-inline:.45rem;border-radius:.3rem;background:#fff;color:#003a70;font-size:1.4rem;font-weight:800;letter-spacing:.05em}
-.knet span{color:#c8102e}
-.bar a{color:#fff;font-weight:600;text-underline-offset:.2em}
-.bar a:focus-visible{outline:3px solid #ffd166;outline-offset:3px}
-.test{margin:0;padding-block:.45rem;padding-inline:1rem;background:#fff1c2;color:#4a3600;font-size:.9rem;text-align:center}
-main{max-inline-size:35rem;margin-inline:auto;padding-block:1.25rem 2rem;padding-inline:1rem}
-.card{background:#fff;border:1px solid #b9c3cf;border-radius:.6rem;padding-block:1.25rem;padding-inline:1.25rem}
-h1{margin-block:0 1rem;font-size:1.3rem;color:#003a70}
-.facts{display:grid;gap:.3rem;margin-block:0 1.1rem;padding:.8rem;border-radius:.4rem;background:#f1f4f8}
-.facts div{display:flex;justify-content:space-between;gap:1rem}
-.facts dt{font-weight:600}
-.facts dd{margin:0;text-align:end;min-inline-size:0;overflow-wrap:anywhere}
-input,select{inline-size:100%;padding-block:.5rem;padding-inline:.65rem;border:1px solid #56616e;border-radius:.3rem;background:#fff;color:#16191d;font:inherit}
-.hint{margin-block:.25rem 0;color:#444c56;font-size:.875rem}
-{{- template "simkit-form-css"}}
-button,.go{display:inline-block;padding-block:.6rem;padding-inline:1.6rem;border:2px solid #003a70;border-radius:.3rem;font:inherit;font-weight:700;text-decoration:none;cursor:pointer}
-.main-btn,.go{background:#003a70;color:#fff}
-.alt-btn{background:#fff;color:#003a70}
-.note{margin-block:1rem 0;color:#444c56;font-size:.875rem}
-</style>
-</head>
-<body>
-<header class="bar">
-<div class="mark"><span class="knet" aria-hidden="true">K<span>NET</span></span><span>{{.T.Gateway}}</span></div>
-{{- if .Token}}
-<a href="knet?redirectData={{.Token}}&amp;lang={{.AltLang}}" lang="{{.AltLang}}" hreflang="{{.AltLang}}" data-testid="lang-switch">{{.AltT.LangName}}</a>
-{{- else}}
-<a href="knet?lang={{.AltLang}}" lang="{{.AltLang}}" hreflang="{{.AltLang}}" data-testid="lang-switch">{{.AltT.LangName}}</a>
+// to, in simkit's frame.
+const pageSource = `{{template "simkit-page" .}}
+{{- define "title"}}{{if .NotFound}}{{.T.NotFoundTitle}}{{else if .Status}}{{index .T.Title .Status}}{{else}}{{.T.Heading}}{{end}} – {{.T.Gateway}}{{end}}
+{{- define "css"}}
+:root{--brand:#003a70;--page:#e9edf2;--ink:#16191d;--line:#b9c3cf;--soft:#f1f4f8;--field:#56616e;--muted:#444c56;--column:35rem}
+body{line-height:1.55}
+.top{flex-wrap:wrap;gap:.75rem;padding-block:.7rem;padding-inline:1.25rem}
+.brand{gap:.6rem;font-size:inherit}
+.logo{display:inline-block;padding-block:.05rem;padding-inline:.45rem;border-radius:.3rem;font-size:1.4rem;letter-spacing:.05em}
+.logo span{color:#c8102e}
+.top a{text-underline-offset:.2em}
+.top a:focus-visible{outline:3px solid #ffd166;outline-offset:3px}
+.sandbox{padding-block:.45rem;background:#fff1c2;color:#4a3600}
+main{padding-block:1.25rem 2rem}
+.panel{border-radius:.6rem}
+.facts{gap:.3rem;margin-block:0 1.1rem;padding:.8rem;border-radius:.4rem}
+.facts dd{min-inline-size:0;overflow-wrap:anywhere}
+select,input{padding-inline:.65rem}
+button,.button{padding-inline:1.6rem}
 {{- end}}
-</header>
-<aside class="test">{{.T.Sandbox}}</aside>
-<main>
+{{- define "brand"}}<span class="logo" aria-hidden="true">K<span>NET</span></span><span>{{.T.Gateway}}</span>{{end}}
+{{- define "lang-href"}}knet?{{if .Token}}redirectData={{.Token}}&amp;{{end}}lang={{.AltLang}}{{end}}
+{{- define "main"}}
 {{- if .NotFound}}
-<section class="card" data-testid="adyen-knet-page-error">
+<section class="panel" data-testid="adyen-knet-page-error">
 <h1>{{.T.NotFoundTitle}}</h1>
 <p>{{.T.NotFoundBody}}</p>
 <p lang="{{.AltLang}}" dir="{{.AltDir}}">{{.AltT.NotFoundBody}}</p>
 </section>
 {{- else if .Status}}
-<section class="card" data-testid="adyen-knet-result" data-status="{{.Status}}">
+<section class="panel" data-testid="adyen-knet-result" data-status="{{.Status}}">
 <h1>{{index .T.Title .Status}}</h1>
 <p>{{index .T.Body .Status}}</p>
 {{- if ne .Status "Expired"}}
@@ -402,14 +369,14 @@ button,.go{display:inline-block;padding-block:.6rem;padding-inline:1.6rem;border
 {{- if .PostBack}}
 <form method="post" action="{{.PostURL}}">
 <input type="hidden" name="redirectResult" value="{{.RedirectResult}}">
-<button class="main-btn" type="submit" data-testid="adyen-knet-return">{{.T.Continue}}</button>
+<button class="primary" type="submit" data-testid="adyen-knet-return">{{.T.Continue}}</button>
 </form>
 {{- else if .ReturnURL}}
-<p><a class="go" href="{{.ReturnURL}}" data-testid="adyen-knet-return">{{.T.Return}}</a></p>
+<p><a class="button" href="{{.ReturnURL}}" data-testid="adyen-knet-return">{{.T.Return}}</a></p>
 {{- end}}
 </section>
 {{- else}}
-<form class="card" method="post" action="knet" novalidate>
+<form class="panel" method="post" action="knet" novalidate>
 <h1>{{.T.Heading}}</h1>
 <dl class="facts">
 <div><dt>{{.T.Merchant}}</dt><dd><bdi>{{.Merchant}}</bdi></dd></div>
@@ -421,13 +388,10 @@ button,.go{display:inline-block;padding-block:.6rem;padding-inline:1.6rem;border
 <input type="hidden" name="lang" value="{{.Lang}}">
 {{- template "simkit-knet-fields" .KNET}}
 <div class="actions">
-<button class="main-btn" type="submit" name="action" value="submit" data-testid="adyen-knet-submit">{{.T.Submit}}</button>
-<button class="alt-btn" type="submit" name="action" value="cancel" formnovalidate data-testid="adyen-knet-cancel">{{.T.Cancel}}</button>
+<button class="primary" type="submit" name="action" value="submit" data-testid="adyen-knet-submit">{{.T.Submit}}</button>
+<button class="secondary" type="submit" name="action" value="cancel" formnovalidate data-testid="adyen-knet-cancel">{{.T.Cancel}}</button>
 </div>
 <p class="note">{{.T.TestCards}}</p>
 </form>
 {{- end}}
-</main>
-</body>
-</html>
-`
+{{- end}}`

@@ -142,12 +142,10 @@ func (s *Simulator) showPage(w http.ResponseWriter, r *http.Request) {
 // webhook and send the browser to redirect_url (302). A context that cannot
 // be paid any more shows its status and never changes.
 func (s *Simulator) submitPage(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "bad form", http.StatusBadRequest)
+	pf, ok := simkit.ReadForm(w, r)
+	if !ok {
 		return
 	}
-	pf := r.PostForm
 	token := r.PathValue("token")
 	lang := pickLang(cmpOr(pf.Get("lang"), r.URL.Query().Get("lang")), r.Header.Get("Accept-Language"))
 	f := payForm{
@@ -225,15 +223,7 @@ func (f payForm) validate(lang string) []*simkit.FieldError {
 }
 
 func (s *Simulator) renderPage(w http.ResponseWriter, v *pageView) {
-	status := http.StatusOK
-	switch {
-	case v.NotFound:
-		status = http.StatusNotFound
-	case v.Status == statusExpired:
-		status = http.StatusGone
-	case len(v.Errors) > 0:
-		status = http.StatusUnprocessableEntity
-	}
+	status := simkit.PageStatus(v.NotFound, v.Status == statusExpired, len(v.Errors) > 0)
 	w.Header().Set("Content-Language", v.Lang)
 	w.Header().Set("Vary", "Accept-Language")
 	simkit.WriteHTML(w, s.log, "alqaseh sandbox", status, pageTemplate, pageTemplate.Name(), v, simkit.CSP)

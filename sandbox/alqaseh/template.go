@@ -5,54 +5,28 @@ import "github.com/bawaba/checkout/sandbox/internal/simkit"
 var pageTemplate = simkit.ParsePage(pageHTML, nil)
 
 // pageHTML is Al Qaseh's hosted card page (pay-test.alqaseh.com/pay/{token}).
-// Only logical CSS properties, so one sheet serves Arabic (rtl) and English
-// (ltr); no script, no external assets. Hooks: data-testid="alqaseh-…" (see
-// the package doc).
-const pageHTML = `<!doctype html>
-<html lang="{{.Lang}}" dir="{{.Dir}}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>{{.Title}} · {{.T.Brand}}</title>
-<style>
-*{box-sizing:border-box}
-body{margin:0;font-family:"Noto Sans Arabic","Noto Sans",system-ui,-apple-system,"Segoe UI",Tahoma,Arial,sans-serif;background:#f1f4f5;color:#16212a;line-height:1.5}
-.top{display:flex;align-items:center;justify-content:space-between;gap:1rem;padding-block:.75rem;padding-inline:1rem;background:#0b4f5c;color:#fff}
-.brand{display:flex;align-items:center;gap:.75rem;font-weight:700}
-.logo{direction:ltr;unicode-bidi:isolate;padding-block:.15rem;padding-inline:.6rem;border-radius:.4rem;background:#fff;color:#0b4f5c;font-size:1.25rem;font-weight:800;letter-spacing:.02em}
-.top a{color:#fff;font-weight:600}
+// In simkit's frame. Hooks: data-testid="alqaseh-…" (see the package doc).
+const pageHTML = `{{template "simkit-page" .}}
+{{- define "title"}}{{.Title}} · {{.T.Brand}}{{end}}
+{{- define "css"}}
+:root{--brand:#0b4f5c;--page:#f1f4f5;--ink:#16212a;--line:#c5d0d4;--soft:#eef4f5;--field:#55636c;--muted:#46535c;--column:32rem}
+.brand{font-size:inherit}
+.logo{unicode-bidi:isolate;padding-block:.15rem;padding-inline:.6rem;border-radius:.4rem;font-size:1.25rem;letter-spacing:.02em}
 .top :focus-visible{outline-color:#ffd166}
-.sandbox{margin:0;padding-block:.4rem;padding-inline:1rem;background:#fff4d6;color:#4d3800;text-align:center;font-size:.9rem}
-main{max-inline-size:32rem;margin-inline:auto;padding:1rem}
-.panel{background:#fff;border:1px solid #c5d0d4;border-radius:.6rem;padding:1.25rem}
-h1{font-size:1.3rem;margin-block:0 1rem;color:#0b4f5c}
-dl{display:grid;gap:.25rem;margin-block:0 1rem;padding:.75rem;background:#eef4f5;border-radius:.4rem}
-dl div{display:flex;justify-content:space-between;gap:1rem}
-dt{font-weight:600}
-dd{margin:0;text-align:end;overflow-wrap:anywhere}
+.panel{border-radius:.6rem}
+dl{border-radius:.4rem}
+dd{overflow-wrap:anywhere}
 .total{font-size:1.15rem;font-weight:700}
-input{inline-size:100%;font:inherit;padding-block:.55rem;padding-inline:.65rem;border:1px solid #55636c;border-radius:.35rem;background:#fff;color:#16212a}
+input{padding-block:.55rem;padding-inline:.65rem;border-radius:.35rem}
 input[dir=ltr]{text-align:start}
-.hint{margin-block:.25rem 0;font-size:.875rem;color:#46535c}
-{{- template "simkit-form-css"}}
-button,.button{display:inline-block;font:inherit;font-weight:700;padding-block:.6rem;padding-inline:1.5rem;border:2px solid #0b4f5c;border-radius:.35rem;cursor:pointer;text-decoration:none}
-.primary,.button{background:#0b4f5c;color:#fff}
-.secondary{background:#fff;color:#0b4f5c}
-a{color:#0b4f5c}
-.note{margin-block:1rem 0;font-size:.875rem;color:#46535c}
+button,.button{border-radius:.35rem}
 .note p{margin-block:0 .25rem}
 .note ul{margin-block:0 .25rem;padding-inline-start:1.25rem}
 .nw{white-space:nowrap}
-</style>
-</head>
-<body>
-<header class="top">
-<div class="brand"><span class="logo">{{.T.Brand}}</span><span>{{.T.Gateway}}</span></div>
-<a href="?lang={{.AltLang}}" lang="{{.AltLang}}" hreflang="{{.AltLang}}" data-testid="lang-switch">{{.AltT.LangName}}</a>
-</header>
-<aside class="sandbox">{{.T.Sandbox}}</aside>
-<main>
+{{- end}}
+{{- define "brand"}}<span class="logo">{{.T.Brand}}</span><span>{{.T.Gateway}}</span>{{end}}
+{{- define "lang-href"}}?lang={{.AltLang}}{{end}}
+{{- define "main"}}
 {{- if .NotFound}}
 <section class="panel" data-testid="alqaseh-not-found">
 <h1>{{.T.NotFoundTitle}}</h1>
@@ -128,7 +102,4 @@ a{color:#0b4f5c}
 </div>
 </form>
 {{- end}}
-</main>
-</body>
-</html>
-`
+{{- end}}`

@@ -4,82 +4,45 @@ import "github.com/bawaba/checkout/sandbox/internal/simkit"
 
 var pages = simkit.ParsePage(pagesHTML, nil)
 
-// pagesHTML holds CLK's pages, the K-Net step and the card step. Only
-// logical CSS properties, so one sheet serves Arabic (rtl) and English
-// (ltr); no script, no external asset. Hooks: data-testid="click-…" (see
-// the package doc).
+// pagesHTML holds CLK's pages, the K-Net step and the card step, in simkit's
+// frame. Hooks: data-testid="click-…" (see the package doc).
 const pagesHTML = `
-{{- define "layout" -}}
-<!doctype html>
-<html lang="{{.Lang}}" dir="{{.Dir}}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{template "title" .}}</title>
-<style>
-*{box-sizing:border-box}
-body{margin:0;font-family:"Noto Sans Arabic","Noto Sans",system-ui,-apple-system,"Segoe UI",Tahoma,Arial,sans-serif;background:#f4f1f8;color:#1c1826;line-height:1.5}
-.top{display:flex;align-items:center;justify-content:space-between;gap:1rem;padding-block:.75rem;padding-inline:1rem;background:#4a1f73;color:#fff}
-.top.knet{background:#0b3b75}
-.top.card{background:#1f2933}
-.brand{display:flex;align-items:center;gap:.75rem;font-weight:700;font-size:1.05rem}
-.logo{direction:ltr;padding-block:.1rem;padding-inline:.5rem;border-radius:.35rem;background:#fff;color:#4a1f73;font-size:1.4rem;font-weight:800;letter-spacing:.08em}
-.knet .logo{color:#0b3b75}
-.knet .logo b{color:#b3121d}
-.top a{color:#fff;font-weight:600}
-.top :focus-visible{outline-color:#ffbf47}
-.sandbox{margin:0;padding-block:.4rem;padding-inline:1rem;background:#fff4d6;color:#4d3800;text-align:center;font-size:.9rem}
-main{max-inline-size:36rem;margin-inline:auto;padding:1rem}
-.panel{background:#fff;border:1px solid #cfc6dc;border-radius:.5rem;padding:1.25rem}
-h1{font-size:1.3rem;margin-block:0 1rem;color:#4a1f73}
-.knet-page h1{color:#0b3b75}
-.card-page h1{color:#1f2933}
+{{- define "layout"}}{{template "simkit-page" .}}{{end}}
+
+{{- define "css"}}
+:root{--brand:#4a1f73;--page:#f4f1f8;--ink:#1c1826;--line:#cfc6dc;--soft:#f6f3fa;--field:#5f5870;--muted:#4b4657;--column:36rem}
+.knet-page{--brand:#0b3b75}
+.card-page{--brand:#1f2933}
+.logo{font-size:1.4rem;letter-spacing:.08em}
 h2{font-size:1.1rem;margin-block:1rem .5rem}
-dl{display:grid;gap:.25rem;margin-block:0 1rem;padding:.75rem;background:#f6f3fa;border-radius:.35rem}
-dl div{display:flex;justify-content:space-between;gap:1rem}
-dt{font-weight:600}
-dd{margin:0;text-align:end}
-select,input{inline-size:100%;font:inherit;padding-block:.5rem;padding-inline:.6rem;border:1px solid #5f5870;border-radius:.3rem;background:#fff;color:#1c1826}
 input[type=radio]{inline-size:1.25rem;block-size:1.25rem;margin:0;accent-color:#4a1f73}
 .choice{display:flex;align-items:center;gap:.6rem;padding-block:.6rem;padding-inline:.75rem;margin-block-end:.5rem;border:1px solid #cfc6dc;border-radius:.35rem}
 .choice label{margin:0;flex:1}
-.hint{margin-block:.25rem 0;font-size:.875rem;color:#4b4657}
-{{- template "simkit-form-css"}}
 .row label{font-weight:400}
-button,.button{display:inline-block;font:inherit;font-weight:700;padding-block:.6rem;padding-inline:1.5rem;border:2px solid #4a1f73;border-radius:.3rem;cursor:pointer;text-decoration:none}
-.primary,.button{background:#4a1f73;color:#fff}
-.secondary{background:#fff;color:#4a1f73}
-.knet-page button{border-color:#0b3b75}
-.knet-page .primary{background:#0b3b75}
-.knet-page .secondary{color:#0b3b75}
-.card-page button{border-color:#1f2933}
-.card-page .primary{background:#1f2933}
-.card-page .secondary{color:#1f2933}
 .pay{inline-size:100%;font-size:1.1rem}
-a{color:#4a1f73}
-.knet-page a{color:#0b3b75}
-.note{margin-block:1rem 0;font-size:.875rem;color:#4b4657}
 .using{font-size:1.05rem}
 .outcome{font-size:1.2rem;font-weight:700;padding-block:.5rem;padding-inline:.75rem;border-radius:.35rem;margin-block:0 1rem}
 .outcome.paid{background:#e9f7ee;color:#0f5a28}
 .outcome.failed,.outcome.expired{background:#fff5f5;color:#8a000d}
 .wait{font-weight:600}
 footer{text-align:center;padding-block:1rem 2rem;color:#4b4657;font-size:.9rem}
-</style>
-</head>
-<body class="{{.Page}}-page">
-<header class="top{{if eq .Page "knet"}} knet{{else if eq .Page "card"}} card{{end}}">
-{{- if eq .Page "knet"}}
-<div class="brand"><span class="logo" aria-hidden="true">K<b>NET</b></span><span>{{.T.KNETGateway}}</span></div>
-{{- else if eq .Page "card"}}
-<div class="brand"><span>CLICK : <bdi dir="ltr" data-testid="click-card-amount">{{.Amount}}</bdi></span></div>
-{{- else}}
-<div class="brand"><span class="logo" aria-hidden="true">CLICK</span><span>Click</span></div>
 {{- end}}
-<a href="{{.LangHref}}" lang="{{.AltLang}}" hreflang="{{.AltLang}}" data-testid="click-lang">{{.AltT.LangName}}</a>
-</header>
-<aside class="sandbox">{{.T.Sandbox}}</aside>
-<main>
+
+{{- define "body-class"}} class="{{.Page}}-page"{{end}}
+{{- define "lang-testid"}}click-lang{{end}}
+{{- define "lang-href"}}{{.LangHref}}{{end}}
+
+{{- define "brand"}}
+{{- if eq .Page "knet"}}
+<span class="logo" aria-hidden="true">K<b>NET</b></span><span>{{.T.KNETGateway}}</span>
+{{- else if eq .Page "card"}}
+<span>CLICK : <bdi dir="ltr" data-testid="click-card-amount">{{.Amount}}</bdi></span>
+{{- else}}
+<span class="logo" aria-hidden="true">CLICK</span><span>Click</span>
+{{- end}}
+{{- end}}
+
+{{- define "main"}}
 {{- if eq .Page "methods"}}{{template "methods" .}}
 {{- else if eq .Page "confirm"}}{{template "confirm" .}}
 {{- else if eq .Page "knet"}}{{template "knet" .}}
@@ -87,11 +50,11 @@ footer{text-align:center;padding-block:1rem 2rem;color:#4b4657;font-size:.9rem}
 {{- else if eq .Page "result"}}{{template "result" .}}
 {{- else}}{{template "notfound" .}}
 {{- end}}
-</main>
+{{- end}}
+
+{{- define "footer"}}
 <footer>{{if eq .Page "card"}}{{.T.PoweredByMC}}{{else if ne .Page "knet"}}{{.T.PoweredBy}}{{end}}</footer>
-</body>
-</html>
-{{end}}
+{{- end}}
 
 {{- define "title" -}}
 {{- if eq .Page "notfound"}}{{.T.NotFoundTitle}}

@@ -198,12 +198,10 @@ func (s *Simulator) showPage(w http.ResponseWriter, r *http.Request) {
 // submitPage serves POST /knet/pay: the shopper's Submit or Cancel
 // (spec §8, §9.2, §9.3).
 func (s *Simulator) submitPage(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "bad form", http.StatusBadRequest)
+	pf, ok := simkit.ReadForm(w, r)
+	if !ok {
 		return
 	}
-	pf := r.PostForm
 	token := pf.Get("chg")
 	f := simkit.ReadKNETCard(pf, "card")
 
@@ -270,63 +268,22 @@ func validate(f simkit.KNETCard, lang string) []*simkit.FieldError {
 }
 
 func (s *Simulator) renderPage(w http.ResponseWriter, v *pageView) {
-	status := http.StatusOK
-	switch {
-	case v.NotFound:
-		status = http.StatusNotFound
-	case v.Status == statusAbandoned:
-		status = http.StatusGone
-	case len(v.Errors) > 0:
-		status = http.StatusUnprocessableEntity
-	}
+	status := simkit.PageStatus(v.NotFound, v.Status == statusAbandoned, len(v.Errors) > 0)
 	simkit.WriteHTML(w, s.log, "tap sandbox", status, pageTemplate, pageTemplate.Name(), v, simkit.CSP)
 }
 
 var pageTemplate = simkit.ParsePage(pageHTML, nil)
 
-// pageHTML looks like KNET's payment page. Only logical CSS properties, so
-// the same sheet serves Arabic (rtl) and English (ltr); no script, no
-// external assets. Hooks: data-testid="knet-…" (see the package doc).
-const pageHTML = `<!doctype html>
-<html lang="{{.Lang}}" dir="{{.Dir}}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{if .NotFound}}{{.T.NotFoundTitle}}{{else if ne .Status "INITIATED"}}{{index .T.ResultTitle .Status}}{{else}}{{.T.Heading}}{{end}} · {{.T.Gateway}}</title>
-<style>
-*{box-sizing:border-box}
-body{margin:0;font-family:"Noto Sans Arabic","Noto Sans",system-ui,-apple-system,"Segoe UI",Tahoma,Arial,sans-serif;background:#eef2f7;color:#1b1f24;line-height:1.5}
-.top{display:flex;align-items:center;justify-content:space-between;gap:1rem;padding-block:.75rem;padding-inline:1rem;background:#0b3b75;color:#fff}
-.brand{display:flex;align-items:center;gap:.75rem;font-weight:700;font-size:1.05rem}
-.logo{direction:ltr;padding-block:.1rem;padding-inline:.5rem;border-radius:.35rem;background:#fff;color:#0b3b75;font-size:1.5rem;font-weight:800;letter-spacing:.06em}
-.logo b{color:#b3121d}
-.top a{color:#fff;font-weight:600}
-.top :focus-visible{outline-color:#ffbf47}
-.sandbox{margin:0;padding-block:.4rem;padding-inline:1rem;background:#fff4d6;color:#4d3800;text-align:center;font-size:.9rem}
-main{max-inline-size:34rem;margin-inline:auto;padding:1rem}
-.panel{background:#fff;border:1px solid #c3cdd9;border-radius:.5rem;padding:1.25rem}
-h1{font-size:1.3rem;margin-block:0 1rem;color:#0b3b75}
-dl{display:grid;gap:.25rem;margin-block:0 1rem;padding:.75rem;background:#f3f6fa;border-radius:.35rem}
-dl div{display:flex;justify-content:space-between;gap:1rem}
-dt{font-weight:600}
-dd{margin:0;text-align:end}
-select,input{inline-size:100%;font:inherit;padding-block:.5rem;padding-inline:.6rem;border:1px solid #5a6573;border-radius:.3rem;background:#fff;color:#1b1f24}
-.hint{margin-block:.25rem 0;font-size:.875rem;color:#47525e}
-{{- template "simkit-form-css"}}
-button,.button{display:inline-block;font:inherit;font-weight:700;padding-block:.6rem;padding-inline:1.5rem;border:2px solid #0b3b75;border-radius:.3rem;cursor:pointer;text-decoration:none}
-.primary,.button{background:#0b3b75;color:#fff}
-.secondary{background:#fff;color:#0b3b75}
-a{color:#0b3b75}
-.note{margin-block:1rem 0;font-size:.875rem;color:#47525e}
-</style>
-</head>
-<body>
-<header class="top">
-<div class="brand"><span class="logo" aria-hidden="true">K<b>NET</b></span><span>{{.T.Gateway}}</span></div>
-<a href="pay?chg={{.Token}}&amp;lang={{.AltLang}}" lang="{{.AltLang}}" hreflang="{{.AltLang}}" data-testid="lang-switch">{{.AltT.LangName}}</a>
-</header>
-<aside class="sandbox">{{.T.Sandbox}}</aside>
-<main>
+// pageHTML looks like KNET's payment page, in simkit's frame. Hooks:
+// data-testid="knet-…" (see the package doc).
+const pageHTML = `{{template "simkit-page" .}}
+{{- define "title"}}{{if .NotFound}}{{.T.NotFoundTitle}}{{else if ne .Status "INITIATED"}}{{index .T.ResultTitle .Status}}{{else}}{{.T.Heading}}{{end}} · {{.T.Gateway}}{{end}}
+{{- define "css"}}
+:root{--brand:#0b3b75;--page:#eef2f7;--ink:#1b1f24;--line:#c3cdd9;--soft:#f3f6fa;--field:#5a6573;--muted:#47525e;--column:34rem}
+{{- end}}
+{{- define "brand"}}<span class="logo" aria-hidden="true">K<b>NET</b></span><span>{{.T.Gateway}}</span>{{end}}
+{{- define "lang-href"}}pay?chg={{.Token}}&amp;lang={{.AltLang}}{{end}}
+{{- define "main"}}
 {{- if .NotFound}}
 <section class="panel" data-testid="knet-page-error">
 <h1>{{.T.NotFoundTitle}}</h1>
@@ -366,7 +323,4 @@ a{color:#0b3b75}
 <p class="note">{{.T.TestCards}}</p>
 </form>
 {{- end}}
-</main>
-</body>
-</html>
-`
+{{- end}}`

@@ -195,6 +195,7 @@ func NewKNETFields(testID, cardName string, labels KNETLabels, lang string, bank
 //	{{template "simkit-errors" (errors "x-errors" .T.ErrorsTitle .AltT.ErrorsTitle .Errors)}}
 //	{{template "simkit-field-error" (index .Invalid "card")}}
 //	{{template "simkit-knet-fields" .KNET}} (a *KNETFields)
+//	{{template "simkit-page" .}}            the page's frame and base style sheet (see frame)
 //
 // The template is named "page"; more defines may follow in text.
 func ParsePage(text string, funcs template.FuncMap) *template.Template {
@@ -202,7 +203,7 @@ func ParsePage(text string, funcs template.FuncMap) *template.Template {
 	for k, f := range funcs {
 		fm[k] = f
 	}
-	t := template.Must(template.New("page").Funcs(fm).Parse(shared))
+	t := template.Must(template.New("page").Funcs(fm).Parse(shared + frame))
 	return template.Must(t.Parse(text))
 }
 

@@ -1,0 +1,92 @@
+package simkit
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+func TestPageStatus(t *testing.T) {
+	for _, tt := range []struct {
+		notFound, gone, invalid bool
+		want                    int
+	}{
+		{false, false, false, http.StatusOK},
+		{true, true, true, http.StatusNotFound},
+		{false, true, true, http.StatusGone},
+		{false, false, true, http.StatusUnprocessableEntity},
+	} {
+		if got := PageStatus(tt.notFound, tt.gone, tt.invalid); got != tt.want {
+			t.Errorf("PageStatus(%v, %v, %v) = %d, want %d", tt.notFound, tt.gone, tt.invalid, got, tt.want)
+		}
+	}
+}
+
+func TestReadForm(t *testing.T) {
+	for _, tt := range []struct {
+		name, body string
+		ok         bool
+	}{
+		{"form", "a=1&b=2", true},
+		{"too large", "a=" + strings.Repeat("x", maxForm), false},
+		{"bad escape", "a=%zz", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodPost, "/pay", strings.NewReader(tt.body))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			w := httptest.NewRecorder()
+			form, ok := ReadForm(w, r)
+			if ok != tt.ok {
+				t.Fatalf("ok = %v", ok)
+			}
+			if ok && form.Get("a") != "1" {
+				t.Errorf("form %v", form)
+			}
+			if !ok && w.Code != http.StatusBadRequest {
+				t.Errorf("answered %d", w.Code)
+			}
+		})
+	}
+}
+
+// A page in the frame gets the shared head, header, banner and base style sheet around its
+// own parts, and may replace the defaults (here the switch's test id and a footer).
+func TestFrame(t *testing.T) {
+	tmpl := ParsePage(`{{template "simkit-page" .}}
+{{- define "title"}}Pay · {{.T.Sandbox}}{{end}}
+{{- define "css"}}:root{--brand:#123456}{{end}}
+{{- define "brand"}}<span class="logo">X</span>{{end}}
+{{- define "lang-href"}}pay?t={{.Token}}&amp;lang={{.AltLang}}{{end}}
+{{- define "lang-testid"}}x-lang{{end}}
+{{- define "main"}}<p>{{.Token}}</p>{{end}}
+{{- define "footer"}}<footer>f</footer>{{end}}`, nil)
+	type texts struct{ Sandbox, LangName string }
+	v := struct {
+		Langs
+		T, AltT *texts
+		Token   string
+	}{LangsOf("ar"), &texts{"تجريبي", "العربية"}, &texts{"Test", "English"}, "a b"}
+	rec := httptest.NewRecorder()
+	if err := tmpl.Execute(rec, v); err != nil {
+		t.Fatal(err)
+	}
+	page := rec.Body.String()
+	for _, want := range []string{
+		`<html lang="ar" dir="rtl">`,
+		`<meta name="robots" content="noindex">`,
+		`<meta name="referrer" content="no-referrer">`,
+		`<title>Pay · تجريبي</title>`,
+		`.panel{background:#fff;border:1px solid var(--line)`, // the base sheet
+		`.field-error{`,                    // the form's
+		":root{--brand:#123456}\n</style>", // the simulator's, last
+		`<header class="top">` + "\n" + `<div class="brand"><span class="logo">X</span></div>`,
+		`<a href="pay?t=a%20b&amp;lang=en" lang="en" hreflang="en" data-testid="x-lang">English</a>`,
+		`<aside class="sandbox">تجريبي</aside>`,
+		"<main><p>a b</p>\n</main><footer>f</footer>\n</body>\n</html>\n",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q:\n%s", want, page)
+		}
+	}
+}
