@@ -21,23 +21,16 @@ type APIKey struct {
 
 // APIKeys lists every API key, active ones first, newest first.
 func (s *DB) APIKeys(ctx context.Context) ([]APIKey, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, label, hint, created_at, last_used_at, revoked_at FROM api_keys
+	return queryAll(ctx, s.r, scanAPIKey, `SELECT id, label, hint, created_at, last_used_at, revoked_at FROM api_keys
 		ORDER BY revoked_at > 0, created_at DESC, rowid DESC`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []APIKey
-	for rows.Next() {
-		var k APIKey
-		var created, used, revoked int64
-		if err := rows.Scan(&k.ID, &k.Name, &k.Hint, &created, &used, &revoked); err != nil {
-			return nil, err
-		}
-		k.CreatedAt, k.LastUsedAt, k.RevokedAt = fromMS(created), fromMS(used), fromMS(revoked)
-		out = append(out, k)
-	}
-	return out, rows.Err()
+}
+
+func scanAPIKey(sc scanner) (APIKey, error) {
+	var k APIKey
+	var created, used, revoked int64
+	err := sc.Scan(&k.ID, &k.Name, &k.Hint, &created, &used, &revoked)
+	k.CreatedAt, k.LastUsedAt, k.RevokedAt = fromMS(created), fromMS(used), fromMS(revoked)
+	return k, err
 }
 
 // RevokeAPIKey revokes an active key at once: the next request with it is refused. It reports

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"time"
 )
 
@@ -71,20 +70,10 @@ type dueJob struct {
 	due int64
 }
 
-func scanJobs(rows *sql.Rows, err error) ([]dueJob, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []dueJob
-	for rows.Next() {
-		var j dueJob
-		if err := rows.Scan(&j.id, &j.due); err != nil {
-			return nil, err
-		}
-		out = append(out, j)
-	}
-	return out, rows.Err()
+func scanJob(sc scanner) (dueJob, error) {
+	var j dueJob
+	err := sc.Scan(&j.id, &j.due)
+	return j, err
 }
 
 // claim takes up to limit jobs of kind job that the query due (one of the due…Jobs) finds at
@@ -92,7 +81,7 @@ func scanJobs(rows *sql.Rows, err error) ([]dueJob, error) {
 func (s *DB) claim(ctx context.Context, job, due string, now time.Time, limit int) ([]string, error) {
 	at := ms(now)
 	// A look on the readers first: most ticks find nothing due, and then write nothing.
-	jobs, err := scanJobs(s.rq.QueryContext(ctx, due, at, at, limit))
+	jobs, err := queryAll(ctx, s.rq, scanJob, due, at, at, limit)
 	if err != nil || len(jobs) == 0 {
 		return nil, err
 	}
@@ -111,7 +100,7 @@ func (s *DB) claim(ctx context.Context, job, due string, now time.Time, limit in
 	defer tx.Rollback()
 	q := s.wq.in(tx)
 	defer q.prepareMissed(ctx)
-	if jobs, err = scanJobs(q.QueryContext(ctx, s.d.claimRows(due), at, at, limit)); err != nil {
+	if jobs, err = queryAll(ctx, q, scanJob, s.d.claimRows(due), at, at, limit); err != nil {
 		return nil, err
 	}
 	until := at + leaseFor.Milliseconds()

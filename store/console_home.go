@@ -16,46 +16,24 @@ type PaidLine struct {
 // PaidSince returns every order paid at or after since (refunded ones included: they were paid),
 // oldest first. The console buckets them by the viewer's local day.
 func (s *DB) PaidSince(ctx context.Context, since time.Time) ([]PaidLine, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT paid_at, amount_minor, currency FROM orders WHERE paid_at >= ? AND paid_at > 0 ORDER BY paid_at", since.UnixMilli())
-	if err != nil {
-		return nil, err
+	return queryAll(ctx, s.r, scanPaidLine, "SELECT paid_at, amount_minor, currency FROM orders WHERE paid_at >= ? AND paid_at > 0 ORDER BY paid_at", since.UnixMilli())
+}
+
+func scanPaidLine(sc scanner) (PaidLine, error) {
+	var at, minor int64
+	var cur string
+	if err := sc.Scan(&at, &minor, &cur); err != nil {
+		return PaidLine{}, err
 	}
-	defer rows.Close()
-	var out []PaidLine
-	for rows.Next() {
-		var at, minor int64
-		var cur string
-		if err := rows.Scan(&at, &minor, &cur); err != nil {
-			return nil, err
-		}
-		a, err := money.FromMinor(minor, cur)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, PaidLine{PaidAt: fromMS(at), Amount: a})
-	}
-	return out, rows.Err()
+	a, err := money.FromMinor(minor, cur)
+	return PaidLine{PaidAt: fromMS(at), Amount: a}, err
 }
 
 // StatusCounts counts the orders created at or after since, by status. The (created_at, id) index
 // is named: left to itself SQLite scans all of (status, created_at, id), which reads every order
 // instead of the last 30 days'.
 func (s *DB) StatusCounts(ctx context.Context, since time.Time) (map[string]int, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT status, count(*) FROM orders INDEXED BY orders_created WHERE created_at >= ? GROUP BY status", since.UnixMilli())
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var st string
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return nil, err
-		}
-		out[st] = n
-	}
-	return out, rows.Err()
+	return queryCounts(ctx, s.r, "SELECT status, count(*) FROM orders INDEXED BY orders_created WHERE created_at >= ? GROUP BY status", since.UnixMilli())
 }
 
 // NeedsReviewCount counts the orders flagged for a person to look at.

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -123,35 +122,29 @@ func (s *DB) ListOrders(ctx context.Context, f OrderFilter, after *OrderCursor, 
 		args = append(args, after.CreatedAt, after.ID)
 	}
 	args = append(args, limit)
-	rows, err := s.r.QueryContext(ctx, "SELECT "+orderRowCols+" FROM orders o "+latestAttempt+
+	return queryAll(ctx, s.r, scanOrderRow, "SELECT "+orderRowCols+" FROM orders o "+latestAttempt+
 		" WHERE "+where+" ORDER BY o.created_at DESC, o.id DESC LIMIT ?", args...)
+}
+
+func scanOrderRow(sc scanner) (OrderRow, error) {
+	var r OrderRow
+	var amount, currency, customer string
+	var created, paid int64
+	var review int
+	err := sc.Scan(&r.ID, &r.Reference, &amount, &currency, &r.Status, &review, &customer, &created, &paid,
+		&r.Method, &r.Gateway, &r.PaymentID)
 	if err != nil {
-		return nil, err
+		return r, err
 	}
-	defer rows.Close()
-	var out []OrderRow
-	for rows.Next() {
-		var r OrderRow
-		var amount, currency, customer string
-		var created, paid int64
-		var review int
-		if err := rows.Scan(&r.ID, &r.Reference, &amount, &currency, &r.Status, &review, &customer, &created, &paid,
-			&r.Method, &r.Gateway, &r.PaymentID); err != nil {
-			return nil, err
-		}
-		if r.Amount, err = money.Parse(amount, currency); err != nil {
-			return nil, err
-		}
-		var c struct{ Name, Email string }
-		_ = json.Unmarshal([]byte(customer), &c)
-		r.Customer = c.Name
-		if r.Customer == "" {
-			r.Customer = c.Email
-		}
-		r.NeedsReview, r.CreatedAt, r.PaidAt = review != 0, fromMS(created), fromMS(paid)
-		out = append(out, r)
+	var c struct{ Name, Email string }
+	_ = json.Unmarshal([]byte(customer), &c)
+	r.Customer = c.Name
+	if r.Customer == "" {
+		r.Customer = c.Email
 	}
-	return out, rows.Err()
+	r.NeedsReview, r.CreatedAt, r.PaidAt = review != 0, fromMS(created), fromMS(paid)
+	r.Amount, err = money.Parse(amount, currency)
+	return r, err
 }
 
 // Cursor is where the page that ends with r continues.
@@ -169,33 +162,25 @@ const keptTotals = `SELECT currency, CAST(sum(count) AS BIGINT), CAST(sum(sum_mi
 // of status and currency alone (the console's default and its most used) reads the kept totals;
 // any other filter sums the orders it selects.
 func (s *DB) OrderTotals(ctx context.Context, f OrderFilter) ([]CurrencyTotal, error) {
-	var rows *sql.Rows
-	var err error
 	if (f == OrderFilter{Status: f.Status, Currency: f.Currency}) {
-		rows, err = s.rq.QueryContext(ctx, keptTotals, f.Status, f.Status, f.Currency, f.Currency)
-	} else {
-		where, args := f.where()
-		rows, err = s.r.QueryContext(ctx, "SELECT o.currency, count(*), sum(o.amount_minor) FROM orders o WHERE "+where+
-			" GROUP BY o.currency ORDER BY o.currency", args...)
+		return queryAll(ctx, s.rq, scanCurrencyTotal, keptTotals, f.Status, f.Status, f.Currency, f.Currency)
 	}
+	where, args := f.where()
+	return queryAll(ctx, s.r, scanCurrencyTotal, "SELECT o.currency, count(*), sum(o.amount_minor) FROM orders o WHERE "+where+
+		" GROUP BY o.currency ORDER BY o.currency", args...)
+}
+
+// scanCurrencyTotal reads (currency, count, sum in minor units).
+func scanCurrencyTotal(sc scanner) (CurrencyTotal, error) {
+	var cur string
+	var t CurrencyTotal
+	var minor int64
+	err := sc.Scan(&cur, &t.Count, &minor)
 	if err != nil {
-		return nil, err
+		return t, err
 	}
-	defer rows.Close()
-	var out []CurrencyTotal
-	for rows.Next() {
-		var cur string
-		var t CurrencyTotal
-		var minor int64
-		if err := rows.Scan(&cur, &t.Count, &minor); err != nil {
-			return nil, err
-		}
-		if t.Sum, err = money.FromMinor(minor, cur); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	t.Sum, err = money.FromMinor(minor, cur)
+	return t, err
 }
 
 // EachOrder calls fn for every order the filter shows, newest first, reading in pages so that

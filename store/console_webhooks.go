@@ -46,24 +46,9 @@ func (s *DB) ListWebhookEvents(ctx context.Context, failing bool, after *Webhook
 		conds, args = append(conds, "(created_at, id) < (?, ?)"), append(args, after.CreatedAt, after.ID)
 	}
 	args = append(args, limit)
-	rows, err := s.r.QueryContext(ctx, `SELECT id, order_id, type, url, created_at, attempts, delivered_at, failed_at, next_attempt_at,
+	out, err := queryAll(ctx, s.r, scanWebhookEvent, `SELECT id, order_id, type, url, created_at, attempts, delivered_at, failed_at, next_attempt_at,
 		last_status, last_error FROM outbox WHERE `+strings.Join(conds, " AND ")+` ORDER BY created_at DESC, id DESC LIMIT ?`, args...)
 	if err != nil {
-		return nil, err
-	}
-	var out []WebhookEvent
-	for rows.Next() {
-		var e WebhookEvent
-		var created, delivered, failed, next int64
-		if err := rows.Scan(&e.ID, &e.OrderID, &e.Type, &e.URL, &created, &e.Attempts, &delivered, &failed, &next, &e.LastStatus, &e.LastError); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		e.CreatedAt, e.DeliveredAt, e.FailedAt, e.NextAttemptAt = fromMS(created), fromMS(delivered), fromMS(failed), fromMS(next)
-		out = append(out, e)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	for i := range out {
@@ -74,24 +59,25 @@ func (s *DB) ListWebhookEvents(ctx context.Context, failing bool, after *Webhook
 	return out, nil
 }
 
+func scanWebhookEvent(sc scanner) (WebhookEvent, error) {
+	var e WebhookEvent
+	var created, delivered, failed, next int64
+	err := sc.Scan(&e.ID, &e.OrderID, &e.Type, &e.URL, &created, &e.Attempts, &delivered, &failed, &next, &e.LastStatus, &e.LastError)
+	e.CreatedAt, e.DeliveredAt, e.FailedAt, e.NextAttemptAt = fromMS(created), fromMS(delivered), fromMS(failed), fromMS(next)
+	return e, err
+}
+
 func (s *DB) deliveryTries(ctx context.Context, eventID string, limit int) ([]DeliveryTry, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT attempted_at, status_code, duration_ms, error, response FROM deliveries
+	return queryAll(ctx, s.r, scanDeliveryTry, `SELECT attempted_at, status_code, duration_ms, error, response FROM deliveries
 		WHERE event_id = ? ORDER BY id DESC LIMIT ?`, eventID, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []DeliveryTry
-	for rows.Next() {
-		var d DeliveryTry
-		var at, dur int64
-		if err := rows.Scan(&at, &d.StatusCode, &dur, &d.Err, &d.Response); err != nil {
-			return nil, err
-		}
-		d.At, d.Duration = fromMS(at), time.Duration(dur)*time.Millisecond
-		out = append(out, d)
-	}
-	return out, rows.Err()
+}
+
+func scanDeliveryTry(sc scanner) (DeliveryTry, error) {
+	var d DeliveryTry
+	var at, dur int64
+	err := sc.Scan(&at, &d.StatusCode, &dur, &d.Err, &d.Response)
+	d.At, d.Duration = fromMS(at), time.Duration(dur)*time.Millisecond
+	return d, err
 }
 
 // Cursor is where the list that ends with e continues.
@@ -101,21 +87,7 @@ func (e WebhookEvent) Cursor() WebhookCursor {
 
 // FailingEndpoints counts, per endpoint URL, the events tried and not delivered.
 func (s *DB) FailingEndpoints(ctx context.Context) (map[string]int, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT url, count(*) FROM outbox WHERE delivered_at = 0 AND attempts > 0 GROUP BY url")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var u string
-		var n int
-		if err := rows.Scan(&u, &n); err != nil {
-			return nil, err
-		}
-		out[u] = n
-	}
-	return out, rows.Err()
+	return queryCounts(ctx, s.r, "SELECT url, count(*) FROM outbox WHERE delivered_at = 0 AND attempts > 0 GROUP BY url")
 }
 
 // Redeliver makes an event due now, whatever happened to it before (delivered, retrying or

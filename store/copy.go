@@ -156,6 +156,18 @@ func copyColumns(ctx context.Context, src *sql.Tx, table string) ([]string, bool
 	return cols, len(cols) < n, nil
 }
 
+// sumRow is a row of the copy's check figures: a key, a count and a sum in minor units.
+type sumRow struct {
+	key    string
+	n, sum int64
+}
+
+func scanSumRow(sc scanner) (sumRow, error) {
+	var x sumRow
+	err := sc.Scan(&x.key, &x.n, &x.sum)
+	return x, err
+}
+
 // compareCopy reads the same figures in both databases and reports them, with an error when
 // any differs.
 func compareCopy(ctx context.Context, from, to *DB) ([]CopyCheck, error) {
@@ -169,22 +181,12 @@ func compareCopy(ctx context.Context, from, to *DB) ([]CopyCheck, error) {
 			out[t+" rows"] = n
 		}
 		for name, q := range map[string]string{"orders": copyOrderSums, "refunds": copyRefundSums, "orders paid": copyPaidSums} {
-			rows, err := s.r.QueryContext(ctx, q)
+			lines, err := queryAll(ctx, s.r, scanSumRow, q)
 			if err != nil {
 				return nil, err
 			}
-			for rows.Next() {
-				var key string
-				var n, sum int64
-				if err := rows.Scan(&key, &n, &sum); err != nil {
-					rows.Close()
-					return nil, err
-				}
-				out[name+" "+key+" count"], out[name+" "+key+" sum_minor"] = n, sum
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return nil, err
+			for _, x := range lines {
+				out[name+" "+x.key+" count"], out[name+" "+x.key+" sum_minor"] = x.n, x.sum
 			}
 		}
 		return out, nil

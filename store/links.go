@@ -86,21 +86,8 @@ func (s *DB) Link(ctx context.Context, id string) (order.Link, error) {
 
 // Links implements order.Store.
 func (s *DB) Links(ctx context.Context, limit int) ([]order.Link, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT "+linkCols+", "+linkStatsCols+
+	return queryAll(ctx, s.r, scanLink, "SELECT "+linkCols+", "+linkStatsCols+
 		" FROM payment_links ORDER BY created_at DESC, rowid DESC LIMIT ?", limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []order.Link
-	for rows.Next() {
-		l, err := scanLink(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
 }
 
 func (t *txn) Link(id string) (order.Link, error) { return loadLink(t.ctx, t.q, id) }
@@ -137,21 +124,8 @@ func (t *txn) UpdateLink(l *order.Link) error {
 }
 
 func (t *txn) LinkOpenOrders(linkID string, now time.Time) ([]string, error) {
-	rows, err := t.q.QueryContext(t.ctx, `SELECT id FROM orders WHERE payment_link = ?
+	return queryAll(t.ctx, t.q, scanValue[string], `SELECT id FROM orders WHERE payment_link = ?
 		AND status IN ('open','processing') AND expires_at > ? ORDER BY created_at, rowid`, linkID, ms(now))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
 
 func (t *txn) LinkIdempotency(scope, key string) (order.IdempotencyRecord, bool, error) {

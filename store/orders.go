@@ -15,13 +15,6 @@ import (
 	"github.com/bawaba/checkout/order"
 )
 
-// queryer is what reads need: a *sql.DB or a *sql.Tx.
-type queryer interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
 var _ order.Store = (*DB)(nil)
 
 // Write runs fn in one write transaction: IMMEDIATE on SQLite's writer connection, behind the
@@ -75,8 +68,6 @@ type itemRow struct {
 	Quantity   int64  `json:"quantity"`
 	UnitAmount string `json:"unit_amount"`
 }
-
-type scanner interface{ Scan(dest ...any) error }
 
 func scanOrder(sc scanner) (order.Order, error) {
 	var o order.Order
@@ -171,29 +162,11 @@ func loadOrder(ctx context.Context, q queryer, id string) (order.Order, error) {
 	if err != nil {
 		return o, err
 	}
-	if o.Attempts, err = loadAttempts(ctx, q, selectOrderAttempts, id); err != nil {
+	if o.Attempts, err = queryAll(ctx, q, scanAttempt, selectOrderAttempts, id); err != nil {
 		return o, err
 	}
 	o.Refunds, err = loadRefunds(ctx, q, id)
 	return o, err
-}
-
-// loadAttempts runs query, one of the attempt SELECTs above.
-func loadAttempts(ctx context.Context, q queryer, query string, args ...any) ([]order.Attempt, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []order.Attempt
-	for rows.Next() {
-		a, err := scanAttempt(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
 }
 
 func loadAttempt(ctx context.Context, q queryer, id string) (order.Attempt, error) {
@@ -212,21 +185,8 @@ func (s *DB) Attempt(ctx context.Context, id string) (order.Attempt, error) {
 
 // OrdersByReference implements order.Store.
 func (s *DB) OrdersByReference(ctx context.Context, ref string) ([]order.Order, error) {
-	rows, err := s.rq.QueryContext(ctx, "SELECT id FROM orders WHERE reference = ? ORDER BY created_at DESC, rowid DESC LIMIT 100", ref)
+	ids, err := queryAll(ctx, s.rq, scanValue[string], "SELECT id FROM orders WHERE reference = ? ORDER BY created_at DESC, rowid DESC LIMIT 100", ref)
 	if err != nil {
-		return nil, err
-	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	out := make([]order.Order, 0, len(ids))
@@ -273,26 +233,19 @@ func (s *DB) DueExpiries(ctx context.Context, now time.Time, limit int) ([]strin
 
 // Events implements order.Store.
 func (s *DB) Events(ctx context.Context, orderID string) ([]order.Event, error) {
-	rows, err := s.rq.QueryContext(ctx, "SELECT id, order_id, attempt_id, type, data, created_at FROM events WHERE order_id = ? ORDER BY id", orderID)
-	if err != nil {
-		return nil, err
+	return queryAll(ctx, s.rq, scanEvent, "SELECT id, order_id, attempt_id, type, data, created_at FROM events WHERE order_id = ? ORDER BY id", orderID)
+}
+
+func scanEvent(sc scanner) (order.Event, error) {
+	var e order.Event
+	var data string
+	var created int64
+	if err := sc.Scan(&e.ID, &e.OrderID, &e.AttemptID, &e.Type, &data, &created); err != nil {
+		return e, err
 	}
-	defer rows.Close()
-	var out []order.Event
-	for rows.Next() {
-		var e order.Event
-		var data string
-		var created int64
-		if err := rows.Scan(&e.ID, &e.OrderID, &e.AttemptID, &e.Type, &data, &created); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal([]byte(data), &e.Data); err != nil {
-			return nil, err
-		}
-		e.CreatedAt = fromMS(created)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	e.CreatedAt = fromMS(created)
+	err := json.Unmarshal([]byte(data), &e.Data)
+	return e, err
 }
 
 // --- transaction ---

@@ -68,20 +68,13 @@ type OutboxEntry struct {
 
 // OutboxFor lists the webhook messages of an order, oldest first.
 func (s *DB) OutboxFor(ctx context.Context, orderID string) ([]OutboxEntry, error) {
-	rows, err := s.rq.QueryContext(ctx, "SELECT id, order_id, type, attempts, delivered_at, last_status FROM outbox WHERE order_id = ? ORDER BY created_at, rowid", orderID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []OutboxEntry
-	for rows.Next() {
-		var e OutboxEntry
-		var delivered int64
-		if err := rows.Scan(&e.ID, &e.OrderID, &e.Type, &e.Attempts, &delivered, &e.LastStatus); err != nil {
-			return nil, err
-		}
-		e.Delivered = delivered > 0
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.rq, scanOutboxEntry, "SELECT id, order_id, type, attempts, delivered_at, last_status FROM outbox WHERE order_id = ? ORDER BY created_at, rowid", orderID)
+}
+
+func scanOutboxEntry(sc scanner) (OutboxEntry, error) {
+	var e OutboxEntry
+	var delivered int64
+	err := sc.Scan(&e.ID, &e.OrderID, &e.Type, &e.Attempts, &delivered, &e.LastStatus)
+	e.Delivered = delivered > 0
+	return e, err
 }

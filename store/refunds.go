@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"time"
 
 	"github.com/bawaba/checkout/money"
@@ -12,7 +11,7 @@ import (
 const refundCols = `id, order_id, attempt_id, amount, currency, status, kind, reason, gateway_ref, failure, created_at, updated_at`
 
 func loadRefunds(ctx context.Context, q queryer, orderID string) ([]order.Refund, error) {
-	return scanRefunds(q.QueryContext(ctx, "SELECT "+refundCols+" FROM refunds WHERE order_id = ? ORDER BY created_at, rowid", orderID))
+	return queryAll(ctx, q, scanRefund, "SELECT "+refundCols+" FROM refunds WHERE order_id = ? ORDER BY created_at, rowid", orderID)
 }
 
 // PendingRefunds implements order.Store (served by the partial index refunds_pending); the
@@ -24,7 +23,7 @@ func (s *DB) PendingRefunds(ctx context.Context, before time.Time, limit int) ([
 	}
 	out := make([]order.Refund, 0, len(ids))
 	for _, id := range ids {
-		r, err := scanRefunds(s.rq.QueryContext(ctx, "SELECT "+refundCols+" FROM refunds WHERE id = ?", id))
+		r, err := queryAll(ctx, s.rq, scanRefund, "SELECT "+refundCols+" FROM refunds WHERE id = ?", id)
 		if err != nil {
 			return nil, err
 		}
@@ -33,29 +32,19 @@ func (s *DB) PendingRefunds(ctx context.Context, before time.Time, limit int) ([
 	return out, nil
 }
 
-func scanRefunds(rows *sql.Rows, err error) ([]order.Refund, error) {
+func scanRefund(sc scanner) (order.Refund, error) {
+	var r order.Refund
+	var amount, currency, status string
+	var created, updated int64
+	err := sc.Scan(&r.ID, &r.OrderID, &r.AttemptID, &amount, &currency, &status, &r.Kind, &r.Reason,
+		&r.GatewayRef, &r.Failure, &created, &updated)
 	if err != nil {
-		return nil, err
+		return r, err
 	}
-	defer rows.Close()
-	var out []order.Refund
-	for rows.Next() {
-		var r order.Refund
-		var amount, currency, status string
-		var created, updated int64
-		if err := rows.Scan(&r.ID, &r.OrderID, &r.AttemptID, &amount, &currency, &status, &r.Kind, &r.Reason,
-			&r.GatewayRef, &r.Failure, &created, &updated); err != nil {
-			return nil, err
-		}
-		var err error
-		if r.Amount, err = money.Parse(amount, currency); err != nil {
-			return nil, err
-		}
-		r.Status = order.RefundStatus(status)
-		r.CreatedAt, r.UpdatedAt = fromMS(created), fromMS(updated)
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	r.Status = order.RefundStatus(status)
+	r.CreatedAt, r.UpdatedAt = fromMS(created), fromMS(updated)
+	r.Amount, err = money.Parse(amount, currency)
+	return r, err
 }
 
 // Refunds implements order.Store.

@@ -108,20 +108,8 @@ func checkBackup(ctx context.Context, file string) error {
 
 // integrity runs PRAGMA integrity_check; anything but one "ok" row is an error.
 func integrity(ctx context.Context, db *sql.DB) error {
-	rows, err := db.QueryContext(ctx, "PRAGMA integrity_check")
+	lines, err := queryAll(ctx, db, scanValue[string], "PRAGMA integrity_check")
 	if err != nil {
-		return fmt.Errorf("not a readable SQLite database: %w", err)
-	}
-	defer rows.Close()
-	var lines []string
-	for rows.Next() {
-		var l string
-		if err := rows.Scan(&l); err != nil {
-			return err
-		}
-		lines = append(lines, l)
-	}
-	if err := rows.Err(); err != nil {
 		return fmt.Errorf("not a readable SQLite database: %w", err)
 	}
 	if len(lines) != 1 || lines[0] != "ok" {

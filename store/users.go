@@ -38,20 +38,7 @@ func (s *DB) CreateUser(ctx context.Context, email, passwordHash string) (User, 
 
 // Users lists the console users by email.
 func (s *DB) Users(ctx context.Context) ([]User, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT id, email, password_hash, created_at, last_login_at FROM users ORDER BY email")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.r, scanUser, "SELECT id, email, password_hash, created_at, last_login_at FROM users ORDER BY email")
 }
 
 // UserByEmail returns the user with that email (any case), or ErrNoUser.
