@@ -171,6 +171,23 @@ func (s *Simulator) checkMerchant(m string) *apiError {
 	return nil
 }
 
+// decode parses body into req and checks its merchant account, the field at merchant.
+func (s *Simulator) decode(body []byte, req any, merchant *string) *apiError {
+	if e := decodeBody(body, req); e != nil {
+		return e
+	}
+	return s.checkMerchant(*merchant)
+}
+
+// decodeMoney is decode for a request that moves money: it also returns the amount at
+// amount in minor units, which must be positive.
+func (s *Simulator) decodeMoney(body []byte, req any, merchant *string, amount **amountReq) (int64, *apiError) {
+	if e := s.decode(body, req, merchant); e != nil {
+		return 0, e
+	}
+	return (*amount).parse(false)
+}
+
 // amountReq is an amount as received; value stays raw so a decimal, an
 // exponent or a quoted number can be told apart from an integer.
 type amountReq struct {
@@ -213,10 +230,7 @@ func (s *Simulator) paymentMethods(_ *http.Request, body []byte) apiResult {
 		Channel         string     `json:"channel"`
 		ShopperLocale   string     `json:"shopperLocale"`
 	}
-	if e := decodeBody(body, &req); e != nil {
-		return fail(e)
-	}
-	if e := s.checkMerchant(req.MerchantAccount); e != nil {
+	if e := s.decode(body, &req, &req.MerchantAccount); e != nil {
 		return fail(e)
 	}
 	offer := strings.EqualFold(req.CountryCode, "KW")
@@ -254,13 +268,7 @@ func (s *Simulator) createPayment(_ *http.Request, body []byte) apiResult {
 		RedirectToIssuerMethod   string `json:"redirectToIssuerMethod"`
 		RedirectFromIssuerMethod string `json:"redirectFromIssuerMethod"`
 	}
-	if e := decodeBody(body, &req); e != nil {
-		return fail(e)
-	}
-	if e := s.checkMerchant(req.MerchantAccount); e != nil {
-		return fail(e)
-	}
-	value, e := req.Amount.parse(false)
+	value, e := s.decodeMoney(body, &req, &req.MerchantAccount, &req.Amount)
 	if e != nil {
 		return fail(e)
 	}
@@ -413,13 +421,7 @@ func (s *Simulator) refundPayment(r *http.Request, body []byte) apiResult {
 		Amount          *amountReq `json:"amount"`
 		Reference       string     `json:"reference"`
 	}
-	if e := decodeBody(body, &req); e != nil {
-		return fail(e)
-	}
-	if e := s.checkMerchant(req.MerchantAccount); e != nil {
-		return fail(e)
-	}
-	value, e := req.Amount.parse(false)
+	value, e := s.decodeMoney(body, &req, &req.MerchantAccount, &req.Amount)
 	if e != nil {
 		return fail(e)
 	}
@@ -474,10 +476,7 @@ func (s *Simulator) cancelPayment(r *http.Request, body []byte) apiResult {
 		MerchantAccount string `json:"merchantAccount"`
 		Reference       string `json:"reference"`
 	}
-	if e := decodeBody(body, &req); e != nil {
-		return fail(e)
-	}
-	if e := s.checkMerchant(req.MerchantAccount); e != nil {
+	if e := s.decode(body, &req, &req.MerchantAccount); e != nil {
 		return fail(e)
 	}
 	p := s.payments[r.PathValue("pspReference")]

@@ -298,22 +298,15 @@ func (s *Simulator) postPage(w http.ResponseWriter, r *http.Request) {
 
 // check validates the form; messages are in lang and in the other language.
 func check(f simkit.KNETCard, lang string) []*simkit.FieldError {
-	p := simkit.NewProblems(lang, wording)
-	if !f.KnownBank(bankChoices) {
-		p.Add("bank", func(t *copyText) string { return t.ErrBank })
-	}
-	if !f.CardOK() {
-		p.Add("card_number", func(t *copyText) string { return t.ErrCard })
-	}
 	m, errM := strconv.Atoi(f.Month)
 	y, errY := strconv.Atoi(f.Year)
-	if errM != nil || errY != nil || m < 1 || m > 12 || len(f.Year) != 4 || y < 2000 {
-		p.Add("exp_month", func(t *copyText) string { return t.ErrExpiry })
-	}
-	if !f.PINOK() {
-		p.Add("pin", func(t *copyText) string { return t.ErrPIN })
-	}
-	return p.Errs
+	expiryOK := errM == nil && errY == nil && m >= 1 && m <= 12 && len(f.Year) == 4 && y >= 2000
+	return simkit.CheckKNET(f, lang, wording, bankChoices, "card_number", expiryOK)
+}
+
+// KNETErrors are the form's error messages (see simkit.CheckKNET).
+func (t *copyText) KNETErrors() (bank, card, expiry, pin string) {
+	return t.ErrBank, t.ErrCard, t.ErrExpiry, t.ErrPIN
 }
 
 func (s *Simulator) render(w http.ResponseWriter, v *view) {

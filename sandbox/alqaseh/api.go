@@ -311,25 +311,18 @@ func (s *Simulator) createPayment(w http.ResponseWriter, r *http.Request) {
 // server-to-server verification call. Former payment_ids of a retried
 // context still find it.
 func (s *Simulator) retrievePayment(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	p := s.byID[r.PathValue("payment_id")]
-	var v paymentJSON
-	if p != nil {
-		p.expireIfDue(s.now())
-		v = p.view()
-	}
-	s.mu.Unlock()
-	if p == nil {
-		s.writeError(w, r, http.StatusNotFound, errPaymentNotFound)
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
+	s.retrieve(w, r, s.byID, r.PathValue("payment_id"))
 }
 
 // retrieveByToken serves GET /v1/egw/payments/info/{token}: current tokens only.
 func (s *Simulator) retrieveByToken(w http.ResponseWriter, r *http.Request) {
+	s.retrieve(w, r, s.byToken, r.PathValue("token"))
+}
+
+// retrieve answers the payment of index[key] (expired first if due), or 404.
+func (s *Simulator) retrieve(w http.ResponseWriter, r *http.Request, index map[string]*payment, key string) {
 	s.mu.Lock()
-	p := s.byToken[r.PathValue("token")]
+	p := index[key]
 	var v paymentJSON
 	if p != nil {
 		p.expireIfDue(s.now())

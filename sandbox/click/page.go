@@ -156,16 +156,9 @@ func (s *Simulator) methodError(se *session, lang string) *view {
 func (s *Simulator) showConfirm(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	s.mu.Lock()
-	se := s.pageSession(r.PathValue("sid"))
+	se, lang := s.openSession(w, r, q.Get("lang"))
 	if se == nil {
 		s.mu.Unlock()
-		s.notFound(w, q.Get("lang"))
-		return
-	}
-	lang := simkit.PickLang(q.Get("lang"), se.lang)
-	if se.finished() {
-		s.mu.Unlock()
-		s.seeOther(w, r, se, "result", lang)
 		return
 	}
 	method := q.Get("method")
@@ -189,16 +182,9 @@ func (s *Simulator) submitConfirm(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
 	pf := r.PostForm
 	s.mu.Lock()
-	se := s.pageSession(r.PathValue("sid"))
+	se, lang := s.openSession(w, r, pf.Get("lang"))
 	if se == nil {
 		s.mu.Unlock()
-		s.notFound(w, pf.Get("lang"))
-		return
-	}
-	lang := simkit.PickLang(pf.Get("lang"), se.lang)
-	if se.finished() {
-		s.mu.Unlock()
-		s.seeOther(w, r, se, "result", lang)
 		return
 	}
 	method := pf.Get("method")
@@ -221,22 +207,29 @@ func (s *Simulator) submitConfirm(w http.ResponseWriter, r *http.Request) {
 	s.seeOther(w, r, se, method, lang)
 }
 
-// stepSession loads the session of a K-Net or card step page: it answers
-// the request itself (not found, result, method choice) and returns nil
-// unless the session is open with method chosen. The caller holds s.mu and
-// releases it after a nil return too.
-func (s *Simulator) stepSession(w http.ResponseWriter, r *http.Request, method, asked string) (*session, string) {
+// openSession loads the session of a page that can still pay: it answers the
+// request itself (not found, or the result of a finished payment: shown,
+// never charged twice) and returns nil unless the session is open. The caller
+// holds s.mu and releases it after a nil return too.
+func (s *Simulator) openSession(w http.ResponseWriter, r *http.Request, asked string) (*session, string) {
 	se := s.pageSession(r.PathValue("sid"))
 	if se == nil {
 		s.notFound(w, asked)
 		return nil, ""
 	}
 	lang := simkit.PickLang(asked, se.lang)
-	switch {
-	case se.finished(): // a finished payment is shown, never charged twice
+	if se.finished() {
 		s.seeOther(w, r, se, "result", lang)
 		return nil, ""
-	case se.method != method:
+	}
+	return se, lang
+}
+
+// stepSession is openSession for a K-Net or card step page: a session whose
+// method is another one is sent back to the method choice.
+func (s *Simulator) stepSession(w http.ResponseWriter, r *http.Request, method, asked string) (*session, string) {
+	se, lang := s.openSession(w, r, asked)
+	if se != nil && se.method != method {
 		s.seeOther(w, r, se, "", lang)
 		return nil, ""
 	}
@@ -313,20 +306,13 @@ func (s *Simulator) submitKNET(w http.ResponseWriter, r *http.Request) {
 }
 
 func validateKNET(f simkit.KNETCard, lang string) []*simkit.FieldError {
-	p := simkit.NewProblems(lang, catalog)
-	if !f.KnownBank(banks) {
-		p.Add("bank", func(t *texts) string { return t.ErrBank })
-	}
-	if !f.CardOK() {
-		p.Add("card", func(t *texts) string { return t.ErrKNETCard })
-	}
-	if _, _, ok := f.Expiry(firstYear, lastYear); !ok {
-		p.Add("exp_month", func(t *texts) string { return t.ErrKNETExpiry })
-	}
-	if !f.PINOK() {
-		p.Add("pin", func(t *texts) string { return t.ErrPIN })
-	}
-	return p.Errs
+	_, _, expiryOK := f.Expiry(firstYear, lastYear)
+	return simkit.CheckKNET(f, lang, catalog, banks, "card", expiryOK)
+}
+
+// KNETErrors are the K-Net step's error messages (see simkit.CheckKNET).
+func (t *texts) KNETErrors() (bank, card, expiry, pin string) {
+	return t.ErrBank, t.ErrKNETCard, t.ErrKNETExpiry, t.ErrPIN
 }
 
 // cardForm is the card step's form as posted.

@@ -319,25 +319,34 @@ var chargeIDPattern = regexp.MustCompile(`^(chg|auth)_[A-Za-z0-9]{1,64}$`)
 
 // retrieveCharge serves GET /v2/charges/{id} (spec §1, §9.4).
 func (s *Simulator) retrieveCharge(w http.ResponseWriter, r *http.Request) {
+	s.retrieve(w, r, chargeIDPattern, errChargeID, errChargeMissing, func(id string) ([]byte, bool) {
+		c, ok := s.charges[id]
+		if !ok {
+			return nil, false
+		}
+		c.abandonIfExpired(s.now())
+		return c.render(http.MethodGet), true
+	})
+}
+
+// retrieve serves a GET of one object by the path's {id}: 401 without the secret key, 400
+// badID for an id not of pattern, else what find (called holding s.mu) renders, or 404
+// missing.
+func (s *Simulator) retrieve(w http.ResponseWriter, r *http.Request, pattern *regexp.Regexp, badID, missing tapError, find func(id string) ([]byte, bool)) {
 	if !s.authorized(r) {
 		writeError(w, http.StatusUnauthorized, errInvalidKey)
 		return
 	}
 	id := r.PathValue("id")
-	if !chargeIDPattern.MatchString(id) {
-		writeError(w, http.StatusBadRequest, errChargeID)
+	if !pattern.MatchString(id) {
+		writeError(w, http.StatusBadRequest, badID)
 		return
 	}
 	s.mu.Lock()
-	c, ok := s.charges[id]
-	var body []byte
-	if ok {
-		c.abandonIfExpired(s.now())
-		body = c.render(http.MethodGet)
-	}
+	body, ok := find(id)
 	s.mu.Unlock()
 	if !ok {
-		writeError(w, http.StatusNotFound, errChargeMissing)
+		writeError(w, http.StatusNotFound, missing)
 		return
 	}
 	writeJSON(w, http.StatusOK, body)

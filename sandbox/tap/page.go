@@ -251,20 +251,13 @@ func (s *Simulator) submitPage(w http.ResponseWriter, r *http.Request) {
 
 // validate returns the form's errors, in lang first and the other language.
 func validate(f simkit.KNETCard, lang string) []*simkit.FieldError {
-	p := simkit.NewProblems(lang, catalog)
-	if !f.KnownBank(banks) {
-		p.Add("bank", func(t *texts) string { return t.ErrBank })
-	}
-	if !f.CardOK() {
-		p.Add("card", func(t *texts) string { return t.ErrCard })
-	}
-	if _, _, ok := parseExpiry(f.Month, f.Year); !ok {
-		p.Add("exp_month", func(t *texts) string { return t.ErrExpiry })
-	}
-	if !f.PINOK() {
-		p.Add("pin", func(t *texts) string { return t.ErrPIN })
-	}
-	return p.Errs
+	_, _, expiryOK := parseExpiry(f.Month, f.Year)
+	return simkit.CheckKNET(f, lang, catalog, banks, "card", expiryOK)
+}
+
+// KNETErrors are the form's error messages (see simkit.CheckKNET).
+func (t *texts) KNETErrors() (bank, card, expiry, pin string) {
+	return t.ErrBank, t.ErrCard, t.ErrExpiry, t.ErrPIN
 }
 
 func (s *Simulator) renderPage(w http.ResponseWriter, v *pageView) {

@@ -310,25 +310,11 @@ var refundIDPattern = regexp.MustCompile(`^re_[A-Za-z0-9]{1,64}$`)
 
 // retrieveRefund serves GET /v2/refunds/{id}.
 func (s *Simulator) retrieveRefund(w http.ResponseWriter, r *http.Request) {
-	if !s.authorized(r) {
-		writeError(w, http.StatusUnauthorized, errInvalidKey)
-		return
-	}
-	id := r.PathValue("id")
-	if !refundIDPattern.MatchString(id) {
-		writeError(w, http.StatusBadRequest, errRefundID)
-		return
-	}
-	s.mu.Lock()
-	f, ok := s.refunds[id]
-	var body []byte
-	if ok {
-		body = f.render()
-	}
-	s.mu.Unlock()
-	if !ok {
-		writeError(w, http.StatusNotFound, errRefundMissing)
-		return
-	}
-	writeJSON(w, http.StatusOK, body)
+	s.retrieve(w, r, refundIDPattern, errRefundID, errRefundMissing, func(id string) ([]byte, bool) {
+		f, ok := s.refunds[id]
+		if !ok {
+			return nil, false
+		}
+		return f.render(), true
+	})
 }

@@ -140,6 +140,33 @@ func (c KNETCard) Expiry(first, last int) (month, year int, ok bool) {
 	return m, y, true
 }
 
+// KNETErrorTexts are one language's texts of a KNET card form's errors: an unknown bank, a
+// card number, an expiry and a PIN that are not valid.
+type KNETErrorTexts interface {
+	KNETErrors() (bank, card, expiry, pin string)
+}
+
+// CheckKNET returns the errors of the KNET card form c, in lang and the other language of
+// catalog: a bank not among banks, a card number (the field cardName) not of 16 to 19
+// digits, an expiry the simulator found not valid (expiryOK false; on exp_month), a PIN not
+// of 4 digits.
+func CheckKNET[T KNETErrorTexts](c KNETCard, lang string, catalog map[string]T, banks []Bank, cardName string, expiryOK bool) []*FieldError {
+	p := NewProblems(lang, catalog)
+	if !c.KnownBank(banks) {
+		p.Add("bank", func(t T) string { m, _, _, _ := t.KNETErrors(); return m })
+	}
+	if !c.CardOK() {
+		p.Add(cardName, func(t T) string { _, m, _, _ := t.KNETErrors(); return m })
+	}
+	if !expiryOK {
+		p.Add("exp_month", func(t T) string { _, _, m, _ := t.KNETErrors(); return m })
+	}
+	if !c.PINOK() {
+		p.Add("pin", func(t T) string { _, _, _, m := t.KNETErrors(); return m })
+	}
+	return p.Errs
+}
+
 // KNETLabels are the texts of a KNET card form in one language.
 type KNETLabels struct {
 	Bank, ChooseBank, Card, CardHint             string
