@@ -17,11 +17,7 @@ import (
 // inline CSS with logical properties only.
 
 // fieldError is a validation message in the page's language and in the other one.
-type fieldError struct {
-	Field           string // id of the input at fault
-	Text, Alt       string
-	AltLang, AltDir string
-}
+type fieldError = simkit.FieldError
 
 // view is what the layout template renders.
 type view struct {
@@ -125,17 +121,40 @@ func withQuery(path string, q url.Values) string {
 	return path + "?" + q.Encode()
 }
 
-var pageTemplates = template.Must(template.New("layout").Option("missingkey=error").Funcs(template.FuncMap{
+// pageTemplates are K-Pay's pages in simkit's frame, with a style sheet of their own.
+var pageTemplates = simkit.ParsePage(layoutHTML+formHTML+threeDSHTML+unionPayHTML+alipayHTML+qrSimHTML, template.FuncMap{
 	"fe": func(v *view, field string) *fieldError { return v.fieldErr(field) },
-}).Parse(layoutHTML + formHTML + threeDSHTML + unionPayHTML + alipayHTML + qrSimHTML))
+})
 
-const layoutHTML = `{{define "layout"}}<!doctype html>
-<html lang="{{.Lang}}" dir="{{.Dir}}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Title}}</title>
-<style>
+const layoutHTML = `{{define "layout"}}{{template "simkit-page" .}}{{end}}
+{{- define "title"}}{{.Title}}{{end}}
+{{- define "body-class"}} class="theme-{{.Theme}}"{{end}}
+{{- define "lang-href"}}{{.LangURL}}{{end}}
+{{- define "lang-name"}}{{.A.lang_name}}{{end}}
+{{- define "sandbox"}}{{.T.sandbox}}{{end}}
+{{- define "head-extra"}}
+{{- if .Script}}
+<script src="{{.Script}}" defer></script>
+{{- end}}
+{{- end}}
+{{- define "main"}}
+{{- if eq .Page "form"}}{{template "form" .}}
+{{- else if eq .Page "dcc"}}{{template "dcc" .}}
+{{- else if eq .Page "done"}}{{template "done" .}}
+{{- else if eq .Page "qr"}}{{template "qr" .}}
+{{- else if eq .Page "frame-error"}}{{template "frame-error" .}}
+{{- else if eq .Page "3ds"}}{{template "3ds" .}}
+{{- else if eq .Page "unionpay"}}{{template "unionpay" .}}
+{{- else if eq .Page "alipay"}}{{template "alipay" .}}
+{{- else if eq .Page "result"}}{{template "result" .}}
+{{- else if eq .Page "qrsim"}}{{template "qrsim" .}}
+{{- else}}{{template "not-found" .}}
+{{- end}}
+{{- with .Origin}}
+<div id="kpay-bridge" hidden data-origin="{{.}}"{{with $.Message}} data-message="{{.}}"{{end}}></div>
+{{- end}}
+{{- end}}
+{{- define "style"}}
 *{box-sizing:border-box}
 body{margin:0;font-family:"Noto Sans Arabic","Noto Sans",system-ui,-apple-system,"Segoe UI",Tahoma,Arial,sans-serif;background:#f1f4f2;color:#1b1f24;line-height:1.5}
 .theme-kpay,.theme-portal{--brand:#00703c;--brand-dark:#005a30;--tint:#e8f3ec}
@@ -193,39 +212,7 @@ td bdi,dd bdi{overflow-wrap:anywhere}
 .ok h1{color:#0b5d2e}
 .bad h1{color:#a4000f}
 bdi{unicode-bidi:isolate}
-</style>
-{{- if .Script}}
-<script src="{{.Script}}" defer></script>
 {{- end}}
-</head>
-<body class="theme-{{.Theme}}">
-<header>
-<div class="top">
-<div class="brand">{{template "brand" .}}</div>
-<a href="{{.LangURL}}" lang="{{.AltLang}}" hreflang="{{.AltLang}}" data-testid="lang-switch">{{.A.lang_name}}</a>
-</div>
-<p class="sandbox">{{.T.sandbox}}</p>
-</header>
-<main>
-{{- if eq .Page "form"}}{{template "form" .}}
-{{- else if eq .Page "dcc"}}{{template "dcc" .}}
-{{- else if eq .Page "done"}}{{template "done" .}}
-{{- else if eq .Page "qr"}}{{template "qr" .}}
-{{- else if eq .Page "frame-error"}}{{template "frame-error" .}}
-{{- else if eq .Page "3ds"}}{{template "3ds" .}}
-{{- else if eq .Page "unionpay"}}{{template "unionpay" .}}
-{{- else if eq .Page "alipay"}}{{template "alipay" .}}
-{{- else if eq .Page "result"}}{{template "result" .}}
-{{- else if eq .Page "qrsim"}}{{template "qrsim" .}}
-{{- else}}{{template "not-found" .}}
-{{- end}}
-{{- with .Origin}}
-<div id="kpay-bridge" hidden data-origin="{{.}}"{{with $.Message}} data-message="{{.}}"{{end}}></div>
-{{- end}}
-</main>
-</body>
-</html>
-{{end}}
 
 {{define "brand"}}
 {{- if eq .Theme "acs"}}<span class="logo" aria-hidden="true">3DS</span><span>{{.T.acs_title}}</span>
@@ -236,24 +223,9 @@ bdi{unicode-bidi:isolate}
 {{- end}}
 {{- end}}
 
-{{define "errors"}}
-{{- if .Errors}}
-<div class="errors" role="alert" data-testid="kpay-errors">
-<p>{{.T.errors_title}} <span class="alt" lang="{{.AltLang}}" dir="{{.AltDir}}">{{.A.errors_title}}</span></p>
-<ul>
-{{- range .Errors}}
-<li><a href="#{{.Field}}">{{.Text}}</a> <span class="alt" lang="{{$.AltLang}}" dir="{{$.AltDir}}">{{.Alt}}</span></li>
-{{- end}}
-</ul>
-</div>
-{{- end}}
-{{- end}}
+{{define "errors"}}{{template "simkit-errors" (errors "kpay-errors" .T.errors_title .A.errors_title .Errors)}}{{end}}
 
-{{define "field-error"}}
-{{- with .}}
-<p class="field-error" id="{{.Field}}-error">{{.Text}} <span class="alt" lang="{{.AltLang}}" dir="{{.AltDir}}">{{.Alt}}</span></p>
-{{- end}}
-{{- end}}
+{{define "field-error"}}{{template "simkit-field-error" .}}{{end}}
 
 {{define "not-found"}}
 <section class="panel" data-testid="kpay-page-error">

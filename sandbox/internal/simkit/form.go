@@ -224,13 +224,14 @@ func NewKNETFields(testID, cardName string, labels KNETLabels, lang string, bank
 //	{{template "simkit-knet-fields" .KNET}} (a *KNETFields)
 //	{{template "simkit-page" .}}            the page's frame and base style sheet (see frame)
 //
-// The template is named "page"; more defines may follow in text.
+// The template is named "page"; more defines may follow in text. A missing map key is an
+// error, not an empty string (K-Pay's texts are maps: a typo fails its tests).
 func ParsePage(text string, funcs template.FuncMap) *template.Template {
 	fm := template.FuncMap{"errors": newSummary}
 	for k, f := range funcs {
 		fm[k] = f
 	}
-	t := template.Must(template.New("page").Funcs(fm).Parse(shared + frame))
+	t := template.Must(template.New("page").Option("missingkey=error").Funcs(fm).Parse(shared + frame))
 	return template.Must(t.Parse(text))
 }
 

@@ -45,9 +45,11 @@ func ReadForm(w http.ResponseWriter, r *http.Request) (form url.Values, ok bool)
 //	"lang-href"   the language switch's URL
 //	"main"        the content of <main>
 //
-// and may redefine "lang-testid" (the switch's data-testid, "lang-switch"), "body-class"
-// (the body's class attribute), "sandbox" (the banner's text, .T.Sandbox) and "footer"
-// (nothing).
+// and may redefine "lang-testid" (the switch's data-testid, "lang-switch"), "lang-name" (its
+// text, .AltT.LangName), "body-class" (the body's class attribute), "sandbox" (the banner's
+// text, .T.Sandbox), "head-extra" (more of the head: nothing), "footer" (nothing) and
+// "style" (the whole style sheet: "simkit-base-css", then "css"; a page with a look of its
+// own, K-Pay's, replaces it).
 //
 // The base style sheet ("simkit-base-css", which includes "simkit-form-css") reads these
 // custom properties, which the simulator's "css" sets:
@@ -61,6 +63,12 @@ func ReadForm(w http.ResponseWriter, r *http.Request) (form url.Values, ok bool)
 // no external asset.
 const frame = `
 {{- define "lang-testid"}}lang-switch{{end}}
+{{- define "lang-name"}}{{.AltT.LangName}}{{end}}
+{{- define "head-extra"}}{{end}}
+{{- define "style"}}
+{{- template "simkit-base-css"}}
+{{- template "css" .}}
+{{- end}}
 {{- define "body-class"}}{{end}}
 {{- define "sandbox"}}{{.T.Sandbox}}{{end}}
 {{- define "footer"}}{{end}}
@@ -75,14 +83,14 @@ const frame = `
 <meta name="referrer" content="no-referrer">
 <title>{{template "title" .}}</title>
 <style>
-{{- template "simkit-base-css"}}
-{{- template "css" .}}
+{{- template "style" .}}
 </style>
+{{- template "head-extra" .}}
 </head>
 <body{{template "body-class" .}}>
 <header class="top">
 <div class="brand">{{template "brand" .}}</div>
-<a href="{{template "lang-href" .}}" lang="{{.AltLang}}" hreflang="{{.AltLang}}" data-testid="{{template "lang-testid" .}}">{{.AltT.LangName}}</a>
+<a href="{{template "lang-href" .}}" lang="{{.AltLang}}" hreflang="{{.AltLang}}" data-testid="{{template "lang-testid" .}}">{{template "lang-name" .}}</a>
 </header>
 <aside class="sandbox">{{template "sandbox" .}}</aside>
 <main>

@@ -90,3 +90,39 @@ func TestFrame(t *testing.T) {
 		}
 	}
 }
+
+// A page with a look of its own (K-Pay) replaces the whole style sheet and adds to the head;
+// its texts may be maps, where a missing key is an error.
+func TestFrameOwnStyle(t *testing.T) {
+	tmpl := ParsePage(`{{template "simkit-page" .}}
+{{- define "title"}}{{.T.title}}{{end}}
+{{- define "style"}}.mine{}{{end}}
+{{- define "head-extra"}}<script src="f.js" defer></script>{{end}}
+{{- define "brand"}}K{{end}}
+{{- define "lang-href"}}?lang={{.AltLang}}{{end}}
+{{- define "lang-name"}}{{.A.lang_name}}{{end}}
+{{- define "sandbox"}}{{.T.sandbox}}{{end}}
+{{- define "main"}}<p>{{.T.body}}</p>{{end}}`, nil)
+	type view struct {
+		Langs
+		T, A map[string]string
+	}
+	v := view{LangsOf("en"), map[string]string{"title": "Pay", "sandbox": "Test", "body": "b"}, map[string]string{"lang_name": "العربية"}}
+	var b strings.Builder
+	if err := tmpl.Execute(&b, v); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	for _, want := range []string{"<style>.mine{}\n</style><script src=\"f.js\" defer></script>\n</head>", ">العربية</a>", `<aside class="sandbox">Test</aside>`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q:\n%s", want, page)
+		}
+	}
+	if strings.Contains(page, "box-sizing") {
+		t.Error("the base sheet is still there")
+	}
+	delete(v.T, "body")
+	if err := tmpl.Execute(&b, v); err == nil {
+		t.Error("a missing text rendered")
+	}
+}
