@@ -413,6 +413,28 @@ type modificationResponse struct {
 	Status              string      `json:"status"`
 }
 
+// paymentLocked is the payment of the path's {pspReference}, or nil, with the OFFER_CLOSED
+// event of an offer that expired meanwhile.
+func (s *Simulator) paymentLocked(r *http.Request) (*payment, []*event) {
+	p := s.payments[r.PathValue("pspReference")]
+	if p == nil {
+		return nil, nil
+	}
+	var evs []*event
+	if ev := s.expireLocked(p, s.now()); ev != nil {
+		evs = append(evs, ev)
+	}
+	return p, evs
+}
+
+// modifyLocked records a refund or cancel (kind) of p with its own pspReference.
+func (s *Simulator) modifyLocked(p *payment, kind, reference string, value int64, currency string) *modification {
+	m := &modification{psp: s.newPSPLocked(), paymentPsp: p.psp, reference: reference,
+		kind: kind, value: value, currency: currency}
+	s.mods[m.psp] = m
+	return m
+}
+
 // refundPayment serves POST /v71/payments/{pspReference}/refunds: "received", then
 // a REFUND webhook saying whether it succeeded.
 func (s *Simulator) refundPayment(r *http.Request, body []byte) apiResult {
@@ -425,17 +447,11 @@ func (s *Simulator) refundPayment(r *http.Request, body []byte) apiResult {
 	if e != nil {
 		return fail(e)
 	}
-	p := s.payments[r.PathValue("pspReference")]
+	p, evs := s.paymentLocked(r)
 	if p == nil {
 		return fail(errOriginal)
 	}
-	var evs []*event
-	if ev := s.expireLocked(p, s.now()); ev != nil {
-		evs = append(evs, ev)
-	}
-	m := &modification{psp: s.newPSPLocked(), paymentPsp: p.psp, reference: req.Reference,
-		kind: eventRefund, value: value, currency: req.Amount.Currency}
-	s.mods[m.psp] = m
+	m := s.modifyLocked(p, eventRefund, req.Reference, value, req.Amount.Currency)
 
 	success, reason := "true", ""
 	switch {
@@ -479,17 +495,11 @@ func (s *Simulator) cancelPayment(r *http.Request, body []byte) apiResult {
 	if e := s.decode(body, &req, &req.MerchantAccount); e != nil {
 		return fail(e)
 	}
-	p := s.payments[r.PathValue("pspReference")]
+	p, evs := s.paymentLocked(r)
 	if p == nil {
 		return fail(errOriginal)
 	}
-	var evs []*event
-	if ev := s.expireLocked(p, s.now()); ev != nil {
-		evs = append(evs, ev)
-	}
-	m := &modification{psp: s.newPSPLocked(), paymentPsp: p.psp, reference: req.Reference,
-		kind: eventCancellation, value: p.value, currency: p.currency}
-	s.mods[m.psp] = m
+	m := s.modifyLocked(p, eventCancellation, req.Reference, p.value, p.currency)
 
 	success, reason := "true", ""
 	switch {

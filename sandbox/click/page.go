@@ -178,9 +178,7 @@ func (s *Simulator) showConfirm(w http.ResponseWriter, r *http.Request) {
 // amount not above the method's fee ends on the error page (seed §6.2.1);
 // otherwise the shopper goes on to the K-Net or card step.
 func (s *Simulator) submitConfirm(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-	_ = r.ParseForm()
-	pf := r.PostForm
+	pf := postForm(w, r)
 	s.mu.Lock()
 	se, lang := s.openSession(w, r, pf.Get("lang"))
 	if se == nil {
@@ -205,6 +203,15 @@ func (s *Simulator) submitConfirm(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	s.seeOther(w, r, se, method, lang)
+}
+
+// postForm is the form the payer posted (at most 64 KiB). CLK's pages read
+// what they can of a form that does not parse: a field missing from it is
+// an error on the page, not a bare 400.
+func postForm(w http.ResponseWriter, r *http.Request) url.Values {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	_ = r.ParseForm()
+	return r.PostForm
 }
 
 // openSession loads the session of a page that can still pay: it answers the
@@ -273,9 +280,7 @@ func (s *Simulator) showKNET(w http.ResponseWriter, r *http.Request) {
 // card with the magic expiry is CAPTURED; anything else is NOT CAPTURED,
 // and both end on CLK's result page.
 func (s *Simulator) submitKNET(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-	_ = r.ParseForm()
-	pf := r.PostForm
+	pf := postForm(w, r)
 	f := simkit.ReadKNETCard(pf, "card")
 	s.mu.Lock()
 	se, lang := s.stepSession(w, r, methodKNET, pf.Get("lang"))
@@ -350,9 +355,7 @@ func (s *Simulator) showCard(w http.ResponseWriter, r *http.Request) {
 // test card pays; a refused one is shown on the same page so the payer can
 // retry, as Hosted Checkout does (seed §2.2.5.2); Cancel fails the session.
 func (s *Simulator) submitCard(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-	_ = r.ParseForm()
-	pf := r.PostForm
+	pf := postForm(w, r)
 	f := cardForm{
 		number:  strings.NewReplacer(" ", "", "-", "").Replace(pf.Get("card_number")),
 		month:   strings.TrimSpace(pf.Get("exp_month")),

@@ -114,13 +114,25 @@ type createRequest struct {
 	} `json:"redirect"`
 }
 
-// decodeCreate reads the create-charge body.
-func decodeCreate(w http.ResponseWriter, r *http.Request) (*createRequest, error) {
-	var req createRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		return nil, err
+// readRequest decodes a request body into req and validates it, returning the amount with 3
+// decimals. A body that is not one JSON object of req's shape, or with invalid fields, is
+// answered 400 (errMetadata for a metadata that is not an object) and ok is false.
+func readRequest[R interface{ validate() (string, []tapError) }](w http.ResponseWriter, r *http.Request, req R) (amount string, ok bool) {
+	if err := decodeJSON(w, r, req); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field == "metadata" {
+			writeError(w, http.StatusBadRequest, errMetadata)
+			return "", false
+		}
+		writeError(w, http.StatusBadRequest, errBadBody)
+		return "", false
 	}
-	return &req, nil
+	amount, errs := req.validate()
+	if len(errs) > 0 {
+		writeError(w, http.StatusBadRequest, errs...)
+		return "", false
+	}
+	return amount, true
 }
 
 // decodeJSON reads exactly one JSON object (at most 1 MiB) into v; amounts
@@ -183,19 +195,9 @@ func (s *Simulator) createCharge(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, body)
 		return
 	}
-	req, err := decodeCreate(w, r)
-	if err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) && typeErr.Field == "metadata" {
-			writeError(w, http.StatusBadRequest, errMetadata)
-			return
-		}
-		writeError(w, http.StatusBadRequest, errBadBody)
-		return
-	}
-	amount, errs := req.validate()
-	if len(errs) > 0 {
-		writeError(w, http.StatusBadRequest, errs...)
+	req := &createRequest{}
+	amount, ok := readRequest(w, r, req)
+	if !ok {
 		return
 	}
 	lang := "en"

@@ -2,7 +2,6 @@ package tap
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -207,18 +206,8 @@ func (s *Simulator) createRefund(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	var req refundRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) && typeErr.Field == "metadata" {
-			writeError(w, http.StatusBadRequest, errMetadata)
-			return
-		}
-		writeError(w, http.StatusBadRequest, errBadBody)
-		return
-	}
-	amount, errs := req.validate()
-	if len(errs) > 0 {
-		writeError(w, http.StatusBadRequest, errs...)
+	amount, ok := readRequest(w, r, &req)
+	if !ok {
 		return
 	}
 
