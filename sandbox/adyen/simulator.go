@@ -73,8 +73,7 @@ type Simulator struct {
 	log          *slog.Logger
 	mux          *http.ServeMux
 
-	bg    simkit.Background // Close stops webhook deliveries and timers
-	store *simkit.Store     // nil: nothing kept across restarts
+	bg simkit.Background // Close stops webhook deliveries and timers
 
 	mu       simkit.Mutex             // saves the state file at every Unlock
 	payments map[string]*payment      // by pspReference
@@ -115,9 +114,7 @@ func New(cfg Config) *Simulator {
 		s.log.Error("adyen sandbox: HMACKey is not a hex string; webhooks will carry an empty hmacSignature")
 	}
 
-	s.store = simkit.NewStore(cfg.StateFile)
-	s.restore()
-	s.mu.Keep(s.store, func() any { return s.snapshot() }, s.log, "adyen sandbox")
+	simkit.Keep(&s.mu, cfg.StateFile, s.log, "adyen sandbox", s.snapshot, s.restore)
 
 	s.mux = http.NewServeMux()
 	api := s.base + "/v71"

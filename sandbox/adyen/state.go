@@ -56,12 +56,8 @@ func (s *Simulator) snapshot() *saved {
 	return sv
 }
 
-// restore loads the state file, if any, into the empty maps of a new simulator.
-func (s *Simulator) restore() {
-	var sv saved
-	if !s.store.Restore(&sv, s.log, "adyen sandbox") {
-		return
-	}
+// restore fills the empty maps of a new simulator from its state file (see simkit.Keep).
+func (s *Simulator) restore(sv *saved) []any {
 	for _, sp := range sv.Payments {
 		p := &payment{psp: sp.PSP, reference: sp.Reference, value: sp.Value, currency: sp.Currency,
 			returnURL: sp.ReturnURL, lang: sp.Lang, postBack: sp.PostBack, token: sp.Token, created: sp.Created,
@@ -83,5 +79,5 @@ func (s *Simulator) restore() {
 	for k, e := range sv.Idem {
 		s.idem[k] = &idemEntry{e.Hash, e.Status, e.Body}
 	}
-	s.log.Info("adyen sandbox: state restored", "file", s.store.Path(), "payments", len(s.payments))
+	return []any{"payments", len(s.payments)}
 }

@@ -72,8 +72,7 @@ type Simulator struct {
 	log       *slog.Logger
 	mux       *http.ServeMux
 
-	bg    simkit.Background // Close stops webhook deliveries and timers
-	store *simkit.Store     // nil: nothing kept across restarts
+	bg simkit.Background // Close stops webhook deliveries and timers
 
 	mu       simkit.Mutex        // saves the state file at every Unlock
 	payments []*payment          // in creation order
@@ -111,9 +110,7 @@ func New(cfg Config) *Simulator {
 	s.sched = simkit.Webhooks(cfg.RetryBase, s.now)
 
 	api := s.base + "/v1/egw/payments"
-	s.store = simkit.NewStore(cfg.StateFile)
-	s.restore()
-	s.mu.Keep(s.store, func() any { return s.snapshot() }, s.log, "alqaseh sandbox")
+	simkit.Keep(&s.mu, cfg.StateFile, s.log, "alqaseh sandbox", s.snapshot, s.restore)
 
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("POST "+api+"/create", s.auth(s.createPayment))

@@ -51,12 +51,8 @@ func (s *Simulator) snapshot() *saved {
 	return sv
 }
 
-// restore loads the state file, if any, into the empty maps of a new simulator.
-func (s *Simulator) restore() {
-	var sv saved
-	if !s.store.Restore(&sv, s.log, "alqaseh sandbox") {
-		return
-	}
+// restore fills the empty maps of a new simulator from its state file (see simkit.Keep).
+func (s *Simulator) restore(sv *saved) []any {
 	for _, sp := range sv.Payments {
 		p := &payment{
 			id: sp.ID, ids: sp.IDs, token: sp.Token, orderID: sp.OrderID, amount: sp.Amount, currency: sp.Currency,
@@ -80,5 +76,5 @@ func (s *Simulator) restore() {
 	for _, o := range sv.Orders {
 		s.orders[o] = true
 	}
-	s.log.Info("alqaseh sandbox: state restored", "file", s.store.Path(), "payments", len(s.payments))
+	return []any{"payments", len(s.payments)}
 }

@@ -85,8 +85,6 @@ type Simulator struct {
 	log       *slog.Logger
 	mux       *http.ServeMux
 
-	store *simkit.Store // nil: nothing kept across restarts
-
 	mu       simkit.Mutex        // saves the state file at every Unlock
 	sessions map[string]*session // by session_id
 	orders   map[int64]string    // order_id → session_id: order ids are unique per developer
@@ -126,9 +124,7 @@ func New(cfg Config) *Simulator {
 
 	api := s.base + "/api/developer/gatedeveloper"
 	gw := s.base + "/gateway/{sid}"
-	s.store = simkit.NewStore(cfg.StateFile)
-	s.restore()
-	s.mu.Keep(s.store, func() any { return s.snapshot() }, s.log, "click sandbox")
+	simkit.Keep(&s.mu, cfg.StateFile, s.log, "click sandbox", s.snapshot, s.restore)
 
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc(api+"/{dev}", s.api(s.createSession))

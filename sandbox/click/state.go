@@ -35,12 +35,8 @@ func (s *Simulator) snapshot() *saved {
 	return sv
 }
 
-// restore loads the state file, if any, into the empty maps of a new simulator.
-func (s *Simulator) restore() {
-	var sv saved
-	if !s.store.Restore(&sv, s.log, "click sandbox") {
-		return
-	}
+// restore fills the empty maps of a new simulator from its state file (see simkit.Keep).
+func (s *Simulator) restore(sv *saved) []any {
 	for _, ss := range sv.Sessions {
 		s.sessions[ss.ID] = &session{
 			id: ss.ID, indicator: ss.Indicator, created: ss.Created, expires: ss.Expires, lang: ss.Lang,
@@ -53,5 +49,5 @@ func (s *Simulator) restore() {
 	for o, sid := range sv.Orders {
 		s.orders[o] = sid
 	}
-	s.log.Info("click sandbox: state restored", "file", s.store.Path(), "sessions", len(s.sessions))
+	return []any{"sessions", len(s.sessions)}
 }

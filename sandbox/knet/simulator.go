@@ -78,8 +78,7 @@ type Simulator struct {
 	log             *slog.Logger
 	mux             *http.ServeMux
 
-	bg    simkit.Background // Close aborts notifications in flight and waits for them
-	store *simkit.Store     // nil: nothing kept across restarts
+	bg simkit.Background // Close aborts notifications in flight and waits for them
 
 	mu        simkit.Mutex        // saves the state file at every Unlock
 	payments  map[string]*payment // by paymentid
@@ -145,9 +144,7 @@ func New(cfg Config) *Simulator {
 	}
 	s.client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
-	s.store = simkit.NewStore(cfg.StateFile)
-	s.restore()
-	s.mu.Keep(s.store, func() any { return s.snapshot() }, s.log, "knet sandbox")
+	simkit.Keep(&s.mu, cfg.StateFile, s.log, "knet sandbox", s.snapshot, s.restore)
 
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("GET "+s.base+"/kpg/PaymentHTTP.htm", s.paymentInit)

@@ -52,12 +52,8 @@ func (s *Simulator) snapshot() *saved {
 	return &sv
 }
 
-// restore loads the state file, if any, into the empty maps of a new simulator.
-func (s *Simulator) restore() {
-	var sv saved
-	if !s.store.Restore(&sv, s.log, "knet sandbox") {
-		return
-	}
+// restore fills the empty maps of a new simulator from its state file (see simkit.Keep).
+func (s *Simulator) restore(sv *saved) []any {
 	for _, sp := range sv.Payments {
 		p := &payment{
 			paymentID: sp.PaymentID, trackID: sp.TrackID, amt: sp.Amt, lang: sp.Lang,
@@ -85,5 +81,5 @@ func (s *Simulator) restore() {
 			s.refunds[sr.TranID] = &refundTx{p: p, amt: sr.Amt, tranID: sr.TranID, ref: sr.Ref, auth: sr.Auth, postdate: sr.Postdate}
 		}
 	}
-	s.log.Info("knet sandbox: state restored", "file", s.store.Path(), "payments", len(s.payments), "refunds", len(s.refunds))
+	return []any{"payments", len(s.payments), "refunds", len(s.refunds)}
 }

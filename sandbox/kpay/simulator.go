@@ -98,8 +98,7 @@ type Simulator struct {
 	log         *slog.Logger
 	mux         *http.ServeMux
 
-	bg    simkit.Background // Close stops webhook deliveries and timers
-	store *simkit.Store     // nil: nothing kept across restarts
+	bg simkit.Background // Close stops webhook deliveries and timers
 
 	mu        simkit.Mutex         // saves the state file at every Unlock
 	charges   map[string]*charge   // by id
@@ -146,9 +145,7 @@ func New(cfg Config) *Simulator {
 	clock := simkit.Clock(cfg.Now)
 	s.now = func() time.Time { return clock().Add(time.Duration(s.skew.Load())) }
 	s.sched = simkit.Webhooks(cfg.RetryBase, s.now)
-	s.store = simkit.NewStore(cfg.StateFile)
-	s.restore()
-	s.mu.Keep(s.store, func() any { return s.snapshot() }, s.log, "kpay sandbox")
+	simkit.Keep(&s.mu, cfg.StateFile, s.log, "kpay sandbox", s.snapshot, s.restore)
 	s.routes()
 	return s
 }

@@ -173,12 +173,8 @@ func (s *Simulator) snapshot() *saved {
 	return sv
 }
 
-// restore loads the state file, if any, into the empty maps of a new simulator.
-func (s *Simulator) restore() {
-	var sv saved
-	if !s.store.Restore(&sv, s.log, "kpay sandbox") {
-		return
-	}
+// restore fills the empty maps of a new simulator from its state file (see simkit.Keep).
+func (s *Simulator) restore(sv *saved) []any {
 	s.skew.Store(int64(sv.Clock))
 	for _, sc := range sv.Charges {
 		c := &charge{
@@ -239,5 +235,5 @@ func (s *Simulator) restore() {
 		}
 		s.customers[cu.id] = cu
 	}
-	s.log.Info("kpay sandbox: state restored", "file", s.store.Path(), "charges", len(s.charges), "orders", len(s.orders))
+	return []any{"charges", len(s.charges), "orders", len(s.orders)}
 }

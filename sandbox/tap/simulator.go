@@ -42,8 +42,7 @@ type Simulator struct {
 	log       *slog.Logger
 	mux       *http.ServeMux
 
-	bg    simkit.Background // Close stops webhook deliveries and timers
-	store *simkit.Store     // nil: nothing kept across restarts
+	bg simkit.Background // Close stops webhook deliveries and timers
 
 	mu      simkit.Mutex       // saves the state file at every Unlock
 	charges map[string]*charge // by id
@@ -73,9 +72,7 @@ func New(cfg Config) *Simulator {
 	}
 	s.sched = simkit.Webhooks(cfg.RetryBase, s.now)
 
-	s.store = simkit.NewStore(cfg.StateFile)
-	s.restore()
-	s.mu.Keep(s.store, func() any { return s.snapshot() }, s.log, "tap sandbox")
+	simkit.Keep(&s.mu, cfg.StateFile, s.log, "tap sandbox", s.snapshot, s.restore)
 
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("POST "+s.base+"/v2/charges", s.createCharge)

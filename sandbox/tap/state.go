@@ -45,12 +45,8 @@ func (s *Simulator) snapshot() *state {
 	return st
 }
 
-// restore loads the state file, if any, into the empty maps of a new simulator.
-func (s *Simulator) restore() {
-	var st state
-	if !s.store.Restore(&st, s.log, "tap sandbox") {
-		return
-	}
+// restore fills the empty maps of a new simulator from its state file (see simkit.Keep).
+func (s *Simulator) restore(st *state) []any {
 	for _, sc := range st.Charges {
 		c := sc.Charge
 		if c == nil {
@@ -76,5 +72,5 @@ func (s *Simulator) restore() {
 			s.refundIdem[k] = f
 		}
 	}
-	s.log.Info("tap sandbox: state restored", "file", s.store.Path(), "charges", len(s.charges), "refunds", len(s.refunds))
+	return []any{"charges", len(s.charges), "refunds", len(s.refunds)}
 }

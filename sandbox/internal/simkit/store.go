@@ -75,6 +75,20 @@ func (st *Store) Restore(v any, log *slog.Logger, who string) bool {
 	return found
 }
 
+// Keep gives a simulator's New its state file at path ("" keeps nothing): what the file holds
+// is handed to restore, which fills the simulator's empty maps and returns what to log about
+// it ("<who>: state restored" with the file, then those arguments); a file that does not
+// decode is logged and the simulator starts empty. Then every Unlock of mu saves snapshot().
+func Keep[S any](mu *Mutex, path string, log *slog.Logger, who string, snapshot func() S, restore func(S) []any) {
+	st := NewStore(path)
+	var saved S
+	if st.Restore(&saved, log, who) {
+		args := restore(saved)
+		log.Info(who+": state restored", append([]any{"file", st.Path()}, args...)...)
+	}
+	mu.Keep(st, func() any { return snapshot() }, log, who)
+}
+
 // Mutex is a simulator's lock that, once Keep is called, writes the state file at every
 // Unlock, while still holding the lock: whatever a request or a timer changed under it is on
 // disk before the simulator can answer, redirect or notify anyone of it (all of which it does

@@ -1,8 +1,10 @@
 package simkit
 
 import (
+	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -81,5 +83,43 @@ func TestMutexSavesAtUnlock(t *testing.T) {
 	plain.Unlock()
 	if n != 1 {
 		t.Fatalf("the plain Mutex's critical section ran %d times", n)
+	}
+}
+
+// Keep hands a new simulator what its state file holds, logs it, and saves at every Unlock.
+func TestKeep(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sim.json")
+	type saved struct{ Payments []string }
+	var logs strings.Builder
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+
+	var mu Mutex
+	state := &saved{}
+	restored := 0
+	restore := func(sv *saved) []any { restored++; state = sv; return []any{"payments", len(sv.Payments)} }
+	Keep(&mu, path, log, "test", func() *saved { return state }, restore)
+	if restored != 0 || logs.Len() != 0 {
+		t.Fatalf("no file yet, but restore ran %d times; logs %q", restored, logs.String())
+	}
+	mu.Lock()
+	state.Payments = append(state.Payments, "p1")
+	mu.Unlock()
+
+	var again Mutex // the next process
+	state = &saved{}
+	Keep(&again, path, log, "test", func() *saved { return state }, restore)
+	if restored != 1 || len(state.Payments) != 1 || state.Payments[0] != "p1" {
+		t.Fatalf("restored %d times: %+v", restored, state)
+	}
+	if !strings.Contains(logs.String(), `msg="test: state restored" file=`+path+" payments=1") {
+		t.Errorf("logs %q", logs.String())
+	}
+
+	if err := os.WriteFile(path, []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	Keep(&again, path, log, "test", func() *saved { return state }, restore)
+	if restored != 1 || !strings.Contains(logs.String(), "state file unreadable") {
+		t.Errorf("a bad file was restored (%d) or not logged: %q", restored, logs.String())
 	}
 }
