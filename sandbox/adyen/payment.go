@@ -5,8 +5,9 @@ import (
 	"encoding/base64"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
 // Payment states inside the simulator. They are not Adyen strings: Adyen
@@ -146,19 +147,7 @@ func (s *Simulator) leaveLocked(p *payment) {
 // returnLocation is returnUrl with redirectResult appended (GET return),
 // keeping the URL's own query and fragment.
 func (p *payment) returnLocation() string {
-	base, frag, hasFrag := strings.Cut(p.returnURL, "#")
-	sep := "?"
-	if strings.Contains(base, "?") {
-		sep = "&"
-		if strings.HasSuffix(base, "?") || strings.HasSuffix(base, "&") {
-			sep = ""
-		}
-	}
-	u := base + sep + "redirectResult=" + url.QueryEscape(p.redirectResult)
-	if hasFrag {
-		u += "#" + frag
-	}
-	return u
+	return simkit.AppendQuery(p.returnURL, "redirectResult="+url.QueryEscape(p.redirectResult))
 }
 
 // pspChars are the characters of a pspReference (Adyen's look like

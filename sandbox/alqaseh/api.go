@@ -300,7 +300,7 @@ func (s *Simulator) createPayment(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 
 	s.log.InfoContext(r.Context(), "alqaseh sandbox: payment created", "payment_id", id, "order_id", in.orderID,
-		"amount", fixedAmount(in.amount, in.decimals), "currency", in.currency, "payment_status", status)
+		"amount", simkit.Decimal(in.amount, in.decimals), "currency", in.currency, "payment_status", status)
 	writeJSON(w, http.StatusOK, struct {
 		PaymentID string `json:"payment_id"`
 		Token     string `json:"token"`

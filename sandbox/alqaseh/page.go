@@ -93,20 +93,8 @@ func paymentView(p *payment, token string, current bool, lang string, f payForm)
 // returnURL is redirect_url with payment_id, order_id and status appended,
 // keeping its own query (spec §7).
 func returnURL(p *payment) string {
-	base, frag, _ := strings.Cut(p.redirectURL, "#")
-	sep := "?"
-	if strings.Contains(base, "?") {
-		sep = "&"
-		if strings.HasSuffix(base, "?") || strings.HasSuffix(base, "&") {
-			sep = ""
-		}
-	}
-	u := base + sep + "payment_id=" + url.QueryEscape(p.id) + "&order_id=" + url.QueryEscape(p.orderID) +
-		"&status=" + redirectStatus(p.status)
-	if frag != "" {
-		u += "#" + frag
-	}
-	return u
+	return simkit.AppendQuery(p.redirectURL, "payment_id="+url.QueryEscape(p.id)+"&order_id="+url.QueryEscape(p.orderID)+
+		"&status="+redirectStatus(p.status))
 }
 
 // lookupToken finds the context of a current or stale token; the caller holds s.mu.

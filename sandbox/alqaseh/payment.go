@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
 // Payment statuses (spec §5, seed "Summary of Transaction Statuses").
@@ -248,21 +250,9 @@ func parseAmount(n json.Number, decimals int) (int64, string) {
 	return minor, ""
 }
 
-// fixedAmount formats minor units with the currency's decimals ("12.50").
-func fixedAmount(minor int64, decimals int) string {
-	s := strconv.FormatInt(minor, 10)
-	if decimals == 0 {
-		return s
-	}
-	if len(s) <= decimals {
-		s = strings.Repeat("0", decimals-len(s)+1) + s
-	}
-	return s[:len(s)-decimals] + "." + s[len(s)-decimals:]
-}
-
 // jsonAmount is the amount as a JSON number without trailing zeros (25000, 12.5).
 func jsonAmount(minor int64, decimals int) json.Number {
-	s := fixedAmount(minor, decimals)
+	s := simkit.Decimal(minor, decimals)
 	if strings.Contains(s, ".") {
 		s = strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
 	}
@@ -271,7 +261,7 @@ func jsonAmount(minor int64, decimals int) json.Number {
 
 // displayAmount groups thousands for the page: "25,000 IQD", "1,234.50 USD".
 func displayAmount(minor int64, decimals int, currency string) string {
-	whole, frac, _ := strings.Cut(fixedAmount(minor, decimals), ".")
+	whole, frac, _ := strings.Cut(simkit.Decimal(minor, decimals), ".")
 	var b strings.Builder
 	for i, c := range whole {
 		if i > 0 && (len(whole)-i)%3 == 0 {

@@ -178,29 +178,18 @@ dt{font-weight:600;flex-shrink:0}
 dd{margin:0;text-align:end;min-inline-size:0;overflow-wrap:anywhere}
 .logos{display:flex;flex-wrap:wrap;gap:.5rem;list-style:none;padding:0;margin-block:0 1rem}
 .logos li{padding-block:.1rem;padding-inline:.5rem;border:1px solid #5a6573;border-radius:.25rem;font-size:.8rem;font-weight:700}
-.field{margin-block:0 1rem;border:0;padding:0;min-inline-size:0}
-label,legend{display:block;font-weight:600;margin-block-end:.25rem;padding:0}
 .text,select{inline-size:100%;font:inherit;padding-block:.5rem;padding-inline:.6rem;border:1px solid #5a6573;border-radius:.3rem;background:#fff;color:#1b1f24}
 .check{display:flex;align-items:center;gap:.5rem;margin-block:0 .5rem}
 .check input{inline-size:1.25rem;block-size:1.25rem;margin:0;accent-color:var(--brand)}
 .check label{margin:0;font-weight:400}
-.row{display:grid;grid-template-columns:1fr 1fr;gap:.75rem}
-[aria-invalid=true]{border:2px solid #a4000f}
+{{- template "simkit-form-css"}}
 .hint{margin-block:.25rem 0;font-size:.85rem;color:#47525e}
-.field-error{margin-block:.25rem 0;color:#a4000f;font-weight:600}
-.errors{border:2px solid #a4000f;background:#fff5f5;color:#7a000b;border-radius:.35rem;padding:.75rem;margin-block:0 1rem}
-.errors p{margin-block:0 .5rem;font-weight:700}
-.errors ul{margin:0;padding-inline-start:1.25rem}
-.errors a{color:#7a000b}
-.alt{display:block;font-weight:400}
-.actions{display:flex;flex-wrap:wrap;gap:.75rem;margin-block-start:1.25rem}
 button,.button{display:inline-block;font:inherit;font-weight:700;padding-block:.6rem;padding-inline:1.25rem;border:2px solid var(--brand);border-radius:.3rem;cursor:pointer;text-decoration:none;text-align:center}
 .primary,.button{background:var(--brand);color:#fff}
 .primary:hover,.button:hover{background:var(--brand-dark);border-color:var(--brand-dark)}
 .secondary{background:#fff;color:var(--brand)}
 .wide{inline-size:100%}
 a{color:var(--brand)}
-:focus-visible{outline:3px solid #b45309;outline-offset:2px}
 .note{margin-block:1rem 0;font-size:.85rem;color:#47525e}
 .notice{padding:.75rem;border-radius:.35rem;background:var(--tint);color:#1b1f24;margin-block:0 1rem}
 .qr{display:flex;flex-direction:column;align-items:center;gap:.5rem;margin-block:1rem;margin-inline:0;overflow-wrap:anywhere;text-align:center}
@@ -211,7 +200,6 @@ th,td{text-align:start;padding:.35rem;border-block-end:1px solid #dfe5e1;font-si
 td bdi,dd bdi{overflow-wrap:anywhere}
 .ok h1{color:#0b5d2e}
 .bad h1{color:#a4000f}
-bdi{unicode-bidi:isolate}
 {{- end}}
 
 {{define "brand"}}

@@ -2,7 +2,6 @@ package tap
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
@@ -160,21 +159,7 @@ func chargeView(c *charge, lang string, f simkit.KNETCard, errs []*simkit.FieldE
 }
 
 // returnURL is redirect.url with tap_id appended, keeping its query (spec §7).
-func returnURL(c *charge) string {
-	base, frag, _ := strings.Cut(c.Redirect.URL, "#")
-	sep := "?"
-	if strings.Contains(base, "?") {
-		sep = "&"
-		if strings.HasSuffix(base, "?") || strings.HasSuffix(base, "&") {
-			sep = ""
-		}
-	}
-	u := base + sep + "tap_id=" + c.ID
-	if frag != "" {
-		u += "#" + frag
-	}
-	return u
-}
+func returnURL(c *charge) string { return simkit.AppendQuery(c.Redirect.URL, "tap_id="+c.ID) }
 
 // showPage serves GET /knet/pay?chg=…[&lang=ar|en], the hosted KNET page.
 func (s *Simulator) showPage(w http.ResponseWriter, r *http.Request) {

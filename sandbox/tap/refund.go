@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/bawaba/checkout/sandbox/internal/simkit"
 )
 
 // Refund statuses and Tap's refund response codes (spec §5): 000 Refunded,
@@ -173,18 +175,6 @@ func minorUnits(fixed string) int64 {
 	return n
 }
 
-// fixedAmount formats minor units with the given decimals (1500, 3 → "1.500").
-func fixedAmount(minor int64, decimals int) string {
-	s := strconv.FormatInt(minor, 10)
-	if decimals == 0 {
-		return s
-	}
-	if len(s) <= decimals {
-		s = strings.Repeat("0", decimals-len(s)+1) + s
-	}
-	return s[:len(s)-decimals] + "." + s[len(s)-decimals:]
-}
-
 // createRefund serves POST /v2/refunds (spec §1, §5).
 func (s *Simulator) createRefund(w http.ResponseWriter, r *http.Request) {
 	if !s.authorized(r) {
@@ -262,7 +252,7 @@ func (s *Simulator) refundCharge(req *refundRequest, amount string) (*refund, []
 	decimals := currencyDecimals(c.Currency)
 	want, total := minorUnits(amount), minorUnits(c.amount)
 	if want > total-c.refunded {
-		return nil, []tapError{errRefundExceeds(fixedAmount(total-c.refunded, decimals), c.Currency)}
+		return nil, []tapError{errRefundExceeds(simkit.Decimal(total-c.refunded, decimals), c.Currency)}
 	}
 	c.refunded += want
 

@@ -389,17 +389,6 @@ func TestRefundWebhookFirst(t *testing.T) {
 
 func TestAmountHelpers(t *testing.T) {
 	for _, tt := range []struct {
-		minor    int64
-		decimals int
-		want     string
-	}{
-		{0, 3, "0.000"}, {5, 3, "0.005"}, {1150, 3, "1.150"}, {10250, 3, "10.250"}, {100, 2, "1.00"}, {7, 0, "7"},
-	} {
-		if got := fixedAmount(tt.minor, tt.decimals); got != tt.want {
-			t.Errorf("fixedAmount(%d, %d) = %q, want %q", tt.minor, tt.decimals, got, tt.want)
-		}
-	}
-	for _, tt := range []struct {
 		in       string
 		decimals int
 		want     string

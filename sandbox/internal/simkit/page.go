@@ -3,6 +3,8 @@ package simkit
 import (
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 )
 
 // PageStatus is a hosted page's HTTP status: 404 for a payment that does not exist, 410 for one
@@ -17,6 +19,38 @@ func PageStatus(notFound, gone, invalid bool) int {
 		return http.StatusUnprocessableEntity
 	}
 	return http.StatusOK
+}
+
+// AppendQuery is the merchant's return URL raw with query (already escaped: "k=v&k2=v2")
+// appended to its own query, before its fragment: "?" or "&" as needed, nothing after a
+// trailing "?" or "&". The fragment, even an empty one, stays.
+func AppendQuery(raw, query string) string {
+	base, frag, hasFrag := strings.Cut(raw, "#")
+	sep := "?"
+	if strings.Contains(base, "?") {
+		sep = "&"
+		if strings.HasSuffix(base, "?") || strings.HasSuffix(base, "&") {
+			sep = ""
+		}
+	}
+	u := base + sep + query
+	if hasFrag {
+		u += "#" + frag
+	}
+	return u
+}
+
+// Decimal formats an amount in minor units with decimals digits after the point
+// (1500, 3 → "1.500"; 5, 2 → "0.05"; 7, 0 → "7").
+func Decimal(minor int64, decimals int) string {
+	s := strconv.FormatInt(minor, 10)
+	if decimals == 0 {
+		return s
+	}
+	if len(s) <= decimals {
+		s = strings.Repeat("0", decimals-len(s)+1) + s
+	}
+	return s[:len(s)-decimals] + "." + s[len(s)-decimals:]
 }
 
 // maxForm bounds a hosted page's posted form.

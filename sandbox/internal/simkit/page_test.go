@@ -126,3 +126,32 @@ func TestFrameOwnStyle(t *testing.T) {
 		t.Error("a missing text rendered")
 	}
 }
+
+func TestDecimal(t *testing.T) {
+	for _, tt := range []struct {
+		minor    int64
+		decimals int
+		want     string
+	}{
+		{0, 3, "0.000"}, {5, 3, "0.005"}, {1150, 3, "1.150"}, {10250, 3, "10.250"}, {100, 2, "1.00"}, {7, 0, "7"},
+	} {
+		if got := Decimal(tt.minor, tt.decimals); got != tt.want {
+			t.Errorf("Decimal(%d, %d) = %q, want %q", tt.minor, tt.decimals, got, tt.want)
+		}
+	}
+}
+
+func TestAppendQuery(t *testing.T) {
+	for _, tt := range []struct{ raw, want string }{
+		{"https://shop.example/r", "https://shop.example/r?id=1"},
+		{"https://shop.example/r?x=1", "https://shop.example/r?x=1&id=1"},
+		{"https://shop.example/r?", "https://shop.example/r?id=1"},
+		{"https://shop.example/r?x=1&", "https://shop.example/r?x=1&id=1"},
+		{"https://shop.example/r?x=1#top", "https://shop.example/r?x=1&id=1#top"},
+		{"https://shop.example/r#", "https://shop.example/r?id=1#"},
+	} {
+		if got := AppendQuery(tt.raw, "id=1"); got != tt.want {
+			t.Errorf("AppendQuery(%q) = %q, want %q", tt.raw, got, tt.want)
+		}
+	}
+}
