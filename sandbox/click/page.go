@@ -120,18 +120,10 @@ func validMethod(m string) bool { return m == methodKNET || m == methodCard }
 // showMethods serves GET /gateway/{sid}: CLK's page where the shopper
 // picks K-Net or Credit Card (seed §1.1 step 2).
 func (s *Simulator) showMethods(w http.ResponseWriter, r *http.Request) {
-	asked := r.URL.Query().Get("lang")
 	s.mu.Lock()
-	se := s.pageSession(r.PathValue("sid"))
+	se, lang := s.openSession(w, r, r.URL.Query().Get("lang"))
 	if se == nil {
 		s.mu.Unlock()
-		s.notFound(w, asked)
-		return
-	}
-	lang := simkit.PickLang(asked, se.lang)
-	if se.finished() {
-		s.mu.Unlock()
-		s.seeOther(w, r, se, "result", lang)
 		return
 	}
 	v := s.methodsView(se, lang, se.method)
@@ -214,18 +206,25 @@ func postForm(w http.ResponseWriter, r *http.Request) url.Values {
 	return r.PostForm
 }
 
-// openSession loads the session of a page that can still pay: it answers the
-// request itself (not found, or the result of a finished payment: shown,
-// never charged twice) and returns nil unless the session is open. The caller
-// holds s.mu and releases it after a nil return too.
-func (s *Simulator) openSession(w http.ResponseWriter, r *http.Request, asked string) (*session, string) {
+// anySession loads the session of the path's {sid} and the page's language
+// (asked, else the session's); an unknown session is answered with the
+// not-found page and nil. The caller holds s.mu.
+func (s *Simulator) anySession(w http.ResponseWriter, r *http.Request, asked string) (*session, string) {
 	se := s.pageSession(r.PathValue("sid"))
 	if se == nil {
 		s.notFound(w, asked)
 		return nil, ""
 	}
-	lang := simkit.PickLang(asked, se.lang)
-	if se.finished() {
+	return se, simkit.PickLang(asked, se.lang)
+}
+
+// openSession loads the session of a page that can still pay: it answers the
+// request itself (not found, or the result of a finished payment: shown,
+// never charged twice) and returns nil unless the session is open. The caller
+// holds s.mu and releases it after a nil return too.
+func (s *Simulator) openSession(w http.ResponseWriter, r *http.Request, asked string) (*session, string) {
+	se, lang := s.anySession(w, r, asked)
+	if se != nil && se.finished() {
 		s.seeOther(w, r, se, "result", lang)
 		return nil, ""
 	}
@@ -430,15 +429,12 @@ func (f cardForm) validate(lang string) []*simkit.FieldError {
 // showResult serves GET /gateway/{sid}/result: CLK's result page, which
 // sends the browser back to return_url after 5 seconds (seed §4.2).
 func (s *Simulator) showResult(w http.ResponseWriter, r *http.Request) {
-	asked := r.URL.Query().Get("lang")
 	s.mu.Lock()
-	se := s.pageSession(r.PathValue("sid"))
+	se, lang := s.anySession(w, r, r.URL.Query().Get("lang"))
 	if se == nil {
 		s.mu.Unlock()
-		s.notFound(w, asked)
 		return
 	}
-	lang := simkit.PickLang(asked, se.lang)
 	if !se.finished() {
 		s.mu.Unlock()
 		s.seeOther(w, r, se, "", lang)

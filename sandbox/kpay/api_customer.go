@@ -175,15 +175,11 @@ func (s *Simulator) updateCustomer(r *http.Request) (any, error) {
 		Name        field `json:"name"`
 		DefaultCard field `json:"default_card"`
 	}
-	if err := decode(r, &req); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	cu, err := s.customerByID(r.PathValue("id"))
+	cu, err := decodeLocked(s, r, &req, s.customerByID)
 	if err != nil {
 		return nil, err
 	}
+	defer s.mu.Unlock()
 	if req.Email.str() == "" {
 		return nil, errMandatory
 	}
@@ -221,15 +217,11 @@ func (s *Simulator) addCard(r *http.Request) (any, error) {
 		Mode  field `json:"mode"`
 		Token field `json:"token"`
 	}
-	if err := decode(r, &req); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	cu, err := s.customerByID(r.PathValue("id"))
+	cu, err := decodeLocked(s, r, &req, s.customerByID)
 	if err != nil {
 		return nil, err
 	}
+	defer s.mu.Unlock()
 	if req.Mode.str() == "" || req.Token.str() == "" {
 		return nil, errMandatory
 	}

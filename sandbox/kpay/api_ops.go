@@ -9,6 +9,22 @@ import (
 // §8.4: void before settlement, settle once from Authorized, refund only
 // after settlement and never more than what remains.
 
+// decodeLocked decodes r's body into req, locks s.mu and finds the object of the path's {id};
+// on success the caller holds s.mu, on an error it is unlocked.
+func decodeLocked[T any](s *Simulator, r *http.Request, req any, find func(id string) (T, error)) (T, error) {
+	var zero T
+	if err := decode(r, req); err != nil {
+		return zero, err
+	}
+	s.mu.Lock()
+	v, err := find(r.PathValue("id"))
+	if err != nil {
+		s.mu.Unlock()
+		return zero, err
+	}
+	return v, nil
+}
+
 // chargeByID is a card-endpoint charge by id, advanced to now. The caller holds s.mu.
 func (s *Simulator) chargeByID(id string) (*charge, error) {
 	c := s.charges[id]
@@ -25,15 +41,11 @@ func (s *Simulator) voidCharge(r *http.Request) (any, error) {
 	var req struct {
 		Reason field `json:"reason"`
 	}
-	if err := decode(r, &req); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, err := s.chargeByID(r.PathValue("id"))
+	c, err := decodeLocked(s, r, &req, s.chargeByID)
 	if err != nil {
 		return nil, err
 	}
+	defer s.mu.Unlock()
 	if req.Reason.str() == "" {
 		return nil, errMandatory
 	}
@@ -52,15 +64,11 @@ func (s *Simulator) settleCharge(r *http.Request) (any, error) {
 		Amount field `json:"amount"`
 		Type   field `json:"type"`
 	}
-	if err := decode(r, &req); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, err := s.chargeByID(r.PathValue("id"))
+	c, err := decodeLocked(s, r, &req, s.chargeByID)
 	if err != nil {
 		return nil, err
 	}
+	defer s.mu.Unlock()
 	if req.Type.str() == "" {
 		return nil, errMandatory
 	}
@@ -94,15 +102,11 @@ func (s *Simulator) refundCharge(r *http.Request) (any, error) {
 		Amount          field `json:"amount"`
 		TransactionDate field `json:"transaction_date"`
 	}
-	if err := decode(r, &req); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, err := s.chargeByID(r.PathValue("id"))
+	c, err := decodeLocked(s, r, &req, s.chargeByID)
 	if err != nil {
 		return nil, err
 	}
+	defer s.mu.Unlock()
 	if req.Reason.str() == "" {
 		return nil, errMandatory
 	}

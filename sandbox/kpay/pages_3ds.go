@@ -38,6 +38,47 @@ func (s *Simulator) notFoundPage(w http.ResponseWriter, r *http.Request, theme s
 	s.render(w, http.StatusNotFound, v, "'none'")
 }
 
+// hosted is one of the pages a redirect_url leads to: 3-D Secure, UnionPay, Alipay.
+type hosted struct {
+	kind, theme string // the charge kind it serves; its look (the not-found page's too)
+	testID      string // data-testid of its result
+	state       string // the charge's state while the page takes input
+}
+
+var (
+	threeDSPage  = hosted{kindCard, "acs", "kpay-3ds-result", statePreAuthorized}
+	unionPayPage = hosted{kindUnionPay, "upi", "kpay-upi-result", stateInitialize}
+	alipayPage   = hosted{kindAlipay, "alipay", "kpay-alipay-result", stateInitialize}
+)
+
+// openCharge locks s.mu and loads the charge of the path's {id} for page h, with its view:
+// it answers the request itself (not found; the result of a charge the page is done with,
+// never acted on twice) and returns nil, unlocked. Otherwise the caller holds s.mu.
+func (s *Simulator) openCharge(w http.ResponseWriter, r *http.Request, h hosted, view func(*charge) *view) (*charge, *view) {
+	s.mu.Lock()
+	c := s.pageCharge(r.PathValue("id"), h.kind)
+	if c == nil {
+		s.mu.Unlock()
+		s.notFoundPage(w, r, h.theme)
+		return nil, nil
+	}
+	v := view(c)
+	if c.state != h.state || c.status != statusSuccess {
+		defer s.mu.Unlock()
+		s.finishedPage(w, v, c, h.testID)
+		return nil, nil
+	}
+	return c, v
+}
+
+// showHosted is the GET of page h: its form, or what openCharge answers.
+func (s *Simulator) showHosted(w http.ResponseWriter, r *http.Request, h hosted, view func(*charge) *view) {
+	if c, v := s.openCharge(w, r, h, view); c != nil {
+		defer s.mu.Unlock()
+		s.render(w, http.StatusOK, v, "'none'")
+	}
+}
+
 // finishedPage shows the outcome of a charge whose page is done.
 func (s *Simulator) finishedPage(w http.ResponseWriter, v *view, c *charge, testID string) {
 	resultView(v, c, testID)
@@ -73,39 +114,16 @@ func (s *Simulator) threeDSView(r *http.Request, c *charge) *view {
 
 // show3DS is GET /3ds/{auth id}.
 func (s *Simulator) show3DS(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.pageCharge(r.PathValue("id"), kindCard)
-	if c == nil {
-		s.notFoundPage(w, r, "acs")
-		return
-	}
-	v := s.threeDSView(r, c)
-	if c.state != statePreAuthorized || c.status != statusSuccess {
-		s.finishedPage(w, v, c, "kpay-3ds-result")
-		return
-	}
-	s.render(w, http.StatusOK, v, "'none'")
+	s.showHosted(w, r, threeDSPage, func(c *charge) *view { return s.threeDSView(r, c) })
 }
 
 // submit3DS is POST /3ds/{auth id}: Request OTP, Submit or Cancel.
 func (s *Simulator) submit3DS(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "bad form", http.StatusBadRequest)
+	if _, ok := simkit.ReadForm(w, r); !ok {
 		return
 	}
-	s.mu.Lock()
-	c := s.pageCharge(r.PathValue("id"), kindCard)
+	c, v := s.openCharge(w, r, threeDSPage, func(c *charge) *view { return s.threeDSView(r, c) })
 	if c == nil {
-		s.mu.Unlock()
-		s.notFoundPage(w, r, "acs")
-		return
-	}
-	v := s.threeDSView(r, c)
-	if c.state != statePreAuthorized || c.status != statusSuccess { // finished: never twice
-		defer s.mu.Unlock()
-		s.finishedPage(w, v, c, "kpay-3ds-result")
 		return
 	}
 	now := s.now()
@@ -133,7 +151,7 @@ func (s *Simulator) submit3DS(w http.ResponseWriter, r *http.Request) {
 			s.authenticated(c, now)
 		}
 	}
-	s.finishPage(w, r, v, c, "kpay-3ds-result")
+	s.finishPage(w, r, v, c, threeDSPage.testID)
 }
 
 // authenticated applies the card's outcome once the OTP is right.

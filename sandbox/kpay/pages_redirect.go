@@ -32,19 +32,7 @@ func none(string) string { return "" }
 
 // showUnionPay is GET /unionpay/{redirect id}: the TPN / UnionPay page.
 func (s *Simulator) showUnionPay(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.pageCharge(r.PathValue("id"), kindUnionPay)
-	if c == nil {
-		s.notFoundPage(w, r, "upi")
-		return
-	}
-	v := s.unionPayView(r, c, none)
-	if c.state != stateInitialize || c.status != statusSuccess {
-		s.finishedPage(w, v, c, "kpay-upi-result")
-		return
-	}
-	s.render(w, http.StatusOK, v, "'none'")
+	s.showHosted(w, r, unionPayPage, func(c *charge) *view { return s.unionPayView(r, c, none) })
 }
 
 // submitUnionPay is POST /unionpay/{redirect id}. Wrongly formatted fields
@@ -53,30 +41,19 @@ func (s *Simulator) showUnionPay(w http.ResponseWriter, r *http.Request) {
 // 123456) is Authorized; an unknown card is Declined 14, a wrong expiry 54,
 // CVN2 N7, PIN 55, SMS code 50; Cancel is Declined 17.
 func (s *Simulator) submitUnionPay(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "bad form", http.StatusBadRequest)
-		return
-	}
-	f := r.PostForm
-	s.mu.Lock()
-	c := s.pageCharge(r.PathValue("id"), kindUnionPay)
-	if c == nil {
-		s.mu.Unlock()
-		s.notFoundPage(w, r, "upi")
+	f, ok := simkit.ReadForm(w, r)
+	if !ok {
 		return
 	}
 	get := func(k string) string { return strings.TrimSpace(f.Get(k)) }
-	v := s.unionPayView(r, c, get)
-	if c.state != stateInitialize || c.status != statusSuccess {
-		defer s.mu.Unlock()
-		s.finishedPage(w, v, c, "kpay-upi-result")
+	c, v := s.openCharge(w, r, unionPayPage, func(c *charge) *view { return s.unionPayView(r, c, get) })
+	if c == nil {
 		return
 	}
 	if get("action") == "cancel" {
 		c.cancelled = true
 		c.fail(stateDeclined, "17")
-		s.finishPage(w, r, v, c, "kpay-upi-result")
+		s.finishPage(w, r, v, c, unionPayPage.testID)
 		return
 	}
 	pan := strings.NewReplacer(" ", "", "-", "").Replace(get("card"))
@@ -118,7 +95,7 @@ func (s *Simulator) submitUnionPay(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.authorize(c, s.now())
 	}
-	s.finishPage(w, r, v, c, "kpay-upi-result")
+	s.finishPage(w, r, v, c, unionPayPage.testID)
 }
 
 type alipayData struct {
@@ -139,40 +116,17 @@ func (s *Simulator) alipayView(r *http.Request, c *charge) *view {
 
 // showAlipay is GET /alipay/{redirect id}.
 func (s *Simulator) showAlipay(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.pageCharge(r.PathValue("id"), kindAlipay)
-	if c == nil {
-		s.notFoundPage(w, r, "alipay")
-		return
-	}
-	v := s.alipayView(r, c)
-	if c.state != stateInitialize || c.status != statusSuccess {
-		s.finishedPage(w, v, c, "kpay-alipay-result")
-		return
-	}
-	s.render(w, http.StatusOK, v, "'none'")
+	s.showHosted(w, r, alipayPage, func(c *charge) *view { return s.alipayView(r, c) })
 }
 
 // submitAlipay is POST /alipay/{redirect id}: Approve is Authorized, Cancel
 // is Declined with failure_code 17 (Customer Cancellation) [GUESS].
 func (s *Simulator) submitAlipay(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "bad form", http.StatusBadRequest)
+	if _, ok := simkit.ReadForm(w, r); !ok {
 		return
 	}
-	s.mu.Lock()
-	c := s.pageCharge(r.PathValue("id"), kindAlipay)
+	c, v := s.openCharge(w, r, alipayPage, func(c *charge) *view { return s.alipayView(r, c) })
 	if c == nil {
-		s.mu.Unlock()
-		s.notFoundPage(w, r, "alipay")
-		return
-	}
-	v := s.alipayView(r, c)
-	if c.state != stateInitialize || c.status != statusSuccess {
-		defer s.mu.Unlock()
-		s.finishedPage(w, v, c, "kpay-alipay-result")
 		return
 	}
 	if r.PostForm.Get("action") == "approve" {
@@ -181,7 +135,7 @@ func (s *Simulator) submitAlipay(w http.ResponseWriter, r *http.Request) {
 		c.cancelled = true
 		c.fail(stateDeclined, "17")
 	}
-	s.finishPage(w, r, v, c, "kpay-alipay-result")
+	s.finishPage(w, r, v, c, alipayPage.testID)
 }
 
 const unionPayHTML = `
