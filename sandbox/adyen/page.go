@@ -140,14 +140,7 @@ var wording = map[string]*copyText{
 
 // bankChoices is the bank list of KNET's page; "Knet Test Card [KNET1]" is
 // the test bank's own label (spec knet.md §7).
-var bankChoices = []simkit.Bank{
-	{Value: "KNET1", EN: "Knet Test Card [KNET1]", AR: "Knet Test Card [KNET1]"},
-	{Value: "NBK", EN: "National Bank of Kuwait", AR: "بنك الكويت الوطني"},
-	{Value: "KFH", EN: "Kuwait Finance House", AR: "بيت التمويل الكويتي"},
-	{Value: "GBK", EN: "Gulf Bank", AR: "بنك الخليج"},
-	{Value: "BOUBYAN", EN: "Boubyan Bank", AR: "بنك بوبيان"},
-	{Value: "WARBA", EN: "Warba Bank", AR: "بنك وربة"},
-}
+var bankChoices = simkit.KNETBanks(false, "KNET1", "NBK", "KFH", "GBK", "BOUBYAN", "WARBA")
 
 // view is everything the page template shows.
 type view struct {

@@ -242,14 +242,7 @@ func (s *Simulator) stepSession(w http.ResponseWriter, r *http.Request, method, 
 	return se, lang
 }
 
-var banks = []simkit.Bank{
-	{Value: "knet1", EN: "Knet Test Card [KNET1]", AR: "Knet Test Card [KNET1]"},
-	{Value: "nbk", EN: "National Bank of Kuwait", AR: "بنك الكويت الوطني"},
-	{Value: "kfh", EN: "Kuwait Finance House", AR: "بيت التمويل الكويتي"},
-	{Value: "gbk", EN: "Gulf Bank", AR: "بنك الخليج"},
-	{Value: "burgan", EN: "Burgan Bank", AR: "بنك برقان"},
-	{Value: "boubyan", EN: "Boubyan Bank", AR: "بنك بوبيان"},
-}
+var banks = simkit.KNETBanks(false, "knet1", "nbk", "kfh", "gbk", "burgan", "boubyan")
 
 const firstYear, lastYear = 2018, 2040
 

@@ -16,20 +16,7 @@ var merchantName = map[string]string{"en": "Bawaba Test Merchant", "ar": "تاج
 
 // banks is the page's bank list (spec §7): KNET's test bank first, then
 // Kuwait's KNET member banks. The bank does not change the outcome.
-var banks = []simkit.Bank{
-	{Value: "knet1", EN: "Knet Test Card [KNET1]", AR: "Knet Test Card [KNET1]"},
-	{Value: "abk", EN: "Al Ahli Bank of Kuwait [ABK]", AR: "البنك الأهلي الكويتي [ABK]"},
-	{Value: "aub", EN: "Ahli United Bank [AUB]", AR: "البنك الأهلي المتحد [AUB]"},
-	{Value: "bbk", EN: "Bank of Bahrain and Kuwait [BBK]", AR: "بنك البحرين والكويت [BBK]"},
-	{Value: "boubyan", EN: "Boubyan Bank [Boubyan]", AR: "بنك بوبيان [Boubyan]"},
-	{Value: "burgan", EN: "Burgan Bank [Burgan]", AR: "بنك برقان [Burgan]"},
-	{Value: "cbk", EN: "Commercial Bank of Kuwait [CBK]", AR: "البنك التجاري الكويتي [CBK]"},
-	{Value: "gbk", EN: "Gulf Bank [GBK]", AR: "بنك الخليج [GBK]"},
-	{Value: "kfh", EN: "Kuwait Finance House [KFH]", AR: "بيت التمويل الكويتي [KFH]"},
-	{Value: "kib", EN: "Kuwait International Bank [KIB]", AR: "بنك الكويت الدولي [KIB]"},
-	{Value: "nbk", EN: "National Bank of Kuwait [NBK]", AR: "بنك الكويت الوطني [NBK]"},
-	{Value: "warba", EN: "Warba Bank [Warba]", AR: "بنك وربة [Warba]"},
-}
+var banks = simkit.KNETBanks(true, "knet1", "abk", "aub", "bbk", "boubyan", "burgan", "cbk", "gbk", "kfh", "kib", "nbk", "warba")
 
 const firstYear, lastYear = 2018, 2040
 

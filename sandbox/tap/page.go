@@ -106,13 +106,7 @@ var catalog = map[string]*texts{
 }
 
 // banks are the page's bank choices; the KNET1 test bank is KNET's own label.
-var banks = []simkit.Bank{
-	{Value: "knet1", EN: "Knet Test Card [KNET1]", AR: "Knet Test Card [KNET1]"},
-	{Value: "nbk", EN: "National Bank of Kuwait", AR: "بنك الكويت الوطني"},
-	{Value: "kfh", EN: "Kuwait Finance House", AR: "بيت التمويل الكويتي"},
-	{Value: "gbk", EN: "Gulf Bank", AR: "بنك الخليج"},
-	{Value: "burgan", EN: "Burgan Bank", AR: "بنك برقان"},
-}
+var banks = simkit.KNETBanks(false, "knet1", "nbk", "kfh", "gbk", "burgan")
 
 const firstYear, lastYear = 2020, 2040
 

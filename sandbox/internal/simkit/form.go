@@ -99,6 +99,42 @@ func Digits(s string) bool {
 // Bank is a choice of a KNET page's bank list; the bank never changes the outcome.
 type Bank struct{ Value, EN, AR string }
 
+// memberBanks are KNET's test bank and Kuwait's KNET member banks, by lower-case code: the
+// names in English and Arabic, and the tag KNET's own page puts after them.
+var memberBanks = map[string]struct{ en, ar, tag string }{
+	"knet1":   {"Knet Test Card", "Knet Test Card", "KNET1"},
+	"abk":     {"Al Ahli Bank of Kuwait", "البنك الأهلي الكويتي", "ABK"},
+	"aub":     {"Ahli United Bank", "البنك الأهلي المتحد", "AUB"},
+	"bbk":     {"Bank of Bahrain and Kuwait", "بنك البحرين والكويت", "BBK"},
+	"boubyan": {"Boubyan Bank", "بنك بوبيان", "Boubyan"},
+	"burgan":  {"Burgan Bank", "بنك برقان", "Burgan"},
+	"cbk":     {"Commercial Bank of Kuwait", "البنك التجاري الكويتي", "CBK"},
+	"gbk":     {"Gulf Bank", "بنك الخليج", "GBK"},
+	"kfh":     {"Kuwait Finance House", "بيت التمويل الكويتي", "KFH"},
+	"kib":     {"Kuwait International Bank", "بنك الكويت الدولي", "KIB"},
+	"nbk":     {"National Bank of Kuwait", "بنك الكويت الوطني", "NBK"},
+	"warba":   {"Warba Bank", "بنك وربة", "Warba"},
+}
+
+// KNETBanks is a KNET page's bank list: the banks of codes (any case; the value posted is the
+// code as given), in that order. The test bank's label always carries its tag, "Knet Test
+// Card [KNET1]"; tagged labels every bank so, as KNET's own page does ("Gulf Bank [GBK]").
+// An unknown code panics: the lists are written in the simulators' source.
+func KNETBanks(tagged bool, codes ...string) []Bank {
+	banks := make([]Bank, 0, len(codes))
+	for _, code := range codes {
+		b, ok := memberBanks[strings.ToLower(code)]
+		if !ok {
+			panic("simkit: unknown KNET bank " + code)
+		}
+		if tagged || b.tag == "KNET1" {
+			b.en, b.ar = b.en+" ["+b.tag+"]", b.ar+" ["+b.tag+"]"
+		}
+		banks = append(banks, Bank{Value: code, EN: b.en, AR: b.ar})
+	}
+	return banks
+}
+
 // KNETCard is a KNET card form as posted: bank, card number (spaces and dashes removed),
 // expiry month and year, PIN.
 type KNETCard struct{ Bank, Card, Month, Year, PIN string }

@@ -155,3 +155,20 @@ func TestAppendQuery(t *testing.T) {
 		}
 	}
 }
+
+func TestKNETBanks(t *testing.T) {
+	got := KNETBanks(false, "KNET1", "gbk")
+	want := []Bank{{"KNET1", "Knet Test Card [KNET1]", "Knet Test Card [KNET1]"}, {"gbk", "Gulf Bank", "بنك الخليج"}}
+	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("KNETBanks = %+v", got)
+	}
+	if b := KNETBanks(true, "gbk")[0]; b.EN != "Gulf Bank [GBK]" || b.AR != "بنك الخليج [GBK]" {
+		t.Errorf("tagged: %+v", b)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("an unknown bank did not panic")
+		}
+	}()
+	KNETBanks(false, "nope")
+}
