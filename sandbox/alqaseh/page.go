@@ -195,7 +195,7 @@ func cmpOr(a, b string) string {
 // validate returns the form's errors, in lang first and the other language.
 func (f payForm) validate(lang string) []*simkit.FieldError {
 	p := simkit.NewProblems(lang, catalog)
-	if !simkit.Digits(f.card) || len(f.card) < 13 || len(f.card) > 19 || !luhn(f.card) {
+	if !simkit.CardNumberOK(f.card) {
 		p.Add("card", func(t *texts) string { return t.ErrCard })
 	}
 	if _, _, ok := parseExpiry(f.expiry); !ok {

@@ -307,22 +307,6 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// luhn reports whether a digit string passes the Luhn check.
-func luhn(pan string) bool {
-	sum := 0
-	for i := range len(pan) {
-		d := int(pan[len(pan)-1-i] - '0')
-		if i%2 == 1 {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-	}
-	return sum%10 == 0
-}
-
 var expiryText = regexp.MustCompile(`^([0-9]{1,2})\s*[-/]\s*([0-9]{2}|[0-9]{4})$`)
 
 // parseExpiry reads a card expiry typed as MM-YYYY, MM/YY, MM/YYYY or MM-YY.

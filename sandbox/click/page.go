@@ -399,7 +399,7 @@ func (s *Simulator) submitCard(w http.ResponseWriter, r *http.Request) {
 
 func (f cardForm) validate(lang string) []*simkit.FieldError {
 	v := simkit.NewProblems(lang, catalog)
-	if !simkit.Digits(f.number) || len(f.number) < 13 || len(f.number) > 19 || !luhn(f.number) {
+	if !simkit.CardNumberOK(f.number) {
 		v.Add("card_number", func(t *texts) string { return t.ErrCardNumber })
 	}
 	m, err := strconv.Atoi(f.month)

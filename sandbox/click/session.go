@@ -233,21 +233,4 @@ func cardGatewayCode(card, month, year string) string {
 	return "DECLINED"
 }
 
-// luhn reports whether number passes the Luhn check.
-func luhn(number string) bool {
-	sum, double := 0, false
-	for i := len(number) - 1; i >= 0; i-- {
-		d := int(number[i] - '0')
-		if double {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-		double = !double
-	}
-	return sum%10 == 0
-}
-
 func isAmex(card string) bool { return strings.HasPrefix(card, "34") || strings.HasPrefix(card, "37") }

@@ -28,7 +28,7 @@ func checkCard(name, number, month, year, cvv string, now time.Time) (cardData, 
 		probs = append(probs, cardProblem{"name", "err_name"})
 	}
 	switch {
-	case !simkit.Digits(c.pan) || len(c.pan) < 13 || len(c.pan) > 19 || !luhn(c.pan):
+	case !simkit.CardNumberOK(c.pan):
 		probs = append(probs, cardProblem{"number", "err_number"})
 	case cardBrand(c.pan) == "":
 		probs = append(probs, cardProblem{"number", "err_brand"})

@@ -104,22 +104,6 @@ func atoiPrefix(s string, n int) int {
 	return v
 }
 
-// luhn reports whether a digit string passes the Luhn check.
-func luhn(pan string) bool {
-	sum := 0
-	for i := 0; i < len(pan); i++ {
-		d := int(pan[len(pan)-1-i] - '0')
-		if i%2 == 1 {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-	}
-	return sum%10 == 0
-}
-
 // maskPAN is KBank's card_masking: first six, five stars, last four ("441770*****1827").
 func maskPAN(pan string) string {
 	if len(pan) < 10 {

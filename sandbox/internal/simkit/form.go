@@ -96,6 +96,25 @@ func Digits(s string) bool {
 	return true
 }
 
+// CardNumberOK reports whether pan is a card number: 13 to 19 digits that pass the Luhn check.
+func CardNumberOK(pan string) bool {
+	if !Digits(pan) || len(pan) < 13 || len(pan) > 19 {
+		return false
+	}
+	sum := 0
+	for i := range len(pan) {
+		d := int(pan[len(pan)-1-i] - '0')
+		if i%2 == 1 {
+			d *= 2
+			if d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+	}
+	return sum%10 == 0
+}
+
 // Bank is a choice of a KNET page's bank list; the bank never changes the outcome.
 type Bank struct{ Value, EN, AR string }
 

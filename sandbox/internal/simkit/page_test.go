@@ -172,3 +172,18 @@ func TestKNETBanks(t *testing.T) {
 	}()
 	KNETBanks(false, "nope")
 }
+
+func TestCardNumberOK(t *testing.T) {
+	for _, tt := range []struct {
+		pan  string
+		want bool
+	}{
+		{"5341432900077803", true}, {"4111111111111111", true}, {"378282246310005", true}, // 15-digit Amex
+		{"5341432900077804", false}, {"411111111111", false}, {"41111111111111111111", false},
+		{"4111 1111 1111 1111", false}, {"", false},
+	} {
+		if got := CardNumberOK(tt.pan); got != tt.want {
+			t.Errorf("CardNumberOK(%q) = %v", tt.pan, got)
+		}
+	}
+}
