@@ -78,8 +78,8 @@ func testid(p interface {
 
 // GoToGateway opens the checkout URL in lang ("ar", "en" or "" for the browser's), picks the
 // method (knet, card, unionpay, alipay, thaiqr, wechat, click), continues and presses Pay. For a
-// method whose gateway embeds its button in our confirm page (cards and QR through K-Pay) it
-// stops there, with the K-Pay button visible: the PayWith… helper presses it.
+// method whose gateway's button is embedded in our attempt page (cards and QR through K-Pay),
+// Pay leads there: the PayWith… helper presses the K-Pay button.
 func GoToGateway(page playwright.Page, checkoutURL, method, lang string) error {
 	url := checkoutURL
 	if lang != "" {
@@ -94,14 +94,10 @@ func GoToGateway(page playwright.Page, checkoutURL, method, lang string) error {
 	if err := testid(page, "continue").Click(); err != nil {
 		return err
 	}
-	pay, kpay := testid(page, "pay"), testid(page, "kpay-button")
-	if err := visible(pay.Or(kpay)); err != nil {
+	if err := testid(page, "pay").Click(); err != nil {
 		return fmt.Errorf("confirm page: %w", err)
 	}
-	if ok, _ := kpay.IsVisible(); ok {
-		return nil
-	}
-	return pay.Click()
+	return nil
 }
 
 // WaitForStatus waits until our result page shows one of the statuses (data-status of
@@ -281,7 +277,8 @@ func KPayFrame(page playwright.Page) playwright.FrameLocator {
 	return page.FrameLocator("[data-testid=kpay-frame]")
 }
 
-// OpenKPayForm presses the K-Pay button on our confirm page and waits for its card form.
+// OpenKPayForm presses the K-Pay button on our attempt page (after GoToGateway) and waits for
+// its card form.
 func OpenKPayForm(page playwright.Page) (playwright.FrameLocator, error) {
 	if err := testid(page, "kpay-button").Click(); err != nil {
 		return nil, err
@@ -301,7 +298,7 @@ func FillKPayCard(f playwright.FrameLocator, number string) error {
 }
 
 // PayWithKPayCard pays by card in the K-Payment form inside its iframe (method card in THB,
-// on our confirm page after GoToGateway), without 3-D Secure. Cancelled is the 3-D Secure
+// on our attempt page after GoToGateway), without 3-D Secure. Cancelled is the 3-D Secure
 // page's cancel (see PayWithKPay3DS): the card form itself has none. Pending leaves the form
 // open and unsubmitted.
 func PayWithKPayCard(page playwright.Page, o Outcome) error {
@@ -365,7 +362,7 @@ func PayWithKPay3DS(page playwright.Page, o Outcome) error {
 }
 
 // PayWithQR pays a Thai QR or WeChat Pay code (methods thaiqr, wechat): it presses the K-Pay
-// button on our confirm page, reads the QR id, and pays it in the sandbox's QR simulator in a
+// button on our attempt page, reads the QR id, and pays it in the sandbox's QR simulator in a
 // new tab of the same browser context; the checkout page goes on by itself. Only Paid and
 // Pending (the QR left unpaid) are possible: a QR code cannot be declined.
 func PayWithQR(page playwright.Page, baseURL string, o Outcome) error {

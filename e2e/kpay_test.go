@@ -12,9 +12,10 @@ import (
 	"github.com/bawaba/checkout/checkouttest"
 )
 
-// Kasikornbank K-Payment: the K-Pay button embedded in our confirm page for cards, the QR and
-// WeChat Pay button after the order is created at K-Pay, UnionPay and Alipay by redirect, and
-// refunds through the API.
+// Kasikornbank K-Payment: one embed path — Pay on our confirm page starts the attempt, and the
+// attempt page shows the K-Pay button (the card form, or the QR and WeChat Pay code once the
+// order is created at K-Pay), whose post comes back to that page's URL — UnionPay and Alipay by
+// redirect, and refunds through the API.
 
 func kpayShop(t *testing.T, env ...string) *server {
 	return startServer(t, append([]string{"CHECKOUT_TICK=200ms", "CHECKOUT_WEBHOOK_SECRET=" + webhookSecret,
@@ -38,8 +39,8 @@ func kpayFrame(page playwright.Page) playwright.FrameLocator {
 	return checkouttest.KPayFrame(page)
 }
 
-// toKPayCardForm goes to our confirm page for the card method (which embeds the K-Pay button)
-// and opens the K-Payment form.
+// toKPayCardForm goes through our confirm page for the card method to the attempt page, which
+// embeds the K-Pay button, and opens the K-Payment form.
 func toKPayCardForm(t *testing.T, page playwright.Page, checkoutURL, lang string, shots bool) playwright.FrameLocator {
 	t.Helper()
 	_, err := page.Goto(checkoutURL + "?lang=" + lang)
@@ -49,9 +50,14 @@ func toKPayCardForm(t *testing.T, page playwright.Page, checkoutURL, lang string
 	}
 	must(t, page.Locator("[data-testid=method-card]").Check())
 	must(t, page.Locator("[data-testid=continue]").Click())
-	must(t, expect.Locator(page.Locator("[data-testid=kpay-button]")).ToBeVisible())
+	must(t, expect.Locator(page.Locator("[data-testid=pay]")).ToBeVisible())
 	if shots {
 		checkPage(t, page, lang, "confirm-kpay-card")
+	}
+	must(t, page.Locator("[data-testid=pay]").Click())
+	must(t, expect.Locator(page.Locator("[data-testid=kpay-button]")).ToBeVisible())
+	if shots {
+		checkPage(t, page, lang, "kpay-embed-card")
 	}
 	must(t, page.Locator("[data-testid=kpay-button]").Click())
 	f := kpayFrame(page)
@@ -304,29 +310,30 @@ func TestKPayRefunds(t *testing.T) {
 	}
 }
 
-// A token is single-use and bound to its order: posting one twice, or to another order,
-// charges nothing more.
+// A token is single-use and bound to its order: posting one twice, or to another order's
+// attempt, charges nothing more.
 func TestKPayTokenReplay(t *testing.T) {
 	s := kpayShop(t)
 	o := thbOrder(t, s, nil)
 	page := newPage(t, "en")
 	f := toKPayCardForm(t, page, o["checkout_url"].(string), "en", false)
 	kpayCard(t, f, "4024007134786226")
-	var token string
+	var token, target string
+	attemptPage := page.URL()
 	page.OnRequest(func(r playwright.Request) {
-		if r.Method() == "POST" && r.URL() == o["checkout_url"].(string)+"/confirm" {
+		if r.Method() == "POST" && r.URL() == attemptPage {
 			if body, err := r.PostData(); err == nil {
-				token = body
+				token, target = body, r.URL()
 			}
 		}
 	})
 	must(t, f.Locator("[data-testid=kpay-submit]").Click())
 	waitStatus(t, page, "paid")
 	if token == "" {
-		t.Fatal("did not see the token post")
+		t.Fatal("did not see the token post to the attempt page")
 	}
 	// The same post again (a replay): the order is paid, nothing is charged.
-	resp, err := page.Context().Request().Post(o["checkout_url"].(string)+"/confirm", playwright.APIRequestContextPostOptions{
+	resp, err := page.Context().Request().Post(target, playwright.APIRequestContextPostOptions{
 		Headers: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, Data: token,
 		MaxRedirects: playwright.Int(0),
 	})
@@ -334,21 +341,23 @@ func TestKPayTokenReplay(t *testing.T) {
 	if resp.Status() != http.StatusSeeOther {
 		t.Fatalf("replayed token post answered %d, want 303 to the result", resp.Status())
 	}
-	if n := len(attemptsOf(apiOrder(t, s, o["id"].(string)))); n != 1 {
-		t.Fatalf("attempts after a replayed token = %d, want 1", n)
+	if atts := attemptsOf(apiOrder(t, s, o["id"].(string))); len(atts) != 1 || atts[0]["status"] != "paid" {
+		t.Fatalf("attempts after a replayed token = %v, want the one paid", atts)
 	}
-	// The same token posted for another order: refused, charges nothing.
+	// The same token posted to another order's attempt: refused, charges nothing.
 	o2 := thbOrder(t, s, map[string]any{"reference": "e2e-other"})
 	page2 := newPage(t, "en")
 	_, err = page2.Goto(o2["checkout_url"].(string) + "/confirm?method=card")
 	must(t, err)
+	must(t, page2.Locator("[data-testid=pay]").Click())
+	must(t, expect.Locator(page2.Locator("[data-testid=kpay-button]")).ToBeVisible())
 	csrf, err := page2.Locator("input[name=csrf]").GetAttribute("value")
 	must(t, err)
 	form := token
 	// swap in the second page's csrf (the session differs)
 	vals, _ := url.ParseQuery(form)
 	vals.Set("csrf", csrf)
-	resp, err = page2.Context().Request().Post(o2["checkout_url"].(string)+"/confirm", playwright.APIRequestContextPostOptions{
+	resp, err = page2.Context().Request().Post(page2.URL(), playwright.APIRequestContextPostOptions{
 		Headers: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, Data: vals.Encode(),
 		MaxRedirects: playwright.Int(0),
 	})
@@ -365,7 +374,8 @@ func TestKPayTokenReplay(t *testing.T) {
 }
 
 // A forged Callback URL return (status=true) before the shopper passed 3-D Secure leaves the
-// order unpaid, and a token posted after the order expired charges nothing.
+// order unpaid, and a token posted after the order expired (the shopper still on the attempt
+// page) charges nothing.
 func TestKPayForgedCallbackAndExpiredOrder(t *testing.T) {
 	s := kpayShop(t)
 	o := thbOrder(t, s, nil)
@@ -389,7 +399,7 @@ func TestKPayForgedCallbackAndExpiredOrder(t *testing.T) {
 	expireNow(t, s, o2["id"].(string))
 	must(t, f2.Locator("[data-testid=kpay-submit]").Click())
 	status(t, page2, "expired")
-	if n := len(attemptsOf(apiOrder(t, s, o2["id"].(string)))); n != 0 {
-		t.Fatalf("a token posted after expiry made %d attempts, want 0", n)
+	if atts := attemptsOf(apiOrder(t, s, o2["id"].(string))); len(atts) != 1 || atts[0]["payment_id"] != nil {
+		t.Fatalf("attempts after a token posted after expiry = %v, want the one attempt, nothing charged", atts)
 	}
 }

@@ -100,7 +100,7 @@ func TestTwoNodesKNETViaTapPaid(t *testing.T) {
 	c.paidOnce(t, o["id"].(string), hook)
 }
 
-// A K-Pay card (the gateway's script on our confirm page), paid, across two nodes.
+// A K-Pay card (the gateway's script on our attempt page), paid, across two nodes.
 func TestTwoNodesKPayCardPaid(t *testing.T) {
 	c := startCluster(t, "CHECKOUT_TICK=200ms", "CHECKOUT_WEBHOOK_SECRET="+webhookSecret,
 		"CHECKOUT_RECONCILE_AFTER=1s", "CHECKOUT_SANDBOX_SETTLE_AFTER=1s")

@@ -1,12 +1,14 @@
 package e2e
 
 import (
+	"regexp"
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
 )
 
-// K-Pay's card button is the bank's script: without JavaScript the confirm page says so and
+// K-Pay's card button is the bank's script: without JavaScript our Pay button still starts the
+// attempt (a plain form post), and the attempt page says the bank's button needs JavaScript and
 // offers the other methods, instead of promising "the button below".
 func TestKPayWithoutJavaScript(t *testing.T) {
 	s := kpayShop(t)
@@ -23,10 +25,12 @@ func TestKPayWithoutJavaScript(t *testing.T) {
 		must(t, err)
 		_, err = page.Goto(o["checkout_url"].(string) + "/confirm?method=card&lang=" + lang)
 		must(t, err)
+		must(t, page.Locator("[data-testid=pay]").Click())
 		must(t, expect.Locator(page.Locator("[data-testid=noscript]")).ToBeVisible())
+		must(t, expect.Page(page).ToHaveURL(regexp.MustCompile(`/pay/ord_\w+/attempt/att_\w+$`)))
 		must(t, expect.Locator(page.Locator("[data-testid=noscript]")).ToHaveText(catalogText(t, lang, "embed.noscript")))
 		must(t, expect.Locator(page.Locator(".embed-hint")).ToBeHidden())
-		screenshot(t, page, "confirm-kpay-card-nojs-"+lang) // axe needs JavaScript: it runs on this page with it elsewhere
+		screenshot(t, page, "kpay-embed-card-nojs-"+lang) // axe needs JavaScript: it runs on this page with it elsewhere
 		// One way back to the other methods, not two links to the same place.
 		must(t, expect.Locator(page.Locator("[data-testid=noscript-other]")).ToHaveCount(0))
 		must(t, expect.Locator(page.Locator("main a[href*='/pay/']:visible")).ToHaveCount(1))

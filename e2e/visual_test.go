@@ -133,6 +133,11 @@ func TestVisual(t *testing.T) {
 		}, true},
 		{"confirm-kpay-card", func(t *testing.T, page playwright.Page, lang string) {
 			gotoURL(t, page, checkout(order(t, "THB", "confirm-card"))+"/confirm?method=card&lang="+lang)
+			must(t, expect.Locator(page.Locator("[data-testid=pay]")).ToBeVisible())
+		}, true},
+		{"kpay-embed-card", func(t *testing.T, page playwright.Page, lang string) {
+			gotoURL(t, page, checkout(order(t, "THB", "embed-card"))+"/confirm?method=card&lang="+lang)
+			must(t, page.Locator("[data-testid=pay]").Click())
 			must(t, expect.Locator(page.Locator("[data-testid=kpay-button]")).ToBeVisible())
 		}, true},
 		{"result-paid", func(t *testing.T, page playwright.Page, lang string) {

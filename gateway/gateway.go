@@ -86,9 +86,6 @@ type Attempt struct {
 	// State is the connector's own small memory for this attempt (an indicator to compare on
 	// return, a token, …), returned by Start and handed back on every later call.
 	State map[string]string
-	// Form is, in Start only, what a gateway's embedded script posted into our own form (a
-	// K-Pay card token and its fields, §2.7 of kpay.md), without our own fields; nil otherwise.
-	Form url.Values
 	// Prior is, in Start only, the order's latest earlier attempt at this gateway that ended
 	// without payment (failed, cancelled, expired), so a gateway with a "retry" call can reuse
 	// its payment context; nil when there is none.
@@ -102,7 +99,7 @@ type ActionKind string
 const (
 	ActionRedirect ActionKind = "redirect"  // a top-level GET navigation to URL
 	ActionPostForm ActionKind = "post_form" // an auto-submitting form POSTed to URL with Fields
-	ActionEmbed    ActionKind = "embed"     // a gateway script embedded in our own page (Embed)
+	ActionEmbed    ActionKind = "embed"     // a gateway script embedded in our own page (Embed); see Embedder
 	ActionWait     ActionKind = "wait"      // nothing to do in the browser: wait on the pending page
 )
 
@@ -112,12 +109,12 @@ type Field struct {
 	Value string `json:"value"`
 }
 
-// Embed describes a gateway's client-side script embedded in our own <form>, such as
-// the K-Pay button: the form POSTs to FormAction with what the script adds.
+// Embed describes a gateway's client-side script embedded in our own <form> on the attempt
+// page, such as the K-Pay button: the form POSTs what the script adds to our
+// /pay/{id}/attempt/{attempt}, which hands it to the gateway's Embedder.Continue.
 type Embed struct {
 	ScriptURL  string  `json:"script_url"`
 	Attributes []Field `json:"attributes"` // data-* attributes of the <script> tag, in order
-	FormAction string  `json:"form_action"`
 	// ScriptOrigins and FrameOrigins are the origins the page's Content-Security-Policy must allow.
 	ScriptOrigins []string `json:"script_origins,omitempty"`
 	FrameOrigins  []string `json:"frame_origins,omitempty"`
@@ -244,15 +241,19 @@ type Acknowledger interface {
 	Acknowledge(notes []Notification, err error, resultURL func(attemptID string) string) Reply
 }
 
-// Embedder is the optional capability of gateways whose payment starts inside our own
-// confirmation page with their script (K-Pay's card button): the page wraps the script in our
-// form, and the fields the script posts arrive in Start as Attempt.Form.
+// Embedder is the optional capability of gateways whose Start answers ActionEmbed: their
+// script, on our attempt page inside our own form, posts fields back to us (K-Pay: a card
+// token, or the QR's chargeId), and Continue takes the payment on from there.
+//
+// Continue is called once per attempt (the order service makes sure a double submit does not
+// call it twice) with the posted fields, our own removed. It answers like Start: PaymentID and
+// State replace the attempt's when not empty; Action is where the shopper goes now (the zero
+// Action: nowhere new, the attempt keeps its embed); Result, when set, is applied. The posted
+// fields are only a trigger or a token to charge: a result comes from the gateway's API. An
+// error wrapping ErrBadRequest means nothing was sent to the gateway (a missing or malformed
+// field): the attempt stays as it was and the page can post again.
 type Embedder interface {
-	// EmbedsMethod reports whether the method starts with an embedded script on the confirm page.
-	EmbedsMethod(method string) bool
-	// Embed returns the script to embed for a payment not started yet (a.ID is empty). It makes
-	// no call to the gateway. The caller sets FormAction.
-	Embed(ctx context.Context, a Attempt) (*Embed, error)
+	Continue(ctx context.Context, a Attempt, form url.Values) (Started, error)
 }
 
 // ReturnLocator is the optional capability of gateways that send every shopper back to one

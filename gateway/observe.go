@@ -9,9 +9,9 @@ import (
 )
 
 // CallObserver hears every call the order service makes to a connector through the registry
-// (Registry.Observe): the gateway's name, the operation ("start", "return", "webhook",
-// "inquire", "refund", "void", "capture", "close") and how it went. The metrics use it, so
-// that no connector has to be edited to be measured.
+// (Registry.Observe): the gateway's name, the operation ("start", "continue", "return",
+// "webhook", "inquire", "refund", "void", "capture", "close") and how it went. The metrics use
+// it, so that no connector has to be edited to be measured.
 type CallObserver func(gatewayName, operation string, took time.Duration, err error)
 
 // As returns g's optional capability T (Refunder, Closer, Embedder…), or false when the
@@ -80,6 +80,11 @@ func (o *observed) Capture(ctx context.Context, a Attempt, amount money.Amount) 
 	return o.Gateway.(Capturer).Capture(ctx, a, amount)
 }
 
+func (o *observed) Continue(ctx context.Context, a Attempt, form url.Values) (s Started, err error) {
+	defer func(t time.Time) { o.time("continue", t, err) }(time.Now())
+	return o.Gateway.(Embedder).Continue(ctx, a, form)
+}
+
 func (o *observed) Close(ctx context.Context, a Attempt) (err error) {
 	defer func(t time.Time) { o.time("close", t, err) }(time.Now())
 	return o.Gateway.(Closer).Close(ctx, a)
@@ -89,14 +94,6 @@ func (o *observed) Close(ctx context.Context, a Attempt) (err error) {
 
 func (o *observed) Acknowledge(notes []Notification, err error, resultURL func(string) string) Reply {
 	return o.Gateway.(Acknowledger).Acknowledge(notes, err, resultURL)
-}
-
-func (o *observed) EmbedsMethod(method string) bool {
-	return o.Gateway.(Embedder).EmbedsMethod(method)
-}
-
-func (o *observed) Embed(ctx context.Context, a Attempt) (*Embed, error) {
-	return o.Gateway.(Embedder).Embed(ctx, a)
 }
 
 func (o *observed) LocateReturn(q url.Values) (AttemptRef, error) {

@@ -25,11 +25,13 @@ import (
 
 	"github.com/bawaba/checkout/api"
 	"github.com/bawaba/checkout/gateway"
+	"github.com/bawaba/checkout/gateway/kpay"
 	"github.com/bawaba/checkout/gateway/tap"
 	"github.com/bawaba/checkout/handlers"
 	"github.com/bawaba/checkout/internal/dbtest"
 	"github.com/bawaba/checkout/metrics"
 	"github.com/bawaba/checkout/order"
+	kpaysim "github.com/bawaba/checkout/sandbox/kpay"
 	taptest "github.com/bawaba/checkout/sandbox/tap"
 	"github.com/bawaba/checkout/store"
 )
@@ -81,6 +83,8 @@ type envConfig struct {
 	wrapConnector func(http.RoundTripper) http.RoundTripper
 	// log, when set, is every component's logger (else testLogger).
 	log *slog.Logger
+	// kpay adds K-Pay for cards and Thai QR in THB, against its simulator under /sandbox/kpay.
+	kpay bool
 }
 
 type envOption func(*envConfig)
@@ -90,6 +94,8 @@ func holdSimWebhooks() envOption { return func(c *envConfig) { c.holdSimWebhooks
 func withClock(now func() time.Time) envOption { return func(c *envConfig) { c.now = now } }
 
 func withLogger(l *slog.Logger) envOption { return func(c *envConfig) { c.log = l } }
+
+func withKPay() envOption { return func(c *envConfig) { c.kpay = true } }
 
 func withoutShopperPages() envOption { return func(c *envConfig) { c.noShopper = true } }
 
@@ -180,6 +186,18 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	if err := registry.Register(connector, gateway.MethodKNET); err != nil {
 		t.Fatalf("register tap: %v", err)
 	}
+	simulators := map[string]http.Handler{"/sandbox/tap": e.sim}
+	if cfg.kpay {
+		ksim := kpaysim.New(kpaysim.Config{BasePath: "/sandbox/kpay", PublicURL: base + "/sandbox/kpay", Logger: log,
+			NotifyURL: base + "/webhooks/kpay", CallbackURL: base + "/return/kpay"})
+		t.Cleanup(ksim.Close)
+		simulators["/sandbox/kpay"] = ksim
+		kc := kpay.New(kpay.Config{UIBaseURL: base + "/sandbox/kpay", PublicKey: kpaysim.SandboxPublicKey, SecretKey: kpaysim.SandboxSecretKey,
+			MID: kpaysim.SandboxMID, HTTPClient: &http.Client{Timeout: 15 * time.Second, Transport: e.transport()}})
+		if err := registry.Register(kc, gateway.MethodCard, gateway.MethodThaiQR); err != nil {
+			t.Fatalf("register kpay: %v", err)
+		}
+	}
 	var observer order.Observer
 	if cfg.metrics != nil {
 		registry.Observe(cfg.metrics.GatewayCall)
@@ -201,7 +219,7 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	}
 	app := handlers.New(handlers.Deps{
 		Orders: e.svc, Views: views, Keys: db, DB: db, Logger: log, Version: "test", Sandbox: true,
-		Simulators: map[string]http.Handler{"/sandbox/tap": e.sim}, Shopper: shopper,
+		Simulators: simulators, Shopper: shopper,
 		Metrics: cfg.metrics, MetricsToken: cfg.metricsToken,
 	})
 	if _, e.apiKey, err = db.CreateAPIKey(ctx, "test key"); err != nil {

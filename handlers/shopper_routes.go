@@ -26,6 +26,7 @@ func mountShopper(app *fiber.App, d Deps) {
 	app.Get("/pay/:id/confirm", confirmShow(d))
 	post("/pay/:id/confirm", confirmPay(d))
 	app.Get("/pay/:id/attempt/:attempt", attemptShow(d))
+	post("/pay/:id/attempt/:attempt", attemptContinue(d))
 	app.Get("/pay/:id/result", resultShow(d))
 	app.Get("/pay/:id/status", statusJSON(d))
 	app.Get("/l/:id", linkShow(d))

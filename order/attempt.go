@@ -2,6 +2,7 @@ package order
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -12,19 +13,18 @@ import (
 
 // StartOptions are the shopper's choices when starting an attempt.
 type StartOptions struct {
-	Locale string     // the language the shopper uses now, for the gateway's page
-	Form   url.Values // fields a gateway's embedded script posted into our confirm form
+	Locale string // the language the shopper uses now, for the gateway's page
 }
 
 // StartAttempt starts paying order id with method: it creates an attempt, asks the gateway,
 // and returns where the shopper goes. While an attempt with the same method is still pending
 // it is returned instead (a double click on Pay makes one attempt).
 //
-// A gateway whose Start calls nothing (gateway.OfflineStarter) is started inside the
-// transaction that creates the attempt: one write, and a concurrent click finds the attempt
-// with its action. Any other is called between two transactions (never holding the database's
-// writer while waiting on the network), and a concurrent click waits for the first to record
-// the gateway's answer.
+// A gateway whose Start calls nothing (gateway.OfflineStarter: KNET direct, K-Pay cards) is
+// started inside the transaction that creates the attempt: one write, and a concurrent click
+// finds the attempt with its action. Any other is called between two transactions (never
+// holding the database's writer while waiting on the network), and a concurrent click waits
+// for the first to record the gateway's answer (awaitAction).
 func (s *Service) StartAttempt(ctx context.Context, id, method string, opt StartOptions) (Attempt, gateway.Action, error) {
 	current, err := s.st.Order(ctx, id)
 	if err != nil {
@@ -45,24 +45,134 @@ func (s *Service) StartAttempt(ctx context.Context, id, method string, opt Start
 		act, err := s.awaitAction(ctx, a)
 		return a, act, err
 	}
+	started, err := g.Start(ctx, s.startRequest(&o, &a, opt))
+	return s.recordCall(ctx, a, "start", gateway.Action{}, started, err)
+}
 
-	started, startErr := g.Start(ctx, s.startRequest(&o, &a, opt))
-	if startErr != nil {
-		s.log.ErrorContext(ctx, "start attempt", "order", o.ID, "attempt", a.ID, "gateway", g.Name(), "err", startErr)
-		if _, err := s.apply(ctx, a.ID, failedStart(startErr), "start"); err != nil {
-			s.log.ErrorContext(ctx, "record failed start", "attempt", a.ID, "err", err)
+// ContinueAttempt takes on attempt attemptID of order orderID with the fields its gateway's
+// script posted from the attempt page (gateway.Embedder.Continue: a K-Pay card token is
+// charged, a paid QR is read from K-Pay). The attempt must be pending, still showing its embed,
+// and its order payable and not expired; otherwise nothing is asked of the gateway
+// (ErrAttemptClosed, ErrNotPayable, ErrOrderExpired).
+//
+// It is claimed first, in one transaction that clears its action: a double submit, on this
+// node or another, finds the claim and waits for the first one's answer (awaitAction) or
+// reuses the answer already recorded, so a token is charged once. The gateway is called
+// outside any transaction, and its answer recorded as Start's is (a failure fails the
+// attempt). Fields the gateway refuses before sending anything (gateway.ErrBadRequest) give
+// ErrBadForm and put the embed back: nothing changes.
+func (s *Service) ContinueAttempt(ctx context.Context, orderID, attemptID string, form url.Values) (Attempt, gateway.Action, error) {
+	var o Order
+	var a Attempt
+	var embed gateway.Action
+	var e gateway.Embedder
+	err := s.st.Write(ctx, func(tx Tx) error {
+		var err error
+		if o, err = tx.Order(orderID); err != nil {
+			return err
 		}
-		return a, gateway.Action{}, fmt.Errorf("order: start %s: %w", g.Name(), startErr)
+		p := findAttempt(&o, attemptID)
+		if p == nil {
+			return ErrNotFound
+		}
+		a, embed = *p, gateway.Action{}
+		now := s.now().UTC().Truncate(time.Millisecond)
+		switch {
+		case a.Status != gateway.StatusPending:
+			return ErrAttemptClosed
+		case !o.Status.Payable():
+			return ErrNotPayable
+		case o.Expired(now):
+			return ErrOrderExpired
+		case a.Action.Kind != gateway.ActionEmbed:
+			return nil // continued already, or being: awaited below
+		}
+		g, ok := s.gw.Gateway(a.Gateway)
+		if ok {
+			e, ok = gateway.As[gateway.Embedder](g)
+		}
+		if !ok {
+			return fmt.Errorf("order: continue: gateway %q takes no embedded script's post: %w", a.Gateway, ErrMethodUnavailable)
+		}
+		embed = a.Action
+		a.Action, a.UpdatedAt = gateway.Action{}, now
+		return tx.UpdateAttempt(&a)
+	})
+	if err != nil {
+		return a, gateway.Action{}, err
 	}
-	if a, err = s.recordStart(ctx, a.ID, started); err != nil {
+	if embed.Kind == "" {
+		act, err := s.awaitAction(ctx, a)
+		return a, act, err
+	}
+	started, err := e.Continue(ctx, s.gatewayAttempt(&o, &a), form)
+	if errors.Is(err, gateway.ErrBadRequest) {
+		if rerr := s.restoreEmbed(ctx, a.ID, embed); rerr != nil {
+			return a, gateway.Action{}, rerr
+		}
+		s.log.WarnContext(ctx, "continue attempt: unusable post", "order", o.ID, "attempt", a.ID, "gateway", a.Gateway, "err", err)
+		a.Action = embed
+		return a, embed, fmt.Errorf("%w: %w", ErrBadForm, err)
+	}
+	return s.recordCall(ctx, a, "continue", embed, started, err)
+}
+
+// restoreEmbed puts back the embed ContinueAttempt cleared, when the gateway sent nothing.
+func (s *Service) restoreEmbed(ctx context.Context, attemptID string, embed gateway.Action) error {
+	return s.st.Write(ctx, func(tx Tx) error {
+		cur, err := tx.Attempt(attemptID)
+		if err != nil || cur.Action.Kind != "" || cur.Status != gateway.StatusPending {
+			return err
+		}
+		cur.Action = embed
+		return tx.UpdateAttempt(&cur)
+	})
+}
+
+// recordCall records what a gateway answered to a call made outside any transaction (Start,
+// Continue): a failure as a failed attempt; else the payment id and state when given, the
+// action (keep when the answer has none), then an immediate result through apply.
+func (s *Service) recordCall(ctx context.Context, a Attempt, op string, keep gateway.Action, started gateway.Started, callErr error) (Attempt, gateway.Action, error) {
+	if callErr != nil {
+		s.log.ErrorContext(ctx, op+" attempt", "order", a.OrderID, "attempt", a.ID, "gateway", a.Gateway, "err", callErr)
+		if _, err := s.apply(ctx, a.ID, failedStart(callErr), op); err != nil {
+			s.log.ErrorContext(ctx, "record failed "+op, "attempt", a.ID, "err", err)
+		}
+		return a, gateway.Action{}, fmt.Errorf("order: %s %s: %w", op, a.Gateway, callErr)
+	}
+	if started.Action.Kind == "" {
+		started.Action = keep
+	}
+	err := s.st.Write(ctx, func(tx Tx) error {
+		cur, err := tx.Attempt(a.ID)
+		if err != nil {
+			return err
+		}
+		recordStarted(&cur, started, s.now().UTC())
+		a = cur
+		return tx.UpdateAttempt(&cur)
+	})
+	if err != nil {
 		return a, gateway.Action{}, err
 	}
 	if started.Result != nil {
-		if _, err := s.apply(ctx, a.ID, *started.Result, "start"); err != nil {
+		if _, err := s.apply(ctx, a.ID, *started.Result, op); err != nil {
 			return a, gateway.Action{}, err
 		}
 	}
 	return a, started.Action, nil
+}
+
+// recordStarted copies a gateway's answer onto the attempt: the payment id and state when
+// given, and the action.
+func recordStarted(a *Attempt, started gateway.Started, now time.Time) {
+	if started.PaymentID != "" {
+		a.PaymentID = started.PaymentID
+	}
+	if started.State != nil {
+		a.State = started.State
+	}
+	a.Action, a.UpdatedAt = started.Action, now
 }
 
 // reserveAttempt checks, in one transaction, that order id can be paid with method now, and
@@ -118,17 +228,18 @@ func (s *Service) reserveInTx(tx Tx, id, method, gatewayName string) (o Order, a
 
 // startOffline is StartAttempt for a gateway whose Start calls nothing: the attempt is
 // reserved, started and its answer recorded (a failed start as a failed attempt, an immediate
-// result through apply) in one transaction.
+// result through apply) in one transaction. A reused attempt is returned with its action as
+// recorded; an empty one (an embed being continued this instant) sends the shopper to the
+// result page, which follows the attempt.
 func (s *Service) startOffline(ctx context.Context, id, method string, g gateway.Gateway, opt StartOptions) (Attempt, gateway.Action, error) {
 	var a Attempt
-	var act gateway.Action
 	var startErr error
 	var out Order
 	var done applied
 	err := s.st.Write(ctx, func(tx Tx) error {
 		startErr, done = nil, applied{}
 		o, att, reused, err := s.reserveInTx(tx, id, method, g.Name())
-		a, act = att, att.Action
+		a = att
 		if err != nil || reused {
 			return err
 		}
@@ -138,12 +249,10 @@ func (s *Service) startOffline(ctx context.Context, id, method string, g gateway
 			out, done, err = s.applyInTx(ctx, tx, a.ID, failedStart(startErr), "start")
 			return err
 		}
-		a.PaymentID, a.State, a.Action = started.PaymentID, started.State, started.Action
-		a.UpdatedAt = s.now().UTC()
+		recordStarted(&a, started, s.now().UTC())
 		if err := tx.UpdateAttempt(&a); err != nil {
 			return err
 		}
-		act = started.Action
 		if started.Result != nil {
 			out, done, err = s.applyInTx(ctx, tx, a.ID, *started.Result, "start")
 		}
@@ -157,26 +266,22 @@ func (s *Service) startOffline(ctx context.Context, id, method string, g gateway
 		s.log.ErrorContext(ctx, "start attempt", "order", id, "attempt", a.ID, "gateway", g.Name(), "err", startErr)
 		return a, gateway.Action{}, fmt.Errorf("order: start %s: %w", g.Name(), startErr)
 	}
-	if act.Kind == "" { // a pending attempt started elsewhere, its answer not recorded yet
-		act, err = s.awaitAction(ctx, a)
-	}
-	return a, act, err
+	return a, a.Action, nil
 }
 
-// failedStart is the result recorded when a gateway refused to start an attempt.
+// failedStart is the result recorded when a gateway refused to start (or continue) an attempt.
 func failedStart(err error) gateway.Result {
 	return gateway.Result{Status: gateway.StatusFailed, Reason: gateway.ReasonGatewayError, GatewayMessage: err.Error()}
 }
 
 // startRequest is what the gateway is asked to start: the attempt in the shopper's current
-// language, with the fields an embedded script posted, and the latest earlier attempt at the
-// same gateway that ended unpaid (some gateways want it closed or referred to).
+// language, and the latest earlier attempt at the same gateway that ended unpaid (some
+// gateways want it closed or referred to).
 func (s *Service) startRequest(o *Order, a *Attempt, opt StartOptions) gateway.Attempt {
 	ga := s.gatewayAttempt(o, a)
 	if opt.Locale != "" {
 		ga.Locale = opt.Locale
 	}
-	ga.Form = opt.Form
 	for i := len(o.Attempts) - 1; i >= 0; i-- {
 		x := o.Attempts[i]
 		if x.ID != a.ID && x.Gateway == a.Gateway && x.PaymentID != "" &&
@@ -189,39 +294,9 @@ func (s *Service) startRequest(o *Order, a *Attempt, opt StartOptions) gateway.A
 	return ga
 }
 
-// recordStart stores what the gateway answered to Start on the attempt.
-func (s *Service) recordStart(ctx context.Context, attemptID string, started gateway.Started) (Attempt, error) {
-	var a Attempt
-	err := s.st.Write(ctx, func(tx Tx) error {
-		cur, err := tx.Attempt(attemptID)
-		if err != nil {
-			return err
-		}
-		cur.PaymentID, cur.State, cur.Action = started.PaymentID, started.State, started.Action
-		cur.UpdatedAt = s.now().UTC()
-		a = cur
-		return tx.UpdateAttempt(&cur)
-	})
-	return a, err
-}
-
-// EmbedFor returns the script a gateway embeds in the confirm page for method (nil when the
-// method starts with our own Pay button).
-func (s *Service) EmbedFor(ctx context.Context, o *Order, method, locale string) (*gateway.Embed, error) {
-	g, ok := s.gw.ForMethod(method, o.Amount.Currency().Code)
-	if !ok {
-		return nil, ErrMethodUnavailable
-	}
-	e, ok := gateway.As[gateway.Embedder](g)
-	if !ok || !e.EmbedsMethod(method) {
-		return nil, nil
-	}
-	draft := s.gatewayAttempt(o, &Attempt{Method: method, Gateway: g.Name()})
-	draft.ReturnURL, draft.Locale = "", localeOr(locale, draft.Locale)
-	return e.Embed(ctx, draft)
-}
-
-// awaitAction waits, briefly, for a concurrent StartAttempt to record the gateway's answer.
+// awaitAction waits, briefly, for a concurrent call to the gateway on another request (a
+// network Start, a Continue) to record its answer: the attempt is pending with no action
+// while the gateway is being asked. It polls the database, so that it works across nodes.
 func (s *Service) awaitAction(ctx context.Context, a Attempt) (gateway.Action, error) {
 	deadline := time.Now().Add(10 * time.Second)
 	for {

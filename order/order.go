@@ -190,5 +190,7 @@ var (
 	ErrMethodUnavailable = errors.New("order: method not available for this order")
 	ErrIllegalTransition = errors.New("order: illegal transition")
 	ErrAttemptBusy       = errors.New("order: an attempt is being started")
+	ErrAttemptClosed     = errors.New("order: the attempt is no longer pending")
+	ErrBadForm           = errors.New("order: the gateway's script posted unusable fields")
 	ErrMismatch          = errors.New("order: gateway result does not match the attempt")
 )

@@ -12,7 +12,7 @@ import (
 // The service is split by flow:
 //   service.go    wiring, reads, and the helpers every flow uses (outbox, gateway view of an attempt)
 //   create.go     Create (with Idempotency-Key)
-//   attempt.go    StartAttempt, EmbedFor
+//   attempt.go    StartAttempt, ContinueAttempt (what an embedded gateway script posted)
 //   callback.go   Return, ReturnTo, Webhook: what gateways and returning browsers tell us
 //   apply.go      apply: the one place a verified result changes an attempt and its order
 //   lifecycle.go  Cancel and ExpireDue: order-level moves, closing attempts left open

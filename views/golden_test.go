@@ -32,12 +32,14 @@ func goldenPages(l i18n.Lang) map[string]templ.Component {
 	}
 	receipt := []views.Row{{Label: l.T("receipt.amount"), Value: "KD 6.000", Mono: true}, {Label: l.T("receipt.method"), Value: knet.Label}}
 	return map[string]templ.Component{
-		"pay":           views.PayPage(p, sum, []views.Method{knet, card}, "knet", "", "/pay/ord_golden1/confirm"),
-		"pay-error":     views.PayPage(p, sum, []views.Method{knet}, "", l.T("pay.error_method"), "/pay/ord_golden1/confirm"),
-		"confirm":       views.ConfirmPage(p, sum, knet, sentence(knet), "tok_csrf", "/pay/ord_golden1/confirm", "/pay/ord_golden1", nil),
-		"confirm-embed": views.ConfirmPage(p, sum, card, sentence(card), "tok_csrf", "/pay/ord_golden1/confirm", "/pay/ord_golden1", &embed),
-		"embed":         views.EmbedPage(p, sum, card, sentence(card), "/pay/ord_golden1/attempt/att_1", embed, "/pay/ord_golden1/result", "/pay/ord_golden1"),
-		"post-form":     views.PostFormPage(p, "https://gateway.example/pay", [][2]string{{"PaymentID", "100"}, {"lang", string(l)}}),
+		"pay":       views.PayPage(p, sum, []views.Method{knet, card}, "knet", "", "/pay/ord_golden1/confirm"),
+		"pay-error": views.PayPage(p, sum, []views.Method{knet}, "", l.T("pay.error_method"), "/pay/ord_golden1/confirm"),
+		"confirm":   views.ConfirmPage(p, sum, knet, sentence(knet), "tok_csrf", "/pay/ord_golden1/confirm", "/pay/ord_golden1"),
+		"embed-card": views.EmbedPage(p, sum, card, sentence(card), "tok_csrf", "/pay/ord_golden1/attempt/att_1", embed, false,
+			"/pay/ord_golden1/result", "/pay/ord_golden1?method=card"),
+		"embed": views.EmbedPage(p, sum, card, sentence(card), "tok_csrf", "/pay/ord_golden1/attempt/att_1", embed, true,
+			"/pay/ord_golden1/result", "/pay/ord_golden1"),
+		"post-form": views.PostFormPage(p, "https://gateway.example/pay", [][2]string{{"PaymentID", "100"}, {"lang", string(l)}}),
 		"result-paid": views.ResultPage(p, sum, views.Result{Status: "paid", Headline: l.T("result.paid.title"), Receipt: receipt,
 			PrimaryURL: "https://shop.example/back?order_id=ord_golden1", PrimaryTxt: l.T("result.back_to_shop"), AutoReturn: 10, Printable: true}),
 		"result-failed": views.ResultPage(p, sum, views.Result{Status: "failed", Headline: l.T("result.failed.title"),

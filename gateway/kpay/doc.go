@@ -1,14 +1,14 @@
 // Package kpay is the connector for Kasikornbank's K-Payment Gateway (KPGW), under the name
 // "kpay": cards through the embedded K-Pay button (Full MCC, Full DCC, SmartPay installments),
 // Thai QR and WeChat Pay through an Order and the K-Pay QR button, UnionPay and Alipay through
-// a redirect. It implements gateway.Gateway, Embedder, Acknowledger, Refunder, RefundInquirer, Voider and
-// Capturer.
+// a redirect. It implements gateway.Gateway, Embedder, OfflineStarter, Acknowledger, Refunder,
+// RefundInquirer, Voider and Capturer.
 //
 // It follows shared/spec/kpay.md (the English specification of seed 003):
 //   - §1.4 hosts: the script is {UIBaseURL}/ui/v2/kpayment.min.js, the REST API lives under
 //     APIBaseURL; every call carries the secret key as "x-api-key" (§4.0, §14.45).
 //   - §2.1–§2.4 the card button's data-* attributes per card mode; §2.5 the QR/WeChat button;
-//     §2.7 the fields the button posts back (they reach Start as Attempt.Form); §2.8 which
+//     §2.7 the fields the button posts back (they reach Continue); §2.8 which
 //     Create Charge fields each card variant needs.
 //   - §3.1–§3.6 the flows (3-D Secure, non-3-D Secure, QR/WeChat, UnionPay, Alipay) and the
 //     (transaction_state, status) expected at each step.
@@ -19,12 +19,25 @@
 //
 // Decisions taken where the spec is ambiguous, incomplete or silent (§14 numbers in brackets):
 //
+//   - One embed path. The spec puts the K-Pay button on the merchant's checkout page, inside a
+//     form posting to the merchant (§2.1); it does not say when the merchant's own payment
+//     record is made. Every K-Pay button (card, Thai QR, WeChat Pay) is shown the same way:
+//     Pay on our confirm page starts the attempt (Start), Start answers gateway.ActionEmbed,
+//     and our attempt page (/pay/{id}/attempt/{attempt}) wraps the button in our form, which
+//     posts to that same URL. What the button adds (the card token and its §2.7 fields, or the
+//     paid QR's chargeId) reaches Continue (gateway.Embedder). For cards Start calls nothing
+//     (StartsOffline: the order service creates the attempt, with its button, in one
+//     transaction) and Continue makes the charge; for QR and WeChat Pay Start creates the
+//     Order (a call) and Continue only inquires. The order service makes sure Continue runs
+//     once per attempt (a double submit never charges twice). Considered and rejected: keeping
+//     the card button on the confirm page before any attempt exists (two embed paths, a
+//     "draft" attempt for the button, and a token post that both creates and charges).
 //   - Configuration. Config.CardMode picks one card button: "full" (MID), "dcc" (DCCMID),
 //     "smartpay_id" (MID + SmartPayID + Terms) or "installment_plan" (MID + Plan + Terms).
 //     A SmartPay merchant puts its SmartPay MID in MID [14]. An empty UIBaseURL is KBank's
 //     live or dev host by Config.Live; an empty APIBaseURL is UIBaseURL when that is set (the
 //     simulator serves both under /sandbox/kpay), else KBank's live or dev API host.
-//   - Card button (Embed, no API call). Attributes, in the seed samples' order: data-apikey,
+//   - Card button (Start, no API call). Attributes, in the seed samples' order: data-apikey,
 //     data-amount (the currency's decimals: "74.00", JPY "1500"), data-currency (not for DCC,
 //     whose table has none: DCC is priced in THB and card is supported in THB only then),
 //     data-payment-methods "card", data-name (ShopName cut to 15 characters at a word boundary, omitted when
@@ -38,7 +51,7 @@
 //     attribute (the spec has none; the page's <html lang> carries it). The CSP origins
 //     (ScriptOrigins, FrameOrigins) are the UI host's origin. Card currencies with more than
 //     two decimals are never supported: K-Pay amounts are Decimal(12,2).
-//   - Token post (Start, card). Field names are matched case-insensitively (smartpayId /
+//   - Token post (Continue, card). Field names are matched case-insensitively (smartpayId /
 //     smartpayid, savecard / saveCard [8]); two different values for one name are refused.
 //     Refused with gateway.ErrBadRequest before any call, so nothing is charged: no token, a
 //     malformed token, a mid that is not MID or DCCMID, paymentMethods other than "card", a
@@ -71,7 +84,7 @@
 //   - QR and WeChat Pay. Create Order (source_type "qr" or "wechat"), then Action Embed with
 //     data-apikey, data-amount, data-payment-methods, data-order-id and data-name; no data-mid
 //     (not required for QR) and no data-ref-number (its relation to reference_order is
-//     unstated [16]). FormAction is the attempt's return URL, where the script posts chargeId.
+//     unstated [16]). The script posts chargeId to our attempt page, whence Continue.
 //     PaymentID is the order id (so results of QR charges carry the order id as PaymentID and
 //     the charge id as TransactionID). State "qr_expires_at" is the earlier of now +
 //     expire_time_seconds (default 3600; " 3600" is read too [36]) and the order's expiry.
@@ -84,8 +97,13 @@
 //   - Return is only a trigger. For cards, UnionPay and Alipay the Callback URL's objectId, if
 //     present, must be the attempt's charge id (else ErrBadRequest, no call) [17]; status,
 //     token and saveCard are ignored; the charge is read with Inquiry Transaction. For QR and
-//     WeChat the posted chargeId is ignored: the attempt's own order is read with Inquiry QR
-//     by order id [19].
+//     WeChat (Continue, and Return should a chargeId ever be posted there) the posted chargeId
+//     is ignored: the attempt's own order is read with Inquiry QR by order id [19]; when that
+//     inquiry fails, Continue answers no Result rather than an error (which would fail a QR
+//     that may be paid): the webhook and the reconciler tell later.
+//   - Inquire before the card's charge (the shopper has not submitted the K-Pay form yet):
+//     no PaymentID, so reference_order finds nothing → pending, expired two minutes after the
+//     order's expiry, as for any charge Start never made.
 //   - Inquire reads cards, UnionPay and Alipay by charge id, or by reference_order when Start
 //     never learnt the charge id (no charge yet → pending, expired after the order's expiry);
 //     QR and WeChat by order id. transaction_date is not sent on inquiries [26].

@@ -151,7 +151,7 @@ func (c Config) mode() string {
 }
 
 // Gateway is the K-Payment Gateway connector. It implements gateway.Gateway, Embedder,
-// Acknowledger, Refunder, Voider and Capturer.
+// OfflineStarter, Acknowledger, Refunder, Voider and Capturer.
 type Gateway struct {
 	cfg    Config
 	ui     string
@@ -161,12 +161,13 @@ type Gateway struct {
 }
 
 var (
-	_ gateway.Gateway      = (*Gateway)(nil)
-	_ gateway.Embedder     = (*Gateway)(nil)
-	_ gateway.Acknowledger = (*Gateway)(nil)
-	_ gateway.Refunder     = (*Gateway)(nil)
-	_ gateway.Voider       = (*Gateway)(nil)
-	_ gateway.Capturer     = (*Gateway)(nil)
+	_ gateway.Gateway        = (*Gateway)(nil)
+	_ gateway.Embedder       = (*Gateway)(nil)
+	_ gateway.OfflineStarter = (*Gateway)(nil)
+	_ gateway.Acknowledger   = (*Gateway)(nil)
+	_ gateway.Refunder       = (*Gateway)(nil)
+	_ gateway.Voider         = (*Gateway)(nil)
+	_ gateway.Capturer       = (*Gateway)(nil)
 )
 
 // New returns the connector for cfg. Call cfg.Validate at start-up to catch mistakes early.
@@ -219,20 +220,13 @@ func (g *Gateway) Supports(method, currency string) bool {
 	return false
 }
 
-// EmbedsMethod reports whether the method starts with the K-Pay button on our confirm page:
-// only cards (the token is posted into our own form, then Start charges it).
-func (g *Gateway) EmbedsMethod(method string) bool { return method == gateway.MethodCard }
+// StartsOffline reports that a card attempt starts without calling K-Pay (Start only builds
+// the card button), so the order service creates it, started, in one transaction.
+func (g *Gateway) StartsOffline(method string) bool { return method == gateway.MethodCard }
 
-// Embed returns the K-Pay card button for the configured CardMode (spec §2.2–§2.4). It calls
-// nothing. FormAction is left to the caller.
-func (g *Gateway) Embed(_ context.Context, a gateway.Attempt) (*gateway.Embed, error) {
-	if a.Method != gateway.MethodCard {
-		return nil, fmt.Errorf("kpay: embed: %w: method %q has no card button", gateway.ErrBadRequest, a.Method)
-	}
-	if !g.Supports(a.Method, a.Amount.Currency().Code) || !a.Amount.IsPositive() {
-		return nil, fmt.Errorf("kpay: embed: %w: cannot take %s %s by card", gateway.ErrBadRequest,
-			a.Amount.String(), a.Amount.Currency().Code)
-	}
+// cardEmbed is the K-Pay card button for the configured CardMode (spec §2.2–§2.4). It calls
+// nothing.
+func (g *Gateway) cardEmbed(a gateway.Attempt) *gateway.Embed {
 	attrs := []gateway.Field{
 		{Name: "data-apikey", Value: g.cfg.PublicKey},
 		{Name: "data-amount", Value: a.Amount.String()},
@@ -263,12 +257,12 @@ func (g *Gateway) Embed(_ context.Context, a gateway.Attempt) (*gateway.Embed, e
 	if (g.cfg.CardMode == CardModeSmartPayID || g.cfg.CardMode == CardModeInstallmentPlan) && len(g.cfg.Terms) == 1 {
 		attrs = append(attrs, gateway.Field{Name: "data-term", Value: strconv.Itoa(g.cfg.Terms[0])})
 	}
-	return g.embed(attrs, ""), nil
+	return g.embed(attrs)
 }
 
 // embed wraps the script's attributes with its URL and the origins our page's CSP must allow.
-func (g *Gateway) embed(attrs []gateway.Field, action string) *gateway.Embed {
-	e := &gateway.Embed{ScriptURL: g.ui + scriptPath, Attributes: attrs, FormAction: action}
+func (g *Gateway) embed(attrs []gateway.Field) *gateway.Embed {
+	e := &gateway.Embed{ScriptURL: g.ui + scriptPath, Attributes: attrs}
 	if o := origin(g.ui); o != "" {
 		e.ScriptOrigins = []string{o}
 		e.FrameOrigins = []string{o}
@@ -276,11 +270,11 @@ func (g *Gateway) embed(attrs []gateway.Field, action string) *gateway.Embed {
 	return e
 }
 
-// Start creates the payment at K-Pay:
-//   - card: charges the token the K-Pay button posted into our form (a.Form) with Create
-//     Charge; 3-D Secure → Redirect to redirect_url; otherwise the charge is final → Wait.
+// Start begins the payment (see the package doc, "One embed path"):
+//   - card: calls nothing → Embed the K-Pay card button; Continue charges the token it posts.
 //   - unionpay, alipay: Create Charge with that source_type → Redirect to redirect_url.
-//   - thaiqr, wechat: Create Order → Embed the K-Pay QR button, posting chargeId to ReturnURL.
+//   - thaiqr, wechat: Create Order → Embed the K-Pay QR button; Continue reads the order once
+//     the button posts its chargeId.
 func (g *Gateway) Start(ctx context.Context, a gateway.Attempt) (gateway.Started, error) {
 	if !g.Supports(a.Method, a.Amount.Currency().Code) {
 		return gateway.Started{}, fmt.Errorf("kpay: start: %w: method %q in %q is not supported", gateway.ErrRejected,
@@ -295,11 +289,7 @@ func (g *Gateway) Start(ctx context.Context, a gateway.Attempt) (gateway.Started
 	}
 	switch a.Method {
 	case gateway.MethodCard:
-		body, err := g.cardChargeRequest(a, ref)
-		if err != nil {
-			return gateway.Started{}, err
-		}
-		return g.startCharge(ctx, body)
+		return gateway.Started{Action: gateway.Action{Kind: gateway.ActionEmbed, Embed: g.cardEmbed(a)}}, nil
 	case gateway.MethodUnionPay, gateway.MethodAlipay:
 		return g.startCharge(ctx, g.redirectChargeRequest(a, ref))
 	case gateway.MethodThaiQR, gateway.MethodWeChat:
@@ -333,9 +323,6 @@ func (g *Gateway) startCharge(ctx context.Context, body *chargeRequest) (gateway
 
 // startQR creates the QR/WeChat order and returns the K-Pay QR button (spec §2.5, §3.3).
 func (g *Gateway) startQR(ctx context.Context, a gateway.Attempt, ref string) (gateway.Started, error) {
-	if a.ReturnURL == "" {
-		return gateway.Started{}, fmt.Errorf("kpay: create order: %w: the attempt has no return URL", gateway.ErrRejected)
-	}
 	source := "qr"
 	if a.Method == gateway.MethodWeChat {
 		source = "wechat"
@@ -370,7 +357,7 @@ func (g *Gateway) startQR(ctx context.Context, a gateway.Attempt, ref string) (g
 		attrs = append(attrs, gateway.Field{Name: "data-name", Value: n})
 	}
 	return gateway.Started{
-		Action:    gateway.Action{Kind: gateway.ActionEmbed, Embed: g.embed(attrs, a.ReturnURL)},
+		Action:    gateway.Action{Kind: gateway.ActionEmbed, Embed: g.embed(attrs)},
 		PaymentID: o.ID,
 		State:     map[string]string{stateQRExpires: expires.UTC().Format(time.RFC3339)},
 	}, nil
@@ -378,6 +365,37 @@ func (g *Gateway) startQR(ctx context.Context, a gateway.Attempt, ref string) (g
 
 // stateQRExpires is the State key holding when the QR order stops being payable.
 const stateQRExpires = "qr_expires_at"
+
+// Continue takes on what the K-Pay button posted into our attempt page's form
+// (gateway.Embedder, spec §2.7):
+//   - card: the token and its fields are checked (anything wrong is gateway.ErrBadRequest and
+//     nothing is sent), then charged with Create Charge; 3-D Secure → Redirect to
+//     redirect_url; otherwise the charge is final → Wait with its Result.
+//   - thaiqr, wechat: the posted chargeId is only a trigger and is ignored: the attempt's own
+//     order is read with Inquiry QR, as Return does. When K-Pay cannot be asked now the answer
+//     is no Result (not an error, which would fail the attempt): the webhook and the
+//     reconciler tell later.
+func (g *Gateway) Continue(ctx context.Context, a gateway.Attempt, form url.Values) (gateway.Started, error) {
+	switch {
+	case a.Method == gateway.MethodCard:
+		ref, err := referenceFor(a.ID)
+		if err != nil {
+			return gateway.Started{}, err
+		}
+		body, err := g.cardChargeRequest(a, form, ref)
+		if err != nil {
+			return gateway.Started{}, err
+		}
+		return g.startCharge(ctx, body)
+	case isQR(a.Method):
+		res, err := g.inquireQR(ctx, a)
+		if err != nil {
+			return gateway.Started{}, nil
+		}
+		return gateway.Started{Result: &res}, nil
+	}
+	return gateway.Started{}, fmt.Errorf("kpay: continue: %w: method %q has no K-Pay button", gateway.ErrBadRequest, a.Method)
+}
 
 // Return handles the browser coming back: the 3-D Secure / UnionPay / Alipay Callback URL
 // (objectId, status, …) or the QR button's post (chargeId). None of it is believed: the

@@ -125,9 +125,9 @@ func formValue(form url.Values, name string) (string, error) {
 // cardChargeRequest reads the K-Pay button's token post (spec §2.7) and builds Create Charge
 // for the configured card mode (§2.8). Everything is checked before anything is sent: a
 // missing token or a foreign MID charges nothing.
-func (g *Gateway) cardChargeRequest(a gateway.Attempt, ref string) (*chargeRequest, error) {
+func (g *Gateway) cardChargeRequest(a gateway.Attempt, form url.Values, ref string) (*chargeRequest, error) {
 	get := func(name string) (string, error) {
-		v, err := formValue(a.Form, name)
+		v, err := formValue(form, name)
 		if err != nil {
 			return "", fmt.Errorf("kpay: token post: %w", err)
 		}

@@ -15,14 +15,14 @@ import (
 	"github.com/bawaba/checkout/money"
 )
 
-func TestNameAndEmbedsMethod(t *testing.T) {
+func TestNameAndStartsOffline(t *testing.T) {
 	g := newFake(t).gateway()
 	if g.Name() != "kpay" {
 		t.Errorf("Name = %q", g.Name())
 	}
 	for m, want := range map[string]bool{"card": true, "thaiqr": false, "wechat": false, "unionpay": false, "alipay": false, "knet": false} {
-		if got := g.EmbedsMethod(m); got != want {
-			t.Errorf("EmbedsMethod(%s) = %v; want %v", m, got, want)
+		if got := g.StartsOffline(m); got != want {
+			t.Errorf("StartsOffline(%s) = %v; want %v", m, got, want)
 		}
 	}
 }
@@ -64,8 +64,8 @@ func TestSupports(t *testing.T) {
 	}
 }
 
-// TestEmbedAttributes pins the script tag of each card mode (spec §2.2–§2.4), made without
-// any call to K-Pay.
+// TestEmbedAttributes pins the script tag of each card mode (spec §2.2–§2.4): a card attempt
+// starts with it, without any call to K-Pay.
 func TestEmbedAttributes(t *testing.T) {
 	f := newFake(t)
 	plan := InstallmentPlan{PlanID: "999", IPanMode: "03", ProductType: "003", SupplierNo: "99903", ModelNo: "123456"}
@@ -118,17 +118,21 @@ func TestEmbedAttributes(t *testing.T) {
 				edits = append(edits, c.edit)
 			}
 			g := f.gateway(edits...)
-			draft := attempt("card")
-			draft.ID, draft.ReturnURL, draft.Amount = "", "", c.amt
-			e, err := g.Embed(context.Background(), draft)
+			a := attempt("card")
+			a.Amount = c.amt
+			st, err := g.Start(context.Background(), a)
 			if err != nil {
 				t.Fatal(err)
 			}
+			if st.Action.Kind != gateway.ActionEmbed || st.PaymentID != "" || st.Result != nil || st.State != nil {
+				t.Fatalf("started %+v; want only the card button", st)
+			}
+			e := st.Action.Embed
 			if !reflect.DeepEqual(e.Attributes, c.want) {
 				t.Errorf("attributes\n got %v\nwant %v", e.Attributes, c.want)
 			}
-			if e.ScriptURL != f.base()+"/ui/v2/kpayment.min.js" || e.FormAction != "" {
-				t.Errorf("script %q action %q", e.ScriptURL, e.FormAction)
+			if e.ScriptURL != f.base()+"/ui/v2/kpayment.min.js" {
+				t.Errorf("script %q", e.ScriptURL)
 			}
 			if !reflect.DeepEqual(e.ScriptOrigins, []string{f.srv.URL}) || !reflect.DeepEqual(e.FrameOrigins, []string{f.srv.URL}) {
 				t.Errorf("origins %v %v; want %s", e.ScriptOrigins, e.FrameOrigins, f.srv.URL)
@@ -141,25 +145,18 @@ func TestEmbedAttributes(t *testing.T) {
 		})
 	}
 	if n := len(f.calls()); n != 0 {
-		t.Errorf("Embed called K-Pay %d times", n)
-	}
-	g := f.gateway()
-	if _, err := g.Embed(context.Background(), attempt("thaiqr")); !errors.Is(err, gateway.ErrBadRequest) {
-		t.Errorf("Embed(thaiqr) err = %v", err)
+		t.Errorf("starting a card attempt called K-Pay %d times", n)
 	}
 	usd := attempt("card")
 	usd.Amount = money.MustParse("10.00", "USD")
-	if _, err := g.Embed(context.Background(), usd); !errors.Is(err, gateway.ErrBadRequest) {
-		t.Errorf("Embed(card USD) err = %v", err)
+	if _, err := f.gateway().Start(context.Background(), usd); !errors.Is(err, gateway.ErrRejected) {
+		t.Errorf("Start(card USD) err = %v", err)
 	}
 }
 
 func TestLiveHosts(t *testing.T) {
 	live := New(Config{Live: true, PublicKey: testPublic, SecretKey: testSecret, MID: testMID})
-	e, err := live.Embed(context.Background(), gateway.Attempt{Method: "card", Amount: money.MustParse("74.00", "THB")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := live.cardEmbed(gateway.Attempt{Method: "card", Amount: money.MustParse("74.00", "THB")})
 	if e.ScriptURL != "https://kpaymentgateway.kasikornbank.com/ui/v2/kpayment.min.js" || live.api != LiveAPIBaseURL {
 		t.Errorf("live: script %s api %s", e.ScriptURL, live.api)
 	}
@@ -213,9 +210,9 @@ func tokenPost(extra ...string) url.Values {
 	return v
 }
 
-// TestStartCardRefusesBadTokenPost: nothing is charged (no call at all) when the post lacks a
+// TestContinueCardRefusesBadTokenPost: nothing is charged (no call at all) when the post lacks a
 // token, names a foreign MID or is otherwise unusable.
-func TestStartCardRefusesBadTokenPost(t *testing.T) {
+func TestContinueCardRefusesBadTokenPost(t *testing.T) {
 	smart := func(c *Config) { c.CardMode = CardModeSmartPayID; c.SmartPayID = "0001"; c.Terms = []int{3, 6, 10} }
 	plan := func(c *Config) {
 		c.CardMode = CardModeInstallmentPlan
@@ -251,8 +248,7 @@ func TestStartCardRefusesBadTokenPost(t *testing.T) {
 				edits = append(edits, c.edit)
 			}
 			a := attempt("card")
-			a.Form = c.form
-			_, err := f.gateway(edits...).Start(context.Background(), a)
+			_, err := f.gateway(edits...).Continue(context.Background(), a, c.form)
 			if !errors.Is(err, gateway.ErrBadRequest) {
 				t.Errorf("err = %v; want ErrBadRequest", err)
 			}
@@ -263,8 +259,8 @@ func TestStartCardRefusesBadTokenPost(t *testing.T) {
 	}
 }
 
-// TestStartCardRequest checks the Create Charge body built from each token post (spec §2.8).
-func TestStartCardRequest(t *testing.T) {
+// TestContinueCardRequest checks the Create Charge body built from each token post (spec §2.8).
+func TestContinueCardRequest(t *testing.T) {
 	threeDS := chargeJSON("transaction_state", `"Pre-Authorized"`, "redirect_url", `"https://dev-kpaymentgateway.kasikornbank.com/3ds/auth_test_1"`, "approval_code", "-")
 	plan := InstallmentPlan{PlanID: "999", IPanMode: "02", ProductType: "003", SupplierNo: "99903", ModelNo: "123456"}
 	for _, c := range []struct {
@@ -333,8 +329,7 @@ func TestStartCardRequest(t *testing.T) {
 				edits = append(edits, c.edit)
 			}
 			a := attempt("card")
-			a.Form = c.form
-			st, err := f.gateway(edits...).Start(context.Background(), a)
+			st, err := f.gateway(edits...).Continue(context.Background(), a, c.form)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -352,9 +347,9 @@ func TestStartCardRequest(t *testing.T) {
 	}
 }
 
-// TestStartCardImmediate: a charge that is final at once (non-3-D Secure) waits on our page
+// TestContinueCardImmediate: a charge that is final at once (non-3-D Secure) waits on our page
 // with its result.
-func TestStartCardImmediate(t *testing.T) {
+func TestContinueCardImmediate(t *testing.T) {
 	for _, c := range []struct {
 		name   string
 		body   string
@@ -371,8 +366,7 @@ func TestStartCardImmediate(t *testing.T) {
 			f := newFake(t)
 			f.on("POST", "/card/v2/charge", http.StatusOK, c.body)
 			a := attempt("card")
-			a.Form = tokenPost()
-			st, err := f.gateway().Start(context.Background(), a)
+			st, err := f.gateway().Continue(context.Background(), a, tokenPost())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -414,8 +408,7 @@ func TestStartErrors(t *testing.T) {
 			f := newFake(t)
 			f.on("POST", "/card/v2/charge", c.status, c.body)
 			a := attempt("card")
-			a.Form = tokenPost()
-			_, err := f.gateway().Start(context.Background(), a)
+			_, err := f.gateway().Continue(context.Background(), a, tokenPost())
 			if !errors.Is(err, c.want) {
 				t.Fatalf("err = %v; want %v", err, c.want)
 			}
@@ -427,8 +420,7 @@ func TestStartErrors(t *testing.T) {
 	t.Run("wrong key", func(t *testing.T) {
 		f := newFake(t)
 		a := attempt("card")
-		a.Form = tokenPost()
-		_, err := f.gateway(func(c *Config) { c.SecretKey = "skey_test_wrong" }).Start(context.Background(), a)
+		_, err := f.gateway(func(c *Config) { c.SecretKey = "skey_test_wrong" }).Continue(context.Background(), a, tokenPost())
 		if !errors.Is(err, gateway.ErrRejected) || !strings.Contains(err.Error(), "authentication_failure") {
 			t.Errorf("err = %v", err)
 		}
@@ -438,8 +430,7 @@ func TestStartErrors(t *testing.T) {
 		g := f.gateway()
 		f.srv.Close()
 		a := attempt("card")
-		a.Form = tokenPost()
-		if _, err := g.Start(context.Background(), a); !errors.Is(err, gateway.ErrUnavailable) {
+		if _, err := g.Continue(context.Background(), a, tokenPost()); !errors.Is(err, gateway.ErrUnavailable) {
 			t.Errorf("err = %v", err)
 		}
 	})
@@ -503,8 +494,8 @@ func TestStartRedirectMethods(t *testing.T) {
 	})
 }
 
-// TestStartQR: Thai QR and WeChat Pay create an Order and embed the QR button, whose post
-// comes back to the attempt's return URL (spec §2.5, §3.3).
+// TestStartQR: Thai QR and WeChat Pay create an Order and embed the QR button (spec §2.5,
+// §3.3); its post goes to Continue (TestContinueQR).
 func TestStartQR(t *testing.T) {
 	for method, source := range map[string]string{"thaiqr": "qr", "wechat": "wechat"} {
 		t.Run(method, func(t *testing.T) {
@@ -528,7 +519,7 @@ func TestStartQR(t *testing.T) {
 			if !reflect.DeepEqual(e.Attributes, want) {
 				t.Errorf("attributes\n got %v\nwant %v", e.Attributes, want)
 			}
-			if e.FormAction != a.ReturnURL || e.ScriptURL != f.base()+"/ui/v2/kpayment.min.js" || !reflect.DeepEqual(e.FrameOrigins, []string{f.srv.URL}) {
+			if e.ScriptURL != f.base()+"/ui/v2/kpayment.min.js" || !reflect.DeepEqual(e.FrameOrigins, []string{f.srv.URL}) {
 				t.Errorf("embed %+v", e)
 			}
 			// The order expires after 3600 s, but the checkout order's 30 minutes come first.

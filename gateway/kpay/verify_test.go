@@ -524,3 +524,40 @@ func TestLocateReturn(t *testing.T) {
 		}
 	}
 }
+
+// TestContinueQR: the QR button's post (a chargeId) only makes Continue read the attempt's own
+// order; K-Pay down is no Result and no error (the attempt must not fail for it); a method
+// without a K-Pay button is refused before any call.
+func TestContinueQR(t *testing.T) {
+	forged := url.Values{"chargeId": {"chrg_test_forged"}}
+	t.Run("paid", func(t *testing.T) {
+		f := newFake(t)
+		f.on("GET", "/qr/v2/qr/"+testOrderID, http.StatusOK, qrChargeJSON())
+		st, err := f.gateway().Continue(context.Background(), qrAttempt(), forged)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Result == nil || st.Result.Status != gateway.StatusPaid || st.Result.TransactionID != testQRChargeID ||
+			st.Action.Kind != "" || st.PaymentID != "" {
+			t.Errorf("started %+v", st)
+		}
+		if !reflect.DeepEqual(f.calls(), []string{"GET /qr/v2/qr/" + testOrderID}) {
+			t.Errorf("calls %v", f.calls())
+		}
+	})
+	t.Run("K-Pay down", func(t *testing.T) {
+		f := newFake(t)
+		f.on("GET", "/qr/v2/qr/"+testOrderID, http.StatusBadGateway, `down`)
+		st, err := f.gateway().Continue(context.Background(), qrAttempt(), forged)
+		if err != nil || st.Result != nil || st.Action.Kind != "" {
+			t.Errorf("started %+v err %v; want nothing", st, err)
+		}
+	})
+	t.Run("no button for alipay", func(t *testing.T) {
+		f := newFake(t)
+		_, err := f.gateway().Continue(context.Background(), attempt("alipay"), tokenPost())
+		if !errors.Is(err, gateway.ErrBadRequest) || len(f.calls()) != 0 {
+			t.Errorf("err %v calls %v", err, f.calls())
+		}
+	})
+}

@@ -54,7 +54,7 @@ func newKPayPair(t *testing.T) *kpayPair {
 	return &kpayPair{t: t, srv: srv.URL, clock: clk, conn: conn, lose: l}
 }
 
-// pay charges 200.50 THB with a non-3-D Secure test card token, as the K-Pay button would,
+// pay charges 200.50 THB with a non-3-D Secure test card token the K-Pay button posted,
 // and lets KBank settle it.
 func (p *kpayPair) pay() gateway.Attempt {
 	t := p.t
@@ -62,13 +62,12 @@ func (p *kpayPair) pay() gateway.Attempt {
 	p.n++
 	a := gateway.Attempt{ID: fmt.Sprintf("att_KPayPair%012d", p.n), Seq: int64(p.n), OrderID: "ord_pair",
 		Method: gateway.MethodCard, Amount: money.MustParse("200.50", "THB"), Locale: "en",
-		ReturnURL: "https://shop.example/return", WebhookURL: "https://shop.example/hook", ExpiresAt: p.clock.Now().Add(time.Hour),
-		Form: p.tokenForm()}
-	st, err := p.conn.Start(context.Background(), a)
+		ReturnURL: "https://shop.example/return", WebhookURL: "https://shop.example/hook", ExpiresAt: p.clock.Now().Add(time.Hour)}
+	st, err := p.conn.Continue(context.Background(), a, p.tokenForm())
 	if err != nil || st.Result == nil || st.Result.Status != gateway.StatusPaid {
-		t.Fatalf("Start: %+v %v", st, err)
+		t.Fatalf("Continue: %+v %v", st, err)
 	}
-	a.PaymentID, a.State, a.Form = st.PaymentID, st.State, nil
+	a.PaymentID, a.State = st.PaymentID, st.State
 	p.clock.Advance(2 * time.Minute) // KBank's "next day": Authorized → Settled
 	return a
 }
@@ -160,7 +159,11 @@ func TestKPayReconcilerRecordsLostRefundsOnce(t *testing.T) {
 	p := newKPayPair(t)
 	s := newShop(t, p.clock, "https://checkout.example", p.conn, gateway.MethodCard)
 	o := s.create("200.50", "THB")
-	if _, _, err := s.svc.StartAttempt(ctx, o.ID, gateway.MethodCard, order.StartOptions{Form: p.tokenForm()}); err != nil {
+	a, act, err := s.svc.StartAttempt(ctx, o.ID, gateway.MethodCard, order.StartOptions{})
+	if err != nil || act.Kind != gateway.ActionEmbed {
+		t.Fatalf("StartAttempt: %+v %v; want the K-Pay button", act, err)
+	}
+	if _, _, err := s.svc.ContinueAttempt(ctx, o.ID, a.ID, p.tokenForm()); err != nil {
 		t.Fatal(err)
 	}
 	if got := s.order(o.ID); got.Status != order.StatusPaid {
