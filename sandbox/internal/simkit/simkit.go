@@ -1,6 +1,8 @@
-// Package simkit holds the plumbing every simulator in sandbox/* shares: writing a hosted page
-// with the sandbox's security headers, background goroutines that Close stops and waits for,
-// and the webhook retry schedule.
+// Package simkit holds the plumbing every simulator in sandbox/* shares: the hosted pages'
+// frame and base style sheet (page.go), the KNET card form and error summaries (form.go),
+// writing a page with the sandbox's security headers, a Config's defaults (Clock, Logger,
+// HookClient), background goroutines that Close stops and waits for, the webhook retry
+// schedule and one delivery attempt, and the state file kept across restarts (store.go).
 //
 // Only sandbox/* imports it; the connectors in gateway/* never do (a connector and its
 // simulator share no code).
