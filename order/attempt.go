@@ -63,7 +63,7 @@ func (s *Service) StartAttempt(ctx context.Context, id, method string, opt Start
 // ErrBadForm and put the embed back: nothing changes.
 func (s *Service) ContinueAttempt(ctx context.Context, orderID, attemptID string, form url.Values) (Attempt, gateway.Action, error) {
 	var o Order
-	var a Attempt
+	var a, before Attempt // the attempt claimed, and as it was
 	var embed gateway.Action
 	var e gateway.Embedder
 	err := s.st.Write(ctx, func(tx Tx) error {
@@ -94,7 +94,7 @@ func (s *Service) ContinueAttempt(ctx context.Context, orderID, attemptID string
 		if !ok {
 			return fmt.Errorf("order: continue: gateway %q takes no embedded script's post: %w", a.Gateway, ErrMethodUnavailable)
 		}
-		embed = a.Action
+		embed, before = a.Action, a
 		a.Action, a.UpdatedAt = gateway.Action{}, now
 		return tx.UpdateAttempt(&a)
 	})
@@ -107,24 +107,24 @@ func (s *Service) ContinueAttempt(ctx context.Context, orderID, attemptID string
 	}
 	started, err := e.Continue(ctx, s.gatewayAttempt(&o, &a), form)
 	if errors.Is(err, gateway.ErrBadRequest) {
-		if rerr := s.restoreEmbed(ctx, a.ID, embed); rerr != nil {
+		if rerr := s.restoreEmbed(ctx, before); rerr != nil {
 			return a, gateway.Action{}, rerr
 		}
 		s.log.WarnContext(ctx, "continue attempt: unusable post", "order", o.ID, "attempt", a.ID, "gateway", a.Gateway, "err", err)
-		a.Action = embed
-		return a, embed, fmt.Errorf("%w: %w", ErrBadForm, err)
+		return before, embed, fmt.Errorf("%w: %w", ErrBadForm, err)
 	}
 	return s.recordCall(ctx, a, "continue", embed, started, err)
 }
 
-// restoreEmbed puts back the embed ContinueAttempt cleared, when the gateway sent nothing.
-func (s *Service) restoreEmbed(ctx context.Context, attemptID string, embed gateway.Action) error {
+// restoreEmbed puts back the attempt as it was before ContinueAttempt claimed it (its embed,
+// its update time), when the gateway sent nothing; unless something else moved it since.
+func (s *Service) restoreEmbed(ctx context.Context, before Attempt) error {
 	return s.st.Write(ctx, func(tx Tx) error {
-		cur, err := tx.Attempt(attemptID)
+		cur, err := tx.Attempt(before.ID)
 		if err != nil || cur.Action.Kind != "" || cur.Status != gateway.StatusPending {
 			return err
 		}
-		cur.Action = embed
+		cur.Action, cur.UpdatedAt = before.Action, before.UpdatedAt
 		return tx.UpdateAttempt(&cur)
 	})
 }

@@ -231,7 +231,7 @@ func TestContinueRefusals(t *testing.T) {
 		}
 		after := e.order(t, o.ID)
 		ba, aa := before.Attempts[0], after.Attempts[0]
-		if after.Status != before.Status || aa.Status != gateway.StatusPending || aa.PaymentID != "" ||
+		if after.Status != before.Status || aa.Status != gateway.StatusPending || aa.PaymentID != "" || !aa.UpdatedAt.Equal(ba.UpdatedAt) ||
 			aa.Action.Kind != gateway.ActionEmbed || aa.Action.Embed.ScriptURL != ba.Action.Embed.ScriptURL {
 			t.Errorf("after a refused post: order %s attempt %+v; before: %s %+v", after.Status, aa, before.Status, ba)
 		}
