@@ -58,9 +58,10 @@ func (s *Service) StartAttempt(ctx context.Context, id, method string, opt Start
 // It is claimed first, in one transaction that clears its action: a double submit, on this
 // node or another, finds the claim and waits for the first one's answer (awaitAction) or
 // reuses the answer already recorded, so a token is charged once. The gateway is called
-// outside any transaction, and its answer recorded as Start's is (a failure fails the
-// attempt). Fields the gateway refuses before sending anything (gateway.ErrBadRequest) give
-// ErrBadForm and put the embed back: nothing changes.
+// outside any transaction, and its answer recorded as Start's is (a refusal fails the
+// attempt; an unclear answer leaves it pending for the reconciler: ErrOutcomeUnknown). Fields
+// the gateway refuses before sending anything (gateway.ErrBadRequest) give ErrBadForm and put
+// the embed back: nothing changes.
 func (s *Service) ContinueAttempt(ctx context.Context, orderID, attemptID string, form url.Values) (Attempt, gateway.Action, error) {
 	var o Order
 	var a, before Attempt // the attempt claimed, and as it was
@@ -106,12 +107,26 @@ func (s *Service) ContinueAttempt(ctx context.Context, orderID, attemptID string
 		return a, act, err
 	}
 	started, err := e.Continue(ctx, s.gatewayAttempt(&o, &a), form)
-	if errors.Is(err, gateway.ErrBadRequest) {
+	switch {
+	case errors.Is(err, gateway.ErrBadRequest):
 		if rerr := s.restoreEmbed(ctx, before); rerr != nil {
 			return a, gateway.Action{}, rerr
 		}
 		s.log.WarnContext(ctx, "continue attempt: unusable post", "order", o.ID, "attempt", a.ID, "gateway", a.Gateway, "err", err)
 		return before, embed, fmt.Errorf("%w: %w", ErrBadForm, err)
+	case err != nil && !errors.Is(err, gateway.ErrRejected):
+		// No clear answer (a timeout, a 5xx, an unreadable reply) to a call that may have moved
+		// money (a card token charged): failing the attempt could let the shopper pay again
+		// while the first charge went through. It stays pending with nothing to do in the
+		// browser (ActionWait: a second submit goes straight to the result page, which says
+		// the payment is being checked), and the reconciler asks the gateway (K-Pay by our
+		// reference) at its next check.
+		s.log.WarnContext(ctx, "continue attempt: no clear answer; left to the reconciler", "order", o.ID, "attempt", a.ID, "gateway", a.Gateway, "err", err)
+		wait := gateway.Started{Action: gateway.Action{Kind: gateway.ActionWait}}
+		if a, _, werr := s.recordCall(ctx, a, "continue", embed, wait, nil); werr != nil {
+			return a, gateway.Action{}, werr
+		}
+		return a, gateway.Action{}, fmt.Errorf("order: continue %s: %w: %w", a.Gateway, ErrOutcomeUnknown, err)
 	}
 	return s.recordCall(ctx, a, "continue", embed, started, err)
 }

@@ -20,6 +20,7 @@ import (
 type embedGateway struct {
 	*fakeGateway
 	paid, declined bool
+	unclear        bool // the charge is made, but its answer is lost (ErrUnavailable)
 	hold           bool
 	entered        chan struct{} // receives once per Continue that reached the gateway
 	release        chan struct{}
@@ -50,6 +51,9 @@ func (g *embedGateway) Continue(_ context.Context, a gateway.Attempt, form url.V
 	g.tokens = append(g.tokens, token)
 	id := fmt.Sprintf("chrg_%d", g.charges)
 	g.cmu.Unlock()
+	if g.unclear {
+		return gateway.Started{}, fmt.Errorf("fake: charge: %w: timeout awaiting response headers", gateway.ErrUnavailable)
+	}
 	st := gateway.Started{PaymentID: id, Action: gateway.Action{Kind: gateway.ActionRedirect, URL: "https://gw.example/3ds/" + id}}
 	if g.paid || g.declined {
 		res := gateway.Result{Status: gateway.StatusPaid, PaymentID: id, Amount: a.Amount, OurReference: a.ID}
@@ -181,6 +185,45 @@ func TestContinueSecondWaitsForFirst(t *testing.T) {
 	}
 	if c := g.chargeCount(); c != 1 {
 		t.Errorf("charged %d times, want 1", c)
+	}
+}
+
+// A charge whose answer is lost (a timeout, a 5xx) may have taken the money: the attempt stays
+// pending, with no button to post again and no failure recorded, until the reconciler asks the
+// gateway; the gateway's word then settles it.
+func TestContinueUnclearAnswerIsLeftToTheReconciler(t *testing.T) {
+	t.Parallel()
+	e, g := newEmbedEnv(t, func(g *embedGateway) { g.unclear = true })
+	o, a := e.startEmbed(t)
+	statuses := len(e.events(t, o.ID, order.EventAttemptStatus))
+	got, act, err := e.svc.ContinueAttempt(context.Background(), o.ID, a.ID, tokenForm)
+	if !errors.Is(err, order.ErrOutcomeUnknown) || !errors.Is(err, gateway.ErrUnavailable) || got.ID != a.ID || act.Kind != "" {
+		t.Fatalf("continue with a lost answer = %s %+v %v; want ErrOutcomeUnknown for the attempt, no action", got.ID, act, err)
+	}
+	after := e.order(t, o.ID)
+	stored := after.Attempts[0]
+	if stored.Status != gateway.StatusPending || stored.Action.Kind != gateway.ActionWait || after.Status != order.StatusProcessing {
+		t.Fatalf("after a lost answer: order %s, attempt %s with action %q; want processing, pending, wait", after.Status, stored.Status, stored.Action.Kind)
+	}
+	if n := len(e.events(t, o.ID, order.EventAttemptStatus)); n != statuses {
+		t.Errorf("%d attempt status events after a lost answer, %d before; want none recorded", n, statuses)
+	}
+	// A second submit charges nothing and goes on to wait for the check.
+	if _, act, err := e.svc.ContinueAttempt(context.Background(), o.ID, a.ID, tokenForm); err != nil || act.Kind != gateway.ActionWait {
+		t.Errorf("a second post after a lost answer = %+v, %v; want to wait on the result page", act, err)
+	}
+	if c := g.chargeCount(); c != 1 {
+		t.Errorf("charged %d times, want 1", c)
+	}
+	// The gateway says the charge went through: the reconciler's check records it as paid.
+	g.mu.Lock()
+	g.result = gateway.Result{Status: gateway.StatusPaid, PaymentID: "chrg_1", Amount: o.Amount, OurReference: a.ID}
+	g.mu.Unlock()
+	if _, err := e.svc.Check(context.Background(), a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if after := e.order(t, o.ID); after.Status != order.StatusPaid || after.Attempts[0].PaymentID != "chrg_1" {
+		t.Errorf("after the check: order %s, payment %q; want paid by chrg_1", after.Status, after.Attempts[0].PaymentID)
 	}
 }
 

@@ -192,5 +192,6 @@ var (
 	ErrAttemptBusy       = errors.New("order: an attempt is being started")
 	ErrAttemptClosed     = errors.New("order: the attempt is no longer pending")
 	ErrBadForm           = errors.New("order: the gateway's script posted unusable fields")
+	ErrOutcomeUnknown    = errors.New("order: the gateway gave no clear answer; the attempt stays pending until it is asked again")
 	ErrMismatch          = errors.New("order: gateway result does not match the attempt")
 )

@@ -29,7 +29,10 @@
 //     (StartsOffline: the order service creates the attempt, with its button, in one
 //     transaction) and Continue makes the charge; for QR and WeChat Pay Start creates the
 //     Order (a call) and Continue only inquires. The order service makes sure Continue runs
-//     once per attempt (a double submit never charges twice). Considered and rejected: keeping
+//     once per attempt (a double submit never charges twice). A charge answered with an error
+//     wrapping gateway.ErrRejected (K-Pay said no) fails the attempt; any other error (no
+//     answer, a 5xx, an unreadable one) leaves it pending for the reconciler, which finds the
+//     charge by our reference_order (Inquiry Transaction, §4.2), or none. Considered and rejected: keeping
 //     the card button on the confirm page before any attempt exists (two embed paths, a
 //     "draft" attempt for the button, and a token post that both creates and charges).
 //   - Configuration. Config.CardMode picks one card button: "full" (MID), "dcc" (DCCMID),
