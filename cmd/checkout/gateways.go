@@ -86,7 +86,7 @@ func buildGateways(cfg Config, log *slog.Logger) (*wiring, error) {
 	// Tap (KNET).
 	if cfg.sandbox() {
 		prefix, public := sim("tap")
-		w.mount(prefix, tapsim.New(tapsim.Config{BasePath: prefix, PublicURL: public, SecretKey: sandboxTapKey, Logger: log,
+		w.mount(prefix, tapsim.New(tapsim.Config{BasePath: prefix, PublicURL: public, SecretKey: sandboxTapKey, MerchantName: cfg.MerchantName, Logger: log,
 			StateFile: stateFile("tap")}))
 		register(tap.New(tap.Config{BaseURL: public, SecretKey: sandboxTapKey}), knetVia("tap")...)
 	} else if cfg.TapSecretKey != "" {

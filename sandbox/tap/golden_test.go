@@ -40,3 +40,35 @@ func TestGoldenPages(t *testing.T) {
 		simtest.Golden(t, "not-found."+lang, string(page), nil)
 	}
 }
+
+// The page names the merchant from the charge's statement_descriptor, else the account's name;
+// never from the description, which says what is bought.
+func TestPageMerchant(t *testing.T) {
+	for _, tt := range []struct {
+		name, account, descriptor, want string
+	}{
+		{"descriptor", "Bawaba Demo Shop", `"Bawaba Shop"`, "Bawaba Shop"},
+		{"account name", "Bawaba Demo Shop", "", "Bawaba Demo Shop"},
+		{"default account name", "", "", "Sandbox merchant"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, func(c *Config) { c.MerchantName = tt.account })
+			body := chargeBody("1.500", "")
+			if tt.descriptor == "" {
+				body = strings.Replace(body, `"statement_descriptor":"Bawaba Shop",`, "", 1)
+			} else {
+				body = strings.Replace(body, `"Bawaba Shop"`, tt.descriptor, 1)
+			}
+			status, page, _ := e.do(http.MethodGet, e.pagePath(e.create(body, nil)), nil, nil)
+			if status != http.StatusOK {
+				t.Fatalf("page: %d", status)
+			}
+			if want := "<dd>" + tt.want + "</dd>"; !strings.Contains(string(page), want) {
+				t.Errorf("the page does not show %s as the merchant", want)
+			}
+			if strings.Contains(string(page), "<dd>Order 1001</dd>") {
+				t.Error("the page shows the description as the merchant")
+			}
+		})
+	}
+}

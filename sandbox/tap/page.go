@@ -1,6 +1,7 @@
 package tap
 
 import (
+	"cmp"
 	"net/http"
 
 	"github.com/bawaba/checkout/sandbox/internal/simkit"
@@ -130,18 +131,14 @@ func newView(lang, token string) *pageView {
 	return v
 }
 
-// chargeView fills the view from c, the form from f and errs; the caller holds s.mu.
-func chargeView(c *charge, lang string, f simkit.KNETCard, errs []*simkit.FieldError) *pageView {
+// chargeView fills the view from c, the form from f and errs; the caller holds s.mu. The
+// merchant shown is the charge's statement_descriptor, else the account's name (never the
+// charge's description, which says what is bought, not who sells it).
+func (s *Simulator) chargeView(c *charge, lang string, f simkit.KNETCard, errs []*simkit.FieldError) *pageView {
 	v := newView(lang, c.token)
 	v.Status = c.Status
 	v.ReturnURL = returnURL(c)
-	v.Merchant = c.StatementDescriptor
-	if v.Merchant == "" {
-		v.Merchant = c.Description
-	}
-	if v.Merchant == "" {
-		v.Merchant = "Tap Payments"
-	}
+	v.Merchant = cmp.Or(c.StatementDescriptor, s.merchant)
 	v.Amount = "KD " + c.amount
 	v.ChargeID = c.ID
 	t := v.T
@@ -164,7 +161,7 @@ func (s *Simulator) showPage(w http.ResponseWriter, r *http.Request) {
 	var v *pageView
 	if c != nil {
 		c.abandonIfExpired(s.now())
-		v = chargeView(c, simkit.PickLang(q.Get("lang"), c.lang), simkit.KNETCard{}, nil)
+		v = s.chargeView(c, simkit.PickLang(q.Get("lang"), c.lang), simkit.KNETCard{}, nil)
 	}
 	s.mu.Unlock()
 	if c == nil {
@@ -197,7 +194,7 @@ func (s *Simulator) submitPage(w http.ResponseWriter, r *http.Request) {
 	c.abandonIfExpired(now)
 	lang := simkit.PickLang(pf.Get("lang"), c.lang)
 	if c.Status != statusInitiated { // already final: show it, never charge twice
-		v := chargeView(c, lang, simkit.KNETCard{}, nil)
+		v := s.chargeView(c, lang, simkit.KNETCard{}, nil)
 		s.mu.Unlock()
 		s.renderPage(w, v)
 		return
@@ -205,7 +202,7 @@ func (s *Simulator) submitPage(w http.ResponseWriter, r *http.Request) {
 	o := outcomeCancelled
 	if pf.Get("action") != "cancel" {
 		if errs := validate(f, lang); len(errs) > 0 {
-			v := chargeView(c, lang, f, errs)
+			v := s.chargeView(c, lang, f, errs)
 			s.mu.Unlock()
 			s.renderPage(w, v)
 			return

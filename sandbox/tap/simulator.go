@@ -1,6 +1,7 @@
 package tap
 
 import (
+	"cmp"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -11,11 +12,14 @@ import (
 
 // Config configures a Simulator.
 type Config struct {
-	BasePath   string           // path prefix it is mounted under, e.g. "/sandbox/tap"; requests arrive with the full path
-	PublicURL  string           // absolute URL of BasePath as browsers reach it; used for transaction.url
-	SecretKey  string           // the only accepted Bearer key; also the webhook signing key
-	HTTPClient *http.Client     // for webhook POSTs; nil => a client with a 10s timeout that does not follow redirects
-	Now        func() time.Time // nil => time.Now
+	BasePath  string // path prefix it is mounted under, e.g. "/sandbox/tap"; requests arrive with the full path
+	PublicURL string // absolute URL of BasePath as browsers reach it; used for transaction.url
+	SecretKey string // the only accepted Bearer key; also the webhook signing key
+	// MerchantName is the Tap account's business name, which the payment page shows as the
+	// merchant when a charge has no statement_descriptor ("" => "Sandbox merchant").
+	MerchantName string
+	HTTPClient   *http.Client     // for webhook POSTs; nil => a client with a 10s timeout that does not follow redirects
+	Now          func() time.Time // nil => time.Now
 	// WebhookFirst delivers the webhook's first attempt before redirecting the
 	// browser; by default the browser is redirected first and the webhook is
 	// delivered in the background.
@@ -35,6 +39,7 @@ type Simulator struct {
 	base      string
 	publicURL string
 	secret    string
+	merchant  string // the account's business name (Config.MerchantName)
 	client    *http.Client
 	now       func() time.Time
 	hookFirst bool
@@ -59,6 +64,7 @@ func New(cfg Config) *Simulator {
 		base:      strings.TrimSuffix(cfg.BasePath, "/"),
 		publicURL: strings.TrimSuffix(cfg.PublicURL, "/"),
 		secret:    cfg.SecretKey,
+		merchant:  cmp.Or(cfg.MerchantName, "Sandbox merchant"),
 		client:    simkit.HookClient(cfg.HTTPClient),
 		now:       simkit.Clock(cfg.Now),
 		hookFirst: cfg.WebhookFirst,
