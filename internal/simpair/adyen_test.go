@@ -218,3 +218,73 @@ func TestAdyenRefundSettledByItsNotification(t *testing.T) {
 		})
 	}
 }
+
+// A refund Adyen accepts and later reports failed (the simulator's x.013 amounts: REFUND
+// "true", then REFUND_FAILED): the order service keeps the succeeded record, flags the order
+// for a person once, and sends one order.refunded.
+func TestAdyenRefundFailedAfterItWasAccepted(t *testing.T) {
+	ctx := context.Background()
+	srv, mux := server(t)
+	shopSrv, shopMux := server(t)
+	conn := adyen.New(adyen.Config{BaseURL: srv.URL + "/sandbox/adyen/v71", APIKey: adyenKey, MerchantAccount: adyenMerchant, HMACKey: adyenHMAC})
+	s := newShop(t, &clock{t: time.Now()}, shopSrv.URL, conn, gateway.MethodKNET)
+	shopMux.HandleFunc("/webhooks/adyen", func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		rep, _ := s.svc.Webhook(r.Context(), "adyen", gateway.WebhookRequest{Header: r.Header, Body: body})
+		w.WriteHeader(rep.Status)
+		w.Write(rep.Body)
+	})
+	sim := adyensim.New(adyensim.Config{BasePath: "/sandbox/adyen", PublicURL: srv.URL + "/sandbox/adyen", APIKey: adyenKey,
+		MerchantAccount: adyenMerchant, HMACKey: adyenHMAC, WebhookURL: shopSrv.URL + "/webhooks/adyen",
+		PendingDelay: 200 * time.Millisecond, RetryBase: time.Millisecond, Logger: discard})
+	t.Cleanup(sim.Close)
+	mux.Handle("/sandbox/adyen/", sim)
+
+	o := s.create("6.000", "KWD")
+	a, act, err := s.svc.StartAttempt(ctx, o.ID, gateway.MethodKNET, order.StartOptions{Locale: "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(act.URL)
+	res, err := noRedirect.PostForm(srv.URL+"/sandbox/adyen/hpp/knet", url.Values{"redirectData": {u.Query().Get("redirectData")},
+		"bank": {"KNET1"}, "card_number": {"8888880000000001"}, "exp_month": {"09"}, "exp_year": {"2030"}, "pin": {"1234"}, "action": {"submit"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	back, _ := url.Parse(res.Header.Get("Location"))
+	if got, err := s.svc.Return(ctx, "adyen", a.ID, back.Query()); err != nil || got.Status != order.StatusPaid {
+		t.Fatalf("Return: %s %v", got.Status, err)
+	}
+
+	if _, _, err := s.svc.Refund(ctx, o.ID, "1.013", ""); !errors.Is(err, order.ErrRefundPending) {
+		t.Fatalf("Refund: %v (Adyen's received is not a refund yet)", err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for got := s.order(o.ID); !got.NeedsReview; got = s.order(o.ID) {
+		if time.Now().After(deadline) {
+			t.Fatalf("REFUND_FAILED never reached the order: %s, review %t, refund %+v", got.Status, got.NeedsReview, got.Refunds[0])
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	got := s.order(o.ID)
+	if r := got.Refunds[0]; r.Status != order.RefundSucceeded || got.Status != order.StatusPartiallyRefunded {
+		t.Errorf("order %s, refund %+v; want the accepted refund kept for a person to look at", got.Status, r)
+	}
+	events, err := s.db.Events(ctx, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reviews := 0
+	for _, ev := range events {
+		if ev.Type == order.EventRefundReview {
+			reviews++
+		}
+	}
+	if reviews != 1 {
+		t.Errorf("%d refund.needs_review events, want 1", reviews)
+	}
+	if n := s.webhooks(o.ID, "order.refunded"); n != 1 {
+		t.Errorf("%d order.refunded webhooks, want 1", n)
+	}
+}

@@ -435,6 +435,13 @@ func (s *Simulator) modifyLocked(p *payment, kind, reference string, value int64
 	return m
 }
 
+// A refund whose minor units end in 013 (1.013 KWD, 0.013 KWD …) is accepted and then fails:
+// REFUND success "true", then REFUND_FAILED after PendingDelay (failRefundLater).
+const (
+	refundFailsLater   = 13
+	refundFailedReason = "Refund failed at the acquirer"
+)
+
 // refundPayment serves POST /v71/payments/{pspReference}/refunds: "received", then
 // a REFUND webhook saying whether it succeeded.
 func (s *Simulator) refundPayment(r *http.Request, body []byte) apiResult {
@@ -463,6 +470,9 @@ func (s *Simulator) refundPayment(r *http.Request, body []byte) apiResult {
 		success, reason = "false", "Insufficient balance on payment"
 	default:
 		p.refunded += value
+		if value%1000 == refundFailsLater {
+			s.failRefundLater(m)
+		}
 	}
 	merchantRef := req.Reference
 	if merchantRef == "" {

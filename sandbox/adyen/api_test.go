@@ -301,6 +301,37 @@ func TestRefunds(t *testing.T) {
 	h.none(t)
 }
 
+// A refund of x.013 is accepted, then fails (REFUND_FAILED, same pspReference), and its amount
+// can be refunded again.
+func TestRefundFailsLater(t *testing.T) {
+	h := newHook(t, accepted)
+	e := newEnv(t, h, nil)
+	psp := authorisedPayment(t, e)
+	h.next(t) // AUTHORISATION
+	refund := func(value, ref string) map[string]any {
+		t.Helper()
+		status, r := e.api("/payments/"+psp+"/refunds", `{"merchantAccount":"`+testMerchant+
+			`","amount":{"currency":"KWD","value":`+value+`},"reference":"`+ref+`"}`)
+		if status != http.StatusCreated {
+			t.Fatalf("refund %s: %d %v", value, status, r)
+		}
+		return r
+	}
+	r := refund("1013", "rf_1")
+	refundPsp := str(r, "pspReference")
+	wantFields(t, "REFUND webhook", h.next(t), map[string]any{
+		"eventCode": "REFUND", "success": "true", "pspReference": refundPsp, "merchantReference": "rf_1",
+	})
+	wantFields(t, "REFUND_FAILED webhook", h.next(t), map[string]any{
+		"eventCode": "REFUND_FAILED", "success": "true", "pspReference": refundPsp, "originalReference": psp,
+		"merchantReference": "rf_1", "amount.value": json.Number("1013"), "amount.currency": "KWD",
+		"reason": "Refund failed at the acquirer",
+	})
+	refund("1500", "rf_2") // the whole payment is refundable again
+	wantFields(t, "full refund after the failure", h.next(t), map[string]any{"eventCode": "REFUND", "success": "true", "merchantReference": "rf_2"})
+	h.none(t)
+}
+
 func TestRefundOfRefusedPayment(t *testing.T) {
 	h := newHook(t, accepted)
 	e := newEnv(t, h, nil)

@@ -22,6 +22,10 @@
 //     paymentPspReference, pspReference, reference, amount, merchantAccount},
 //     then a REFUND webhook (success "false" when the payment is not
 //     authorised, the currency differs, or refunds would exceed the amount).
+//     A refund whose value's last three digits are 013 (1.013 KWD) is accepted
+//     (REFUND "true") and, PendingDelay later, fails: REFUND_FAILED with
+//     success "true", reason "Refund failed at the acquirer", the same
+//     pspReference, and the amount refundable again.
 //   - POST /v71/payments/{pspReference}/cancels: 201 {status:"received", …},
 //     then a CANCELLATION webhook: success "true" for an offer still on the
 //     page (the page then shows it cancelled and cannot pay) or an authorised
@@ -147,6 +151,9 @@
 //     "received"; the webhook says whether it worked. Refund failure reasons
 //     ("Payment is not authorised", "Currency mismatch", "Insufficient
 //     balance on payment") and "Transaction cannot be cancelled" are guesses.
+//   - REFUND_FAILED: Adyen sends it when a refund it accepted is returned later
+//     by the scheme; its specs give no test trigger, so the 013 amount and the
+//     reason text are our decision, to let a shop see that path end to end.
 //   - Webhook acceptance requires the body "[accepted]" (the historical rule
 //     in spec §6, which current 2xx-only receivers also satisfy when they
 //     send it); retries last 24h rather than Adyen's 30 days. No Basic auth

@@ -1,6 +1,7 @@
 package adyen
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -15,6 +16,7 @@ const (
 	eventOfferClosed   = "OFFER_CLOSED"
 	eventCancellation  = "CANCELLATION"
 	eventRefund        = "REFUND"
+	eventRefundFailed  = "REFUND_FAILED"
 )
 
 // amountJSON is Adyen's amount object: currency and integer minor units.
@@ -185,6 +187,36 @@ func (s *Simulator) settleLater(psp string) {
 		s.mu.Unlock()
 		if ev != nil {
 			s.log.Info("adyen sandbox: pending payment settled", "pspReference", psp, "state", final)
+			s.sendAll([]*event{ev})
+		}
+	})
+}
+
+// failRefundLater undoes refund m (its REFUND webhook said success "true") after
+// PendingDelay with a REFUND_FAILED webhook, as Adyen reports a refund the card scheme
+// returned after accepting it; the payment's refundable balance comes back.
+func (s *Simulator) failRefundLater(m *modification) {
+	s.bg.Spawn(func() {
+		if !s.sleep(s.pendingDelay) {
+			return
+		}
+		s.mu.Lock()
+		var ev *event
+		if p := s.payments[m.paymentPsp]; p != nil {
+			p.refunded -= m.value
+			ev = s.newEventLocked(notificationItem{
+				Amount:            &amountJSON{m.currency, m.value},
+				EventCode:         eventRefundFailed,
+				MerchantReference: cmp.Or(m.reference, p.reference),
+				OriginalReference: p.psp,
+				PspReference:      m.psp,
+				Reason:            refundFailedReason,
+				Success:           "true",
+			})
+		}
+		s.mu.Unlock()
+		if ev != nil {
+			s.log.Info("adyen sandbox: refund failed after it was accepted", "pspReference", m.psp, "paymentPspReference", m.paymentPsp)
 			s.sendAll([]*event{ev})
 		}
 	})
