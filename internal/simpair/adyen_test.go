@@ -149,43 +149,10 @@ func TestAdyenRefundSettledByItsNotification(t *testing.T) {
 	ctx := context.Background()
 	for _, lose := range []bool{false, true} {
 		t.Run(fmt.Sprintf("received answer lost: %t", lose), func(t *testing.T) {
-			srv, mux := server(t)
-			shopSrv, shopMux := server(t)
 			c, l := client("/refunds", "")
-			conn := adyen.New(adyen.Config{BaseURL: srv.URL + "/sandbox/adyen/v71", APIKey: adyenKey, MerchantAccount: adyenMerchant,
-				HMACKey: adyenHMAC, HTTPClient: c})
-			clk := &clock{t: time.Now()}
-			s := newShop(t, clk, shopSrv.URL, conn, gateway.MethodKNET)
-			shopMux.HandleFunc("/webhooks/adyen", func(w http.ResponseWriter, r *http.Request) {
-				body, _ := io.ReadAll(r.Body)
-				rep, _ := s.svc.Webhook(r.Context(), "adyen", gateway.WebhookRequest{Header: r.Header, Body: body})
-				w.WriteHeader(rep.Status)
-				w.Write(rep.Body)
+			s, o := adyenPaidOrder(t, c, func(cfg *adyensim.Config) {
+				cfg.WebhookDelay = 100 * time.Millisecond // the notification comes after the API's answer
 			})
-			sim := adyensim.New(adyensim.Config{BasePath: "/sandbox/adyen", PublicURL: srv.URL + "/sandbox/adyen", APIKey: adyenKey,
-				MerchantAccount: adyenMerchant, HMACKey: adyenHMAC, WebhookURL: shopSrv.URL + "/webhooks/adyen",
-				WebhookDelay: 100 * time.Millisecond, // the notification comes after the API's answer
-				RetryBase:    time.Millisecond, Logger: discard})
-			t.Cleanup(sim.Close)
-			mux.Handle("/sandbox/adyen/", sim)
-
-			o := s.create("6.000", "KWD")
-			a, act, err := s.svc.StartAttempt(ctx, o.ID, gateway.MethodKNET, order.StartOptions{Locale: "en"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			u, _ := url.Parse(act.URL)
-			res, err := noRedirect.PostForm(srv.URL+"/sandbox/adyen/hpp/knet", url.Values{"redirectData": {u.Query().Get("redirectData")},
-				"bank": {"KNET1"}, "card_number": {"8888880000000001"}, "exp_month": {"09"}, "exp_year": {"2030"}, "pin": {"1234"}, "action": {"submit"}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			res.Body.Close()
-			back, _ := url.Parse(res.Header.Get("Location"))
-			if got, err := s.svc.Return(ctx, "adyen", a.ID, back.Query()); err != nil || got.Status != order.StatusPaid {
-				t.Fatalf("Return: %s %v", got.Status, err)
-			}
-
 			l.set(lose, false)
 			_, ref, err := s.svc.Refund(ctx, o.ID, "", "")
 			if !errors.Is(err, order.ErrRefundPending) {
@@ -224,38 +191,7 @@ func TestAdyenRefundSettledByItsNotification(t *testing.T) {
 // for a person once, and sends one order.refunded.
 func TestAdyenRefundFailedAfterItWasAccepted(t *testing.T) {
 	ctx := context.Background()
-	srv, mux := server(t)
-	shopSrv, shopMux := server(t)
-	conn := adyen.New(adyen.Config{BaseURL: srv.URL + "/sandbox/adyen/v71", APIKey: adyenKey, MerchantAccount: adyenMerchant, HMACKey: adyenHMAC})
-	s := newShop(t, &clock{t: time.Now()}, shopSrv.URL, conn, gateway.MethodKNET)
-	shopMux.HandleFunc("/webhooks/adyen", func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		rep, _ := s.svc.Webhook(r.Context(), "adyen", gateway.WebhookRequest{Header: r.Header, Body: body})
-		w.WriteHeader(rep.Status)
-		w.Write(rep.Body)
-	})
-	sim := adyensim.New(adyensim.Config{BasePath: "/sandbox/adyen", PublicURL: srv.URL + "/sandbox/adyen", APIKey: adyenKey,
-		MerchantAccount: adyenMerchant, HMACKey: adyenHMAC, WebhookURL: shopSrv.URL + "/webhooks/adyen",
-		PendingDelay: 200 * time.Millisecond, RetryBase: time.Millisecond, Logger: discard})
-	t.Cleanup(sim.Close)
-	mux.Handle("/sandbox/adyen/", sim)
-
-	o := s.create("6.000", "KWD")
-	a, act, err := s.svc.StartAttempt(ctx, o.ID, gateway.MethodKNET, order.StartOptions{Locale: "en"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, _ := url.Parse(act.URL)
-	res, err := noRedirect.PostForm(srv.URL+"/sandbox/adyen/hpp/knet", url.Values{"redirectData": {u.Query().Get("redirectData")},
-		"bank": {"KNET1"}, "card_number": {"8888880000000001"}, "exp_month": {"09"}, "exp_year": {"2030"}, "pin": {"1234"}, "action": {"submit"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	back, _ := url.Parse(res.Header.Get("Location"))
-	if got, err := s.svc.Return(ctx, "adyen", a.ID, back.Query()); err != nil || got.Status != order.StatusPaid {
-		t.Fatalf("Return: %s %v", got.Status, err)
-	}
+	s, o := adyenPaidOrder(t, nil, func(cfg *adyensim.Config) { cfg.PendingDelay = 200 * time.Millisecond })
 
 	if _, _, err := s.svc.Refund(ctx, o.ID, "1.013", ""); !errors.Is(err, order.ErrRefundPending) {
 		t.Fatalf("Refund: %v (Adyen's received is not a refund yet)", err)
@@ -287,4 +223,48 @@ func TestAdyenRefundFailedAfterItWasAccepted(t *testing.T) {
 	if n := s.webhooks(o.ID, "order.refunded"); n != 1 {
 		t.Errorf("%d order.refunded webhooks, want 1", n)
 	}
+}
+
+// adyenPaidOrder is the order service with the Adyen connector (through client, when not nil)
+// against the simulator (tweaked by edit), which notifies the shop's service; it returns a
+// 6.000 KWD order paid on the simulator's KNET page.
+func adyenPaidOrder(t *testing.T, client *http.Client, edit func(*adyensim.Config)) (*shop, order.Order) {
+	t.Helper()
+	ctx := context.Background()
+	srv, mux := server(t)
+	shopSrv, shopMux := server(t)
+	conn := adyen.New(adyen.Config{BaseURL: srv.URL + "/sandbox/adyen/v71", APIKey: adyenKey, MerchantAccount: adyenMerchant,
+		HMACKey: adyenHMAC, HTTPClient: client})
+	s := newShop(t, &clock{t: time.Now()}, shopSrv.URL, conn, gateway.MethodKNET)
+	shopMux.HandleFunc("/webhooks/adyen", func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		rep, _ := s.svc.Webhook(r.Context(), "adyen", gateway.WebhookRequest{Header: r.Header, Body: body})
+		w.WriteHeader(rep.Status)
+		w.Write(rep.Body)
+	})
+	cfg := adyensim.Config{BasePath: "/sandbox/adyen", PublicURL: srv.URL + "/sandbox/adyen", APIKey: adyenKey,
+		MerchantAccount: adyenMerchant, HMACKey: adyenHMAC, WebhookURL: shopSrv.URL + "/webhooks/adyen",
+		RetryBase: time.Millisecond, Logger: discard}
+	edit(&cfg)
+	sim := adyensim.New(cfg)
+	t.Cleanup(sim.Close)
+	mux.Handle("/sandbox/adyen/", sim)
+
+	o := s.create("6.000", "KWD")
+	a, act, err := s.svc.StartAttempt(ctx, o.ID, gateway.MethodKNET, order.StartOptions{Locale: "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(act.URL)
+	res, err := noRedirect.PostForm(srv.URL+"/sandbox/adyen/hpp/knet", url.Values{"redirectData": {u.Query().Get("redirectData")},
+		"bank": {"KNET1"}, "card_number": {"8888880000000001"}, "exp_month": {"09"}, "exp_year": {"2030"}, "pin": {"1234"}, "action": {"submit"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	back, _ := url.Parse(res.Header.Get("Location"))
+	if got, err := s.svc.Return(ctx, "adyen", a.ID, back.Query()); err != nil || got.Status != order.StatusPaid {
+		t.Fatalf("Return: %s %v", got.Status, err)
+	}
+	return s, o
 }
