@@ -79,7 +79,7 @@ func TestPayOutcomes(t *testing.T) {
 			if _, page := e.page(token, "", nil); !strings.Contains(page, `data-status="`+tt.status+`"`) {
 				t.Error("revisit does not show the result")
 			}
-			h.none(t)
+			h.none(t, e.sim)
 			if again := e.get(id); str(again, "rrn") != str(got, "rrn") || len(again["payment_status_histories"].([]any)) != 2 {
 				t.Errorf("second pay changed the context: %v", again)
 			}
@@ -161,7 +161,7 @@ func TestRevokedPageCannotPay(t *testing.T) {
 	if got := str(e.get(id), "payment_status"); got != statusRevoked {
 		t.Errorf("status = %s", got)
 	}
-	h.none(t)
+	h.none(t, e.sim)
 }
 
 func TestPayExpired(t *testing.T) {
@@ -180,7 +180,7 @@ func TestPayExpired(t *testing.T) {
 	if got := str(e.get(id), "payment_status"); got != statusExpired {
 		t.Errorf("status = %s", got)
 	}
-	h.none(t)
+	h.none(t, e.sim)
 }
 
 func TestWebhookRetriesAfter500(t *testing.T) {
@@ -200,7 +200,7 @@ func TestWebhookRetriesAfter500(t *testing.T) {
 		t.Error("retries do not resend the same notification")
 	}
 	verifyPSign(t, third)
-	h.none(t) // a 2xx stops the retries
+	h.none(t, e.sim) // a 2xx stops the retries
 	logs := e.logs.String()
 	if !strings.Contains(logs, "webhook refused") || !strings.Contains(logs, "webhook delivered") || !strings.Contains(logs, "attempt=3") {
 		t.Errorf("logs:\n%s", logs)
@@ -223,7 +223,7 @@ func TestWebhookGivesUpAfter24h(t *testing.T) {
 	e.pay(token, cardForm(TestCardPAN, TestCardExpiry, TestCardCVV))
 	h.next(t)
 	h.next(t)
-	h.none(t)
+	h.none(t, e.sim)
 	deadline := time.Now().Add(5 * time.Second)
 	for !strings.Contains(e.logs.String(), "given up after 24h") {
 		if time.Now().After(deadline) {
@@ -240,7 +240,7 @@ func TestNoWebhookWithoutURL(t *testing.T) {
 	if status, _, _ := e.pay(token, cardForm(TestCardPAN, TestCardExpiry, TestCardCVV)); status != http.StatusFound {
 		t.Fatalf("pay: %d", status)
 	}
-	h.none(t)
+	h.none(t, e.sim)
 }
 
 func TestProcessSendsWebhook(t *testing.T) {

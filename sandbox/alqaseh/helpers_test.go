@@ -254,12 +254,20 @@ func (h *hook) next(t *testing.T) hookCall {
 	}
 }
 
-// none checks that no webhook call arrives for a short while.
-func (h *hook) none(t *testing.T) {
+// none checks that no webhook call was made, and none is on its way: once the simulator's
+// background work (deliveries, retries, timers) is over, nothing more can come.
+func (h *hook) none(t *testing.T, sim *Simulator) {
 	t.Helper()
+	idle := make(chan struct{})
+	go func() { sim.bg.Wait(); close(idle) }()
+	select {
+	case <-idle:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the simulator still has background work after 5s")
+	}
 	select {
 	case c := <-h.calls:
 		t.Fatalf("unexpected webhook: %s", c.body)
-	case <-time.After(50 * time.Millisecond):
+	default:
 	}
 }

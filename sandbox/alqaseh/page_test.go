@@ -146,7 +146,7 @@ func TestPageValidationChangesNothing(t *testing.T) {
 	if got := str(e.get(id), "payment_status"); got != statusPrepared {
 		t.Errorf("status after invalid forms = %s", got)
 	}
-	h.none(t)
+	h.none(t, e.sim)
 }
 
 func withLang(v url.Values, lang string) url.Values {

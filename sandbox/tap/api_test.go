@@ -307,5 +307,5 @@ func TestExpiredChargeIsAbandoned(t *testing.T) {
 	if got := e.retrieve(id); str(got, "status") != "ABANDONED" || len(got["activities"].([]any)) != 2 {
 		t.Errorf("pay after expiry changed the charge: %v", got)
 	}
-	h.none(t)
+	h.none(t, e.sim)
 }

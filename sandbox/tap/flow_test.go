@@ -107,7 +107,7 @@ func TestPayCaptured(t *testing.T) {
 			if status != http.StatusOK || !strings.Contains(string(page), "Payment successful") {
 				t.Errorf("revisit: %d", status)
 			}
-			h.none(t)
+			h.none(t, e.sim)
 			if again := e.retrieve(id); len(again["activities"].([]any)) != 2 ||
 				str(again, "transaction.authorization_id") != str(got, "transaction.authorization_id") {
 				t.Errorf("second submit changed the charge")
@@ -167,7 +167,7 @@ func TestPayCancelled(t *testing.T) {
 	if str(e.retrieve(str(c, "id")), "status") != "CANCELLED" {
 		t.Error("submit after cancel changed the status")
 	}
-	h.none(t)
+	h.none(t, e.sim)
 }
 
 func TestPayWithoutPostURLOnlyRedirects(t *testing.T) {
@@ -195,7 +195,7 @@ func TestWebhookRetriedAfter500(t *testing.T) {
 	if at(first, "post.attempt") != json.Number("1") || at(second, "post.attempt") != json.Number("2") {
 		t.Errorf("post.attempt = %v then %v, want 1 then 2", at(first, "post.attempt"), at(second, "post.attempt"))
 	}
-	h.none(t)
+	h.none(t, e.sim)
 	eventually(t, "post.status SUCCESS", func() bool {
 		got := e.retrieve(str(c, "id"))
 		return str(got, "post.status") == "SUCCESS" && at(got, "post.attempt") == json.Number("2")
@@ -232,7 +232,7 @@ func TestWebhookFirstRetriesInBackground(t *testing.T) {
 	for range 3 {
 		verifyHashstring(t, h.next(t), "6.000")
 	}
-	h.none(t)
+	h.none(t, e.sim)
 }
 
 func TestWebhookGivesUpAfter24h(t *testing.T) {
@@ -249,7 +249,7 @@ func TestWebhookGivesUpAfter24h(t *testing.T) {
 	for len(h.calls) > 0 { // attempts already in flight when the clock moved
 		<-h.calls
 	}
-	h.none(t)
+	h.none(t, e.sim)
 }
 
 func TestCloseStopsRetries(t *testing.T) {
@@ -268,7 +268,7 @@ func TestCloseStopsRetries(t *testing.T) {
 	// After Close, finishing another charge starts no delivery.
 	c2 := e.create(chargeBody("6", h.srv.URL), nil)
 	e.pay(submitForm(token(t, c2), "8888880000000001", "09", "2030"))
-	h.none(t)
+	h.none(t, e.sim)
 }
 
 func TestSecretNeverLogged(t *testing.T) {

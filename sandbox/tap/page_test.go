@@ -141,7 +141,7 @@ func TestPageValidationErrors(t *testing.T) {
 	if got := e.retrieve(str(c, "id")); str(got, "status") != "INITIATED" || len(got["activities"].([]any)) != 1 {
 		t.Errorf("validation errors changed the charge: %v", got)
 	}
-	h.none(t)
+	h.none(t, e.sim)
 }
 
 func TestPageKeepsEnteredValuesOnError(t *testing.T) {

@@ -360,7 +360,7 @@ func TestRefundWebhook(t *testing.T) {
 		at(second, "post.attempt") != json.Number("2") {
 		t.Errorf("webhooks %v then %v", first, second)
 	}
-	h.none(t)
+	h.none(t, e.sim)
 	eventually(t, "post.status SUCCESS", func() bool {
 		_, b, _ := e.do(http.MethodGet, testBase+"/v2/refunds/"+str(f, "id"), nil, auth())
 		got := decode(t, b)
