@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/bawaba/checkout/sandbox/internal/simtest"
 )
 
 const testBase = "/sandbox/alqaseh"
@@ -258,13 +260,7 @@ func (h *hook) next(t *testing.T) hookCall {
 // background work (deliveries, retries, timers) is over, nothing more can come.
 func (h *hook) none(t *testing.T, sim *Simulator) {
 	t.Helper()
-	idle := make(chan struct{})
-	go func() { sim.bg.Wait(); close(idle) }()
-	select {
-	case <-idle:
-	case <-time.After(5 * time.Second):
-		t.Fatal("the simulator still has background work after 5s")
-	}
+	simtest.Idle(t, sim.bg.Wait)
 	select {
 	case c := <-h.calls:
 		t.Fatalf("unexpected webhook: %s", c.body)

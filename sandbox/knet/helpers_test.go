@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/bawaba/checkout/sandbox/internal/simtest"
 )
 
 const testBase = "/sandbox/knet"
@@ -307,13 +309,7 @@ func (m *merchant) next(t *testing.T) notification {
 // sent has arrived: the merchant queues each call before answering it.
 func (e *env) idle() {
 	e.t.Helper()
-	done := make(chan struct{})
-	go func() { e.sim.bg.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		e.t.Fatal("the simulator still has a handshake in flight after 5s")
-	}
+	simtest.Idle(e.t, e.sim.bg.Wait)
 }
 
 // none checks that no notification was sent: once the simulator is idle, nothing more comes.

@@ -1,4 +1,5 @@
-// Package simtest is what the simulators' tests share: golden HTML files of their hosted pages.
+// Package simtest is what the simulators' tests share: golden HTML files of their hosted pages,
+// and waiting for a simulator to be idle.
 // Only the sandbox's tests import it.
 package simtest
 
