@@ -47,6 +47,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -219,6 +220,12 @@ func (s *DB) migrate(ctx context.Context) error {
 		return err
 	}
 	sort.Strings(files)
+	// What is applied already is read once, without a write transaction: a start on a
+	// migrated database (every start but the first) takes no write lock here.
+	applied, err := queryAll(ctx, c, scanValue[int], "SELECT version FROM schema_migrations")
+	if err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
 	for _, f := range files {
 		name := path.Base(f)
 		num, _, ok := strings.Cut(name, "_")
@@ -226,23 +233,26 @@ func (s *DB) migrate(ctx context.Context) error {
 		if !ok || err != nil {
 			return fmt.Errorf("store: migration %s: name must start with a number and _", name)
 		}
+		if slices.Contains(applied, version) {
+			continue
+		}
 		body, err := migrations.ReadFile(f)
 		if err != nil {
 			return err
 		}
-		// The check is inside the transaction: on SQLite the writer begins IMMEDIATE, so a
+		// Checked again inside the transaction: on SQLite the writer begins IMMEDIATE, so a
 		// second process on a new file waits here for the first one's migration and then sees
 		// it applied (on PostgreSQL the advisory lock above already orders them).
 		tx, err := c.BeginTx(ctx, nil)
 		if err != nil {
 			return err
 		}
-		var applied int
-		if err := tx.QueryRowContext(ctx, s.d.sql("SELECT count(*) FROM schema_migrations WHERE version = ?"), version).Scan(&applied); err != nil {
+		var done int
+		if err := tx.QueryRowContext(ctx, s.d.sql("SELECT count(*) FROM schema_migrations WHERE version = ?"), version).Scan(&done); err != nil {
 			tx.Rollback()
 			return err
 		}
-		if applied > 0 {
+		if done > 0 {
 			tx.Rollback()
 			continue
 		}
