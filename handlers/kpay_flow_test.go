@@ -115,6 +115,8 @@ func TestKPayCardThroughTheAttemptPage(t *testing.T) {
 	}
 	// Another order's attempt is not found under this order.
 	expectStatus(t, e.postForm(b, "/pay/"+e.createTHBOrder("kpay-card-2").ID+"/attempt/"+att, token), http.StatusNotFound)
+	// Nor under an order that does not exist.
+	expectStatus(t, e.postForm(b, "/pay/ord_doesnotexist/attempt/"+att, token), http.StatusNotFound)
 }
 
 // The QR button takes the same path: its chargeId post comes back to the attempt page's URL

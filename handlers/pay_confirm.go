@@ -67,9 +67,8 @@ func attemptContinue(d Deps) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		s := d.Shopper
 		id := c.Params("id")
-		if _, err := d.Orders.Get(c.UserContext(), id); err != nil {
-			return shopperOrderError(c, err)
-		}
+		// ContinueAttempt reads the order in its claim: an unknown order or attempt is
+		// ErrNotFound there, so nothing is read before it.
 		att, act, err := d.Orders.ContinueAttempt(c.UserContext(), id, c.Params("attempt"), scriptFields(c))
 		switch {
 		case errors.Is(err, order.ErrNotFound):
